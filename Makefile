@@ -1,0 +1,30 @@
+# The two set-up commands: `make demo` (the quickstart) and `make test` (the suite).
+BUILD ?= build
+JOBS ?= $(shell nproc)
+NEURALAKE = $(BUILD)/apps/neuralake/neuralake
+
+.PHONY: all deps build test demo bench clean
+
+all: build
+
+deps:
+	@scripts/bootstrap
+
+$(BUILD)/CMakeCache.txt: | deps
+	cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=Release
+
+build: deps $(BUILD)/CMakeCache.txt
+	cmake --build $(BUILD) -j $(JOBS)
+
+test: build
+	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
+
+demo: build
+	$(NEURALAKE) sample-data
+	$(BUILD)/examples/quickstart/query_data
+
+bench: build
+	$(BUILD)/bench/neuralake_bench
+
+clean:
+	rm -rf $(BUILD)

@@ -1,0 +1,78 @@
+// The catalog as code: Catalog -> Database -> Table.
+//
+// Thread safety: a Catalog is immutable once constructed and may be shared
+// and queried from any number of threads. Its default session (session())
+// is created on first use and is itself safe for concurrent queries.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "neuralake/filter.h"
+#include "neuralake/lazy_frame.h"
+#include "neuralake/options.h"
+#include "neuralake/table.h"
+
+namespace neuralake {
+
+class Catalog;
+class Session;
+struct CatalogState;
+
+// A named group of tables; becomes a SQL schema ("tpch.part").
+class Database {
+ public:
+  // Throws InvalidArgument naming the table if two tables share a name.
+  explicit Database(std::vector<Table> tables, std::string description = "");
+
+  const std::string& name() const { return name_; }  // empty until in a catalog
+  const std::string& description() const { return description_; }
+  const std::vector<Table>& tables() const { return tables_; }
+  std::vector<std::string> table_names() const;
+  // Throws NotFound "unknown table 'db.t'; did you mean 'x'?" if absent.
+  const Table& get(const std::string& table) const;
+
+  // A lazy scan of `table` with filters and a projection (empty: all columns),
+  // run in the catalog's default session. Throws NotFound for an unknown
+  // table or column; InvalidArgument for a filter value that does not fit
+  // its column's type. Requires a database obtained from Catalog::db().
+  LazyFrame table(const std::string& table, const Filters& filters = {},
+                  const std::vector<std::string>& columns = {}) const;
+
+ private:
+  friend class Catalog;
+  std::string name_;
+  std::string description_;
+  std::vector<Table> tables_;
+  std::weak_ptr<const CatalogState> catalog_;
+};
+
+class Catalog {
+ public:
+  // Throws InvalidArgument if a database name is empty or repeated.
+  Catalog(std::vector<std::pair<std::string, Database>> databases, SessionOptions options = SessionOptions::from_environment());
+  Catalog(const Catalog&) = default;
+  Catalog& operator=(const Catalog&) = default;
+  ~Catalog();
+
+  std::vector<std::string> database_names() const;
+  // Throws NotFound "unknown database 'x'; did you mean 'y'?" if absent.
+  const Database& db(const std::string& name) const;
+  // Looks up "db.table". Throws NotFound / InvalidArgument for a bad name.
+  const Table& table(const std::string& qualified_name) const;
+
+  // The default session over this catalog (created on first use).
+  Session& session() const;
+  // SQL over the whole catalog: databases are schemas ("SELECT * FROM tpch.part").
+  LazyFrame sql(const std::string& query) const;
+
+  const SessionOptions& options() const;
+  const std::shared_ptr<const CatalogState>& state() const { return state_; }
+
+ private:
+  std::shared_ptr<const CatalogState> state_;
+};
+
+}  // namespace neuralake

@@ -1,0 +1,122 @@
+// A collected, in-memory result: named, typed columns (Series) of equal length.
+// DataFrames are plain values: copyable, immutable once built, safe to read
+// from several threads at once.
+#pragma once
+
+#include <cstdint>
+#include <iosfwd>
+#include <memory>
+#include <optional>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include "neuralake/types.h"
+#include "neuralake/value.h"
+
+struct ArrowArrayStream;
+
+namespace neuralake {
+
+// One named, typed column. Storage is columnar by physical kind:
+//   signed integers, booleans, dates, times, timestamps -> int64 (dates in days,
+//   times and timestamps in the type's unit); unsigned -> uint64; floats -> double;
+//   strings and binary -> std::string; decimals, intervals and nested -> Value.
+class Series {
+ public:
+  using Storage = std::variant<std::vector<int64_t>, std::vector<uint64_t>, std::vector<double>,
+                               std::vector<std::string>, std::vector<Value>>;
+
+  Series() = default;
+  // Builds from values; each non-null value must fit `type` (throws
+  // InvalidArgument naming the series, the row and the value otherwise).
+  Series(std::string name, DataType type, const std::vector<Value>& values);
+  // Typed conveniences; std::nullopt is null.
+  Series(std::string name, std::vector<int64_t> values);
+  Series(std::string name, std::vector<double> values);
+  Series(std::string name, std::vector<std::string> values);
+  Series(std::string name, std::vector<bool> values);
+  Series(std::string name, std::vector<std::optional<int64_t>> values);
+  Series(std::string name, std::vector<std::optional<double>> values);
+  Series(std::string name, std::vector<std::optional<std::string>> values);
+
+  // An empty series of `type`, ready for push_back.
+  static Series empty(std::string name, DataType type);
+
+  const std::string& name() const { return name_; }
+  const DataType& type() const { return type_; }
+  size_t size() const { return validity_.size(); }
+  bool is_null(size_t row) const { return !validity_[row]; }
+
+  // The cell as a Value (null if null). Throws InvalidArgument if out of range.
+  Value get(size_t row) const;
+  // Typed access; std::nullopt for null. Throws InvalidArgument naming the
+  // series if T does not match its storage.
+  template <class T> std::optional<T> at(size_t row) const;
+
+  void push_back(const Value& v);  // throws InvalidArgument if it does not fit type()
+  void push_null();
+  void reserve(size_t n);
+
+  const Storage& storage() const { return data_; }
+  Storage& mutable_storage() { return data_; }
+  std::vector<uint8_t>& mutable_validity() { return validity_; }
+  const std::vector<uint8_t>& validity() const { return validity_; }
+  Series renamed(std::string name) const;
+
+ private:
+  std::string name_;
+  DataType type_;
+  Storage data_;
+  std::vector<uint8_t> validity_;  // 1 valid, 0 null; its size is the length
+};
+
+struct FormatOptions {
+  size_t max_rows = 10;        // more rows print as the first and last max_rows/2
+  size_t max_columns = 8;      // more columns print as the first and last max_columns/2
+  size_t max_string_len = 32;  // longer strings are cut and end in "…"
+};
+
+// Named columns of equal length.
+class DataFrame {
+ public:
+  DataFrame() = default;
+  // Throws InvalidArgument if lengths differ or two columns share a name.
+  static DataFrame from_columns(std::vector<Series> columns);
+
+  size_t num_rows() const;
+  size_t num_columns() const { return columns_.size(); }
+  std::pair<size_t, size_t> shape() const { return {num_rows(), num_columns()}; }
+  std::vector<std::string> column_names() const;
+  Schema schema() const;
+
+  const Series& column(size_t i) const;  // throws InvalidArgument if out of range
+  // Throws NotFound naming the column (with a suggestion) if absent.
+  const Series& column(const std::string& name) const;
+  const std::vector<Series>& columns() const { return columns_; }
+  Value value(size_t row, size_t col) const { return column(col).get(row); }
+
+  // Rows [offset, offset+length) as a new frame.
+  DataFrame slice(size_t offset, size_t length) const;
+  // Appends `other`'s rows; throws InvalidArgument if the schemas differ.
+  void append(const DataFrame& other);
+
+  // Polars' table rendering, including the "shape: (r, c)" line.
+  std::string to_string(const FormatOptions& options = {}) const;
+
+  // Writes as Parquet / CSV (with header). Throws IOError naming the path.
+  void write_parquet(const std::string& path) const;
+  void write_csv(const std::string& path) const;
+  // Exports through the Arrow C stream interface. The stream owns a copy of
+  // the data and may outlive this frame; the caller releases it.
+  void to_arrow(ArrowArrayStream* out) const;
+
+ private:
+  std::vector<Series> columns_;
+};
+
+std::ostream& operator<<(std::ostream& os, const DataFrame& df);
+
+}  // namespace neuralake
+
+#include "neuralake/detail/series_inl.h"

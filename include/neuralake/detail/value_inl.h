@@ -1,0 +1,20 @@
+// Template definitions for value.h.
+#pragma once
+
+#include <typeinfo>
+
+#include "neuralake/error.h"
+
+namespace neuralake {
+
+namespace detail {
+[[noreturn]] void throw_bad_value_access(const Value& v, const char* wanted);
+}
+
+template <class T>
+const T& Value::as() const {
+  if (const T* p = std::get_if<T>(&v_)) return *p;
+  detail::throw_bad_value_access(*this, typeid(T).name());
+}
+
+}  // namespace neuralake

@@ -1,0 +1,38 @@
+// How a Session runs queries. Every field has a safe, stated default.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <string>
+
+namespace neuralake {
+
+struct SessionOptions {
+  // --- where data lives ---
+  // The warehouse root that "{warehouse}" in table locations expands to: a
+  // directory or a file:// URI. Default: $NEURALAKE_WAREHOUSE, else ./warehouse
+  // (see from_environment()).
+  std::string warehouse = "./warehouse";
+
+  // --- resources ---
+  // Threads one query may use. 0: all hardware threads.
+  int threads = 0;
+  // Memory the engine may use before spilling, e.g. "4GB". Empty: DuckDB's
+  // default (80% of RAM).
+  std::string memory_limit;
+  // Where spilled data goes. Empty: DuckDB's default (<database>.tmp, or
+  // .tmp in the working directory for an in-memory database).
+  std::string spill_directory;
+
+  // --- behaviour ---
+  // Cancel a query that runs longer than this (ErrorCode::Timeout). 0: no limit.
+  std::chrono::milliseconds query_timeout{0};
+  // DuckDB's external file cache keeps bytes read from non-local filesystems.
+  // Off by default so that byte counters show what storage really served.
+  bool external_file_cache = false;
+
+  // Reads NEURALAKE_WAREHOUSE (and later profile settings) from the environment.
+  static SessionOptions from_environment();
+};
+
+}  // namespace neuralake

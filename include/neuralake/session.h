@@ -1,0 +1,72 @@
+// A Session is one embedded DuckDB database with a catalog registered in it:
+// each Database is a SQL schema, file tables are views over scans, function
+// tables are table functions.
+//
+// Thread safety: every method may be called concurrently from several
+// threads; each query runs on its own connection. interrupt() cancels every
+// query running in the session at that moment.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <string>
+
+#include "neuralake/data_frame.h"
+#include "neuralake/lazy_frame.h"
+#include "neuralake/options.h"
+
+namespace neuralake {
+
+class Catalog;
+
+// What the storage layer served, counted at the engine's filesystem adapter.
+struct IoStats {
+  uint64_t files_opened = 0;
+  uint64_t read_requests = 0;
+  uint64_t bytes_read = 0;
+  uint64_t list_requests = 0;
+  uint64_t head_requests = 0;
+};
+
+class Session {
+ public:
+  // A session with no catalog: SQL over files by path (read_parquet(...)).
+  explicit Session(SessionOptions options = SessionOptions::from_environment());
+  // A session over `catalog`. The catalog must outlive no one: the session
+  // keeps what it needs. Throws if a table cannot be registered.
+  Session(const Catalog& catalog, SessionOptions options);
+  explicit Session(const Catalog& catalog);
+  ~Session();
+  Session(const Session&) = delete;
+  Session& operator=(const Session&) = delete;
+
+  // Runs SQL and collects the result. Throws InvalidArgument for SQL errors
+  // (naming the query's fault as DuckDB reports it), NotFound for unknown
+  // tables, Cancelled / Timeout when interrupted.
+  DataFrame sql(const std::string& query);
+  // The same query as a lazy frame, to refine before collecting.
+  LazyFrame lazy(const std::string& query);
+  // Runs a statement for its effect (COPY, SET, CREATE ...).
+  void execute(const std::string& statement);
+
+  // Cancels every query running in this session; they throw Cancelled.
+  void interrupt();
+
+  // Counters per store URI ("file://", "s3://bucket"); reset_io_stats() zeroes them.
+  std::map<std::string, IoStats> io_stats() const;
+  IoStats total_io_stats() const;
+  void reset_io_stats();
+
+  const SessionOptions& options() const;
+  // Expands "{warehouse}" in a table location to the warehouse URI.
+  std::string resolve_location(const std::string& location) const;
+
+  struct Impl;
+  Impl& impl() { return *impl_; }
+
+ private:
+  std::shared_ptr<Impl> impl_;
+};
+
+}  // namespace neuralake

@@ -1,0 +1,115 @@
+// Table declarations: what a table is, where its data lives and its docs.
+// A Table is a cheap handle; its setters return *this for chaining and are
+// meant for declaration time, before the table goes into a Catalog.
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "neuralake/filter.h"
+#include "neuralake/table_source.h"
+#include "neuralake/types.h"
+
+namespace neuralake {
+
+enum class TableKind { Parquet, Csv, Json, Function, Delta };
+const char* to_string(TableKind kind);
+
+struct Link {
+  std::string label;
+  std::string url;
+};
+
+// A column computed from others when the table is read.
+struct ExtraColumn {
+  std::string name;
+  std::string expression;  // SQL over the table's columns
+};
+
+// Documentation and schema facts shared by every table kind (datarepo's TableMetadata).
+struct TableMetadata {
+  std::string description;
+  std::string data_input;     // where the data comes from
+  std::string latency_info;   // how fresh it is
+  std::vector<Link> example_links;
+  std::string owner;
+  std::vector<std::string> tags;
+  std::vector<std::string> unique_columns;
+  Filters docs_filters;       // example filters shown in docs
+  std::optional<Schema> schema;  // declared; otherwise inferred from the data
+  std::vector<ExtraColumn> extra_columns;
+};
+
+// How file tables are read.
+struct FileOptions {
+  // Hive partition columns (k=v directories), with their types. Empty and
+  // hive_partitioning on: detected from the paths.
+  std::vector<Field> partition_columns;
+  bool hive_partitioning = false;
+  // CSV only.
+  char delimiter = ',';
+  bool header = true;
+};
+
+struct TableDef {
+  std::string name;
+  TableKind kind = TableKind::Parquet;
+  // For file tables: a file, a glob or a directory, usually "{warehouse}/...".
+  std::string location;
+  FileOptions file_options;
+  std::shared_ptr<const TableSource> source;  // Function tables
+  TableMetadata metadata;
+};
+
+class Table {
+ public:
+  explicit Table(TableDef def);
+
+  const std::string& name() const { return def_->name; }
+  TableKind kind() const { return def_->kind; }
+  const TableDef& def() const { return *def_; }
+
+  Table& describe(std::string description);
+  Table& data_input(std::string text);
+  Table& latency_info(std::string text);
+  Table& example_link(std::string label, std::string url);
+  Table& owner(std::string owner);
+  Table& tags(std::vector<std::string> tags);
+  Table& unique_columns(std::vector<std::string> columns);
+  Table& docs_filters(Filters filters);
+  // Declares the schema; a file that disagrees is an InvalidArgument error
+  // naming the table, the column and the file when the table is read.
+  Table& schema(Schema schema);
+  Table& extra_column(std::string name, std::string sql_expression);
+  // Hive partition columns with declared types (turns hive partitioning on).
+  Table& partition_columns(std::vector<Field> columns);
+  Table& hive_partitioning(bool on = true);
+
+ private:
+  TableDef& mut();
+  std::shared_ptr<TableDef> def_;
+};
+
+// Parquet: a file, a glob ("{warehouse}/lineitem/*.parquet") or a directory
+// (every .parquet file below it, recursively).
+Table ParquetTable(std::string name, std::string location);
+// CSV with a header row, types detected unless a schema is declared.
+Table CsvTable(std::string name, std::string location, char delimiter = ',');
+// Newline-delimited JSON.
+Table JsonTable(std::string name, std::string location);
+
+// A table computed by C++. `scan` receives the projection and the filters
+// and yields chunks; `schema` is required so the engine can plan without
+// running the function.
+Table FunctionTable(std::string name, Schema schema,
+                    std::function<std::unique_ptr<BatchReader>(const ScanRequest&)> scan);
+// Convenience: a function returning one whole frame. The schema is taken from
+// one call with an empty request if not declared.
+Table FunctionTable(std::string name, std::function<DataFrame(const ScanRequest&)> make);
+// Any TableSource.
+Table FunctionTable(std::string name, std::shared_ptr<const TableSource> source);
+
+}  // namespace neuralake
