@@ -1,0 +1,46 @@
+// Per-file column statistics (Delta's add.stats), kept in a compact binary
+// form so that a snapshot of 100k files stays small, and read back for pruning.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "delta/schema.h"
+#include "neuralake/value.h"
+
+namespace neuralake::delta {
+
+// The columns whose min/max/nullCount a snapshot keeps: top-level primitive
+// data columns (not partition columns). Nested columns keep no stats.
+struct StatsColumn {
+  enum class Kind : uint8_t { Int, Double, String, Date, Timestamp, NullCountOnly };
+  std::string name;      // logical
+  std::string key;       // the key in the stats JSON (the physical name)
+  Kind kind = Kind::NullCountOnly;
+};
+
+struct StatsLayout {
+  std::vector<StatsColumn> columns;
+  static StatsLayout from_schema(const DeltaSchema& schema, const std::vector<std::string>& partition_columns);
+  // Index of the stats column for logical `name`, or -1.
+  int find(const std::string& name) const;
+};
+
+struct ColumnStats {
+  Value min;  // null: unknown
+  Value max;  // null: unknown
+  std::optional<int64_t> null_count;
+};
+
+// Encodes a stats JSON text ("{\"numRecords\":..}") in `layout`'s compact
+// form; sets `num_records` (-1 when absent). Malformed stats are treated as
+// absent (no pruning), never as an error: they only ever make reads faster.
+std::string encode_stats(std::string_view stats_json, const StatsLayout& layout, int64_t& num_records);
+
+// The stats of column `index` from an encoded blob (all unknown if empty).
+ColumnStats decode_column_stats(std::string_view blob, const StatsLayout& layout, size_t index);
+
+}  // namespace neuralake::delta

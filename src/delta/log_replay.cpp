@@ -1,0 +1,582 @@
+// Log replay per the Delta protocol: the newest usable checkpoint, then each
+// commit in order; protocol and metaData first within a commit, then add /
+// remove reconciliation keyed by (path, deletion-vector id).
+#include "delta/log_replay.h"
+
+#include <algorithm>
+#include <unordered_map>
+#include <unordered_set>
+
+#include <nlohmann/json.hpp>
+
+#include "delta/log_listing.h"
+#include "neuralake/error.h"
+
+namespace neuralake::delta {
+
+using nlohmann::json;
+
+const std::vector<std::string>& supported_reader_features() {
+  static const std::vector<std::string> features = {"columnMapping", "deletionVectors", "timestampNtz",
+                                                    "vacuumProtocolCheck"};
+  return features;
+}
+
+namespace {
+
+std::string file_identity(const std::string& path, const DeletionVectorDescriptor* dv) {
+  std::string key = path;
+  if (dv) key += '\x01' + dv->unique_id();
+  return key;
+}
+
+std::optional<std::vector<std::string>> string_list(const json& j, const char* key) {
+  auto it = j.find(key);
+  if (it == j.end() || !it->is_array()) return std::nullopt;
+  std::vector<std::string> out;
+  for (const auto& v : *it) out.push_back(v.get<std::string>());
+  return out;
+}
+
+Protocol parse_protocol(const json& j) {
+  Protocol p;
+  p.min_reader_version = j.value("minReaderVersion", 1);
+  p.min_writer_version = j.value("minWriterVersion", 2);
+  p.reader_features = string_list(j, "readerFeatures");
+  p.writer_features = string_list(j, "writerFeatures");
+  return p;
+}
+
+Metadata parse_metadata(const json& j) {
+  Metadata m;
+  auto str = [&](const char* key) {
+    auto it = j.find(key);
+    return it != j.end() && it->is_string() ? it->get<std::string>() : std::string();
+  };
+  m.id = str("id");
+  m.name = str("name");
+  m.description = str("description");
+  m.schema_string = str("schemaString");
+  m.partition_columns = string_list(j, "partitionColumns").value_or(std::vector<std::string>{});
+  if (auto c = j.find("configuration"); c != j.end() && c->is_object()) {
+    for (const auto& [k, v] : c->items()) {
+      if (v.is_string()) m.configuration[k] = v.get<std::string>();
+    }
+  }
+  if (auto t = j.find("createdTime"); t != j.end() && t->is_number_integer()) m.created_time = t->get<int64_t>();
+  return m;
+}
+
+std::shared_ptr<const DeletionVectorDescriptor> parse_dv(const json& action) {
+  auto it = action.find("deletionVector");
+  if (it == action.end() || !it->is_object()) return nullptr;
+  auto dv = std::make_shared<DeletionVectorDescriptor>();
+  const std::string st = it->value("storageType", std::string("u"));
+  dv->storage_type = st.empty() ? 'u' : st[0];
+  dv->path_or_inline = it->value("pathOrInlineDv", std::string());
+  if (auto o = it->find("offset"); o != it->end() && o->is_number_integer()) dv->offset = o->get<int32_t>();
+  dv->size_in_bytes = it->value("sizeInBytes", 0);
+  dv->cardinality = it->value("cardinality", int64_t{0});
+  return dv;
+}
+
+// Replay state shared by full loads and refreshes.
+struct Replay {
+  Replay(const TableLocation& t, Snapshot& s) : table(t), snap(s) {}
+  const TableLocation& table;
+  Snapshot& snap;
+  std::vector<FileEntry> files;  // the segment being built
+  std::vector<bool> removed;
+  std::unordered_map<std::string, size_t> index;  // identity -> position in `files`
+  std::unordered_set<std::string> removed_elsewhere;  // identities to remove from older segments
+  std::vector<std::string> partition_keys;  // partitionValues keys, by partition column
+  bool have_metadata = false;
+  bool have_protocol = false;
+  CheckpointSummary* counts = nullptr;  // set while reading a checkpoint
+  std::optional<int64_t> in_commit_timestamp;
+
+  void set_metadata(const json& j) {
+    snap.metadata = parse_metadata(j);
+    snap.schema = parse_schema(snap.metadata.schema_string, table.name);
+    const auto mode = snap.metadata.configuration.find("delta.columnMapping.mode");
+    const std::string m = mode == snap.metadata.configuration.end() ? "none" : mode->second;
+    if (m == "name") {
+      snap.column_mapping = ColumnMappingMode::Name;
+    } else if (m == "id") {
+      snap.column_mapping = ColumnMappingMode::Id;
+    } else if (m == "none") {
+      snap.column_mapping = ColumnMappingMode::None;
+    } else {
+      throw Error(ErrorCode::NotSupported, table.name,
+                  "Delta table '" + table.name + "' uses column mapping mode '" + m + "', which is not supported");
+    }
+    snap.stats_layout = StatsLayout::from_schema(snap.schema, snap.metadata.partition_columns);
+    compute_partition_keys();
+    have_metadata = true;
+  }
+
+  void compute_partition_keys() {
+    partition_keys.clear();
+    for (const auto& p : snap.metadata.partition_columns) {
+      const int i = snap.schema.find(p);
+      if (i < 0) {
+        throw Error(ErrorCode::Corruption, table.name,
+                    "Delta table '" + table.name + "' partitions by '" + p + "', which is not in its schema");
+      }
+      partition_keys.push_back(snap.column_mapping == ColumnMappingMode::None ? p : snap.schema.fields[i].physical_name);
+    }
+  }
+
+  void add(const json& a) {
+    FileEntry e;
+    e.path = a.at("path").get<std::string>();
+    e.size = a.value("size", int64_t{0});
+    e.modification_time = a.value("modificationTime", int64_t{0});
+    e.deletion_vector = parse_dv(a);
+    if (!partition_keys.empty()) {
+      e.partition_values.resize(partition_keys.size());
+      if (auto pv = a.find("partitionValues"); pv != a.end() && pv->is_object()) {
+        for (size_t i = 0; i < partition_keys.size(); ++i) {
+          auto v = pv->find(partition_keys[i]);
+          if (v != pv->end() && v->is_string()) e.partition_values[i] = v->get<std::string>();
+        }
+      }
+    }
+    if (auto s = a.find("stats"); s != a.end() && s->is_string()) {
+      e.stats = encode_stats(s->get_ref<const std::string&>(), snap.stats_layout, e.num_records);
+    }
+    std::string id = file_identity(e.path, e.deletion_vector.get());
+    auto [it, inserted] = index.try_emplace(std::move(id), files.size());
+    if (inserted) {
+      files.push_back(std::move(e));
+      removed.push_back(false);
+    } else {
+      // A later add of the same file replaces the earlier one.
+      files[it->second] = std::move(e);
+      removed[it->second] = false;
+    }
+  }
+
+  void remove(const json& r) {
+    const std::string path = r.at("path").get<std::string>();
+    const auto dv = parse_dv(r);
+    std::string id = file_identity(path, dv.get());
+    if (auto it = index.find(id); it != index.end()) {
+      removed[it->second] = true;
+      index.erase(it);
+    } else {
+      removed_elsewhere.insert(std::move(id));
+    }
+  }
+
+  void txn(const json& t) {
+    Txn x;
+    x.version = t.value("version", int64_t{0});
+    if (auto l = t.find("lastUpdated"); l != t.end() && l->is_number_integer()) x.last_updated = l->get<int64_t>();
+    snap.txns[t.value("appId", std::string())] = x;
+  }
+
+  static const json* action(const json& row, const char* name) {
+    auto it = row.find(name);
+    return it != row.end() && it->is_object() ? &*it : nullptr;
+  }
+
+  // Applies the rows of one commit or checkpoint: protocol and metaData first,
+  // since adds are typed by the metadata of their own version.
+  void apply(const std::vector<json>& rows) {
+    for (const auto& row : rows) {
+      if (const json* p = action(row, "protocol")) {
+        snap.protocol = parse_protocol(*p);
+        have_protocol = true;
+        if (counts) ++counts->protocol;
+      }
+      if (const json* m = action(row, "metaData")) {
+        set_metadata(*m);
+        if (counts) ++counts->metadata;
+      }
+      if (const json* c = action(row, "commitInfo")) {
+        if (auto t = c->find("inCommitTimestamp"); t != c->end() && t->is_number_integer()) {
+          in_commit_timestamp = t->get<int64_t>();
+        }
+      }
+    }
+    for (const auto& row : rows) {
+      if (const json* a = action(row, "add")) {
+        if (!have_metadata) {
+          throw Error(ErrorCode::Corruption, table.name,
+                      "Delta table '" + table.name + "' adds files before any metaData action");
+        }
+        if (counts) {
+          ++counts->adds;
+        }
+        add(*a);
+      }
+      if (const json* r = action(row, "remove")) {
+        if (counts) {
+          ++counts->removes;  // checkpoint removes are tombstones, not live-file changes
+        } else {
+          remove(*r);
+        }
+      }
+      if (const json* t = action(row, "txn")) {
+        txn(*t);
+        if (counts) ++counts->txns;
+      }
+    }
+  }
+};
+
+std::vector<json> parse_commit(const TableLocation& table, const std::string& key, const std::string& text) {
+  std::vector<json> rows;
+  size_t line_no = 0, pos = 0;
+  while (pos < text.size()) {
+    size_t end = text.find('\n', pos);
+    if (end == std::string::npos) end = text.size();
+    ++line_no;
+    std::string_view line(text.data() + pos, end - pos);
+    pos = end + 1;
+    if (line.find_first_not_of(" \t\r") == std::string_view::npos) continue;
+    json j = json::parse(line, nullptr, false);
+    if (j.is_discarded() || !j.is_object()) {
+      throw Error(ErrorCode::Corruption, key,
+                  "Delta table '" + table.name + "': " + key + " line " + std::to_string(line_no) +
+                      " is not a valid JSON action");
+    }
+    rows.push_back(std::move(j));
+  }
+  return rows;
+}
+
+void check_protocol(const Snapshot& snap, const std::string& table) {
+  const Protocol& p = snap.protocol;
+  if (p.min_reader_version > 3) {
+    throw Error(ErrorCode::NotSupported, table,
+                "Delta table '" + table + "' requires reader version " + std::to_string(p.min_reader_version) +
+                    "; this reader supports up to 3");
+  }
+  if (p.min_reader_version == 3 && p.reader_features) {
+    for (const auto& f : *p.reader_features) {
+      const auto& ok = supported_reader_features();
+      if (std::find(ok.begin(), ok.end(), f) == ok.end()) {
+        throw Error(ErrorCode::NotSupported, table,
+                    "Delta table '" + table + "' needs reader feature '" + f + "', which is not supported");
+      }
+    }
+  }
+}
+
+std::optional<LastCheckpoint> read_last_checkpoint(const TableLocation& table, const LogListing& listing) {
+  if (!listing.has_last_checkpoint) return std::nullopt;
+  const std::string key = listing.log_prefix + "_last_checkpoint";
+  std::string text;
+  try {
+    text = table.store->read_all(key);
+  } catch (const Error& e) {
+    if (e.code() == ErrorCode::NotFound) return std::nullopt;  // removed since the listing
+    throw;
+  }
+  json j = json::parse(text, nullptr, false);
+  if (!j.is_object() || !j.contains("version") || !j["version"].is_number_integer()) {
+    throw Error(ErrorCode::Corruption, key, "Delta table '" + table.name + "': " + key + " is not valid JSON");
+  }
+  LastCheckpoint lc;
+  lc.version = j["version"].get<int64_t>();
+  auto opt = [&](const char* k) -> std::optional<int64_t> {
+    auto it = j.find(k);
+    if (it != j.end() && it->is_number_integer()) return it->get<int64_t>();
+    return std::nullopt;
+  };
+  lc.size = opt("size");
+  lc.parts = opt("parts");
+  lc.size_in_bytes = opt("sizeInBytes");
+  lc.num_of_add_files = opt("numOfAddFiles");
+  return lc;
+}
+
+void read_commit_into(Replay& replay, const TableLocation& table, const std::string& key) {
+  std::string text;
+  try {
+    text = table.store->read_all(key);
+  } catch (const Error& e) {
+    if (e.code() == ErrorCode::NotFound) {
+      throw Error(ErrorCode::NotFound, key,
+                  "Delta table '" + table.name + "': missing log entry " + key + " (removed while reading)");
+    }
+    throw;
+  }
+  replay.in_commit_timestamp.reset();
+  replay.apply(parse_commit(table, key, text));
+}
+
+void finish_segment(Replay& replay, Snapshot& snap) {
+  size_t live = 0;
+  bool any_removed = false;
+  for (bool r : replay.removed) {
+    live += !r;
+    any_removed |= r;
+  }
+  if (!replay.files.empty()) {
+    if (any_removed && live * 2 < replay.files.size()) {
+      // Mostly dead: compact rather than carry tombstones.
+      std::vector<FileEntry> kept;
+      kept.reserve(live);
+      for (size_t i = 0; i < replay.files.size(); ++i) {
+        if (!replay.removed[i]) kept.push_back(std::move(replay.files[i]));
+      }
+      snap.segments.push_back({std::make_shared<const std::vector<FileEntry>>(std::move(kept)), nullptr});
+    } else {
+      replay.files.shrink_to_fit();
+      snap.segments.push_back(
+          {std::make_shared<const std::vector<FileEntry>>(std::move(replay.files)),
+           any_removed ? std::make_shared<const std::vector<bool>>(std::move(replay.removed)) : nullptr});
+    }
+  }
+  snap.num_files_ += live;
+}
+
+}  // namespace
+
+SnapshotPtr load_snapshot(const TableLocation& table, CheckpointReader& checkpoints, std::optional<int64_t> version) {
+  const LogListing listing = list_log(table);
+  if (listing.empty) {
+    throw Error(ErrorCode::NotFound, table.name,
+                "'" + table.name + "' is not a Delta table: it has no _delta_log entries");
+  }
+  if (listing.commits.empty() && listing.checkpoints.empty()) {
+    throw Error(ErrorCode::NotFound, table.name,
+                "'" + table.name + "' is not a Delta table: _delta_log holds no commits");
+  }
+  const int64_t latest = listing.commits.empty() ? listing.checkpoints.rbegin()->first
+                                                 : std::max(listing.commits.rbegin()->first,
+                                                            listing.checkpoints.empty() ? -1 : listing.checkpoints.rbegin()->first);
+  const int64_t target = version.value_or(latest);
+  if (target < 0 || target > latest) {
+    throw Error(ErrorCode::NotFound, table.name,
+                "Delta table '" + table.name + "' has no version " + std::to_string(target) +
+                    " (latest is " + std::to_string(latest) + ")");
+  }
+
+  auto snap = std::make_shared<Snapshot>();
+  snap->location = table;
+  snap->version = target;
+  snap->last_checkpoint = read_last_checkpoint(table, listing);
+  if (snap->last_checkpoint && snap->last_checkpoint->version <= target) {
+    auto it = listing.checkpoints.find(snap->last_checkpoint->version);
+    if (it == listing.checkpoints.end() || !it->second.complete()) {
+      throw Error(ErrorCode::NotFound, listing.log_prefix + padded_version(snap->last_checkpoint->version) + ".checkpoint.parquet",
+                  "Delta table '" + table.name + "': the checkpoint at version " +
+                      std::to_string(snap->last_checkpoint->version) +
+                      " named by _last_checkpoint is missing or incomplete");
+    }
+  }
+
+  // The newest complete checkpoint at or before the target.
+  const CheckpointFiles* cp = nullptr;
+  int64_t start = 0;
+  for (auto it = listing.checkpoints.rbegin(); it != listing.checkpoints.rend(); ++it) {
+    if (it->first <= target && it->second.complete()) {
+      cp = &it->second;
+      start = it->first + 1;
+      break;
+    }
+  }
+  for (int64_t v = start; v <= target; ++v) {
+    if (!listing.commits.count(v)) {
+      if (v == 0 || listing.commits.empty() || v < listing.commits.begin()->first) {
+        throw Error(ErrorCode::NotFound, table.name,
+                    "Delta table '" + table.name + "': version " + std::to_string(target) +
+                        " cannot be reconstructed: log entries before version " +
+                        std::to_string(listing.commits.empty() ? target : listing.commits.begin()->first) +
+                        " were cleaned up and no checkpoint covers them");
+      }
+      throw Error(ErrorCode::Corruption, listing.commit_key(v),
+                  "Delta table '" + table.name + "' has missing log entries: " + listing.commit_key(v) +
+                      " is absent but later commits exist");
+    }
+  }
+
+  Replay replay(table, *snap);
+  if (cp) {
+    if (cp->v2) {
+      throw Error(ErrorCode::NotSupported, cp->keys.front(),
+                  "Delta table '" + table.name + "' has a v2 checkpoint (" + cp->keys.front() +
+                      "); reader feature 'v2Checkpoint' is not supported");
+    }
+    CheckpointSummary summary;
+    summary.version = start - 1;
+    summary.parts = static_cast<int>(cp->keys.size());
+    std::vector<json> rows;
+    checkpoints.read(*table.store, cp->keys, [&](std::string_view row) {
+      json j = json::parse(row, nullptr, false);
+      if (j.is_discarded()) {
+        throw Error(ErrorCode::Corruption, cp->keys.front(),
+                    "Delta table '" + table.name + "': checkpoint " + cp->keys.front() + " has an unreadable row");
+      }
+      rows.push_back(std::move(j));
+    });
+    replay.counts = &summary;
+    replay.apply(rows);
+    replay.counts = nullptr;
+    snap->checkpoint = summary;
+  }
+  for (int64_t v = start; v <= target; ++v) {
+    read_commit_into(replay, table, listing.commits.at(v).key);
+  }
+  if (!replay.have_protocol || !replay.have_metadata) {
+    throw Error(ErrorCode::Corruption, table.name,
+                "Delta table '" + table.name + "' has no " + std::string(replay.have_protocol ? "metaData" : "protocol") +
+                    " action at version " + std::to_string(target));
+  }
+  check_protocol(*snap, table.name);
+  auto c = listing.commits.find(target);
+  snap->timestamp_ms = replay.in_commit_timestamp ? *replay.in_commit_timestamp
+                                                  : (c != listing.commits.end() ? c->second.mtime_ms : 0);
+  finish_segment(replay, *snap);
+  return snap;
+}
+
+SnapshotPtr refresh_snapshot(const SnapshotPtr& base, CheckpointReader& checkpoints) {
+  const TableLocation& table = base->location;
+  const LogListing listing = list_log(table, base->version);
+  if (listing.commits.empty()) return base;
+  // Only an unbroken run of commits after `base` can be applied incrementally.
+  int64_t expect = base->version + 1;
+  for (const auto& [v, f] : listing.commits) {
+    if (v != expect) return load_snapshot(table, checkpoints);
+    ++expect;
+  }
+  auto snap = std::make_shared<Snapshot>(*base);
+  snap->checkpoint.reset();
+  snap->num_files_ = 0;
+  Replay replay(table, *snap);
+  replay.have_metadata = replay.have_protocol = true;
+  replay.compute_partition_keys();
+  for (const auto& [v, f] : listing.commits) {
+    read_commit_into(replay, table, f.key);
+    snap->version = v;
+  }
+  // Files of older segments were encoded for the old schema: a schema or
+  // partitioning change is rare enough to simply replay from scratch.
+  if (snap->metadata.schema_string != base->metadata.schema_string ||
+      snap->metadata.partition_columns != base->metadata.partition_columns ||
+      snap->metadata.configuration != base->metadata.configuration) {
+    return load_snapshot(table, checkpoints);
+  }
+  check_protocol(*snap, table.name);
+  const size_t old_segments = snap->segments.size();
+  finish_segment(replay, *snap);
+  size_t live = base->num_files_ + snap->num_files_;
+  // A new add of a file an older segment holds replaces it.
+  for (const auto& [id, pos] : replay.index) replay.removed_elsewhere.insert(id);
+  if (!replay.removed_elsewhere.empty()) {
+    std::unordered_set<std::string_view> paths;
+    for (const auto& id : replay.removed_elsewhere) paths.insert(std::string_view(id).substr(0, id.find('\x01')));
+    for (size_t s = 0; s < old_segments; ++s) {
+      auto& seg = snap->segments[s];
+      std::shared_ptr<std::vector<bool>> removed;
+      const auto& files = *seg.files;
+      for (size_t i = 0; i < files.size(); ++i) {
+        if ((seg.removed && (*seg.removed)[i]) || !paths.count(files[i].path)) continue;
+        if (!replay.removed_elsewhere.count(file_identity(files[i].path, files[i].deletion_vector.get()))) continue;
+        if (!removed) {
+          removed = seg.removed ? std::make_shared<std::vector<bool>>(*seg.removed)
+                                : std::make_shared<std::vector<bool>>(files.size(), false);
+        }
+        (*removed)[i] = true;
+        --live;
+      }
+      if (removed) seg.removed = std::move(removed);
+    }
+  }
+  snap->num_files_ = live;
+  auto c = listing.commits.rbegin();
+  snap->timestamp_ms = replay.in_commit_timestamp ? *replay.in_commit_timestamp : c->second.mtime_ms;
+  return snap;
+}
+
+int64_t version_at_timestamp(const TableLocation& table, int64_t timestamp_ms) {
+  const LogListing listing = list_log(table);
+  if (listing.commits.empty()) {
+    throw Error(ErrorCode::NotFound, table.name, "'" + table.name + "' is not a Delta table: it has no commits");
+  }
+  std::vector<int64_t> versions;
+  std::vector<int64_t> times;
+  for (const auto& [v, f] : listing.commits) {
+    versions.push_back(v);
+    // File times can go backwards (clock skew, copies): keep them increasing.
+    times.push_back(times.empty() ? f.mtime_ms : std::max(f.mtime_ms, times.back() + 1));
+  }
+  // Where in-commit timestamps are enabled, commitInfo (the first action) holds them.
+  auto in_commit = [&](size_t i) -> std::optional<int64_t> {
+    const std::string text = table.store->read_all(listing.commits.at(versions[i]).key);
+    const size_t end = text.find('\n');
+    json j = json::parse(text.substr(0, end), nullptr, false);
+    if (j.is_object()) {
+      if (auto c = j.find("commitInfo"); c != j.end() && c->is_object()) {
+        if (auto t = c->find("inCommitTimestamp"); t != c->end() && t->is_number_integer()) return t->get<int64_t>();
+      }
+    }
+    return std::nullopt;
+  };
+  if (in_commit(versions.size() - 1)) {
+    // Binary search on commit timestamps, read only for the probed versions.
+    auto ts = [&](size_t i) { return in_commit(i).value_or(times[i]); };
+    size_t lo = 0, hi = versions.size();
+    while (lo < hi) {
+      const size_t mid = (lo + hi) / 2;
+      if (ts(mid) <= timestamp_ms) lo = mid + 1; else hi = mid;
+    }
+    if (lo == 0) {
+      throw Error(ErrorCode::NotFound, table.name,
+                  "Delta table '" + table.name + "' has no version at or before " +
+                      format_timestamp(Timestamp{timestamp_ms * 1000}) + " (the earliest commit is later)");
+    }
+    return versions[lo - 1];
+  }
+  const auto it = std::upper_bound(times.begin(), times.end(), timestamp_ms);
+  if (it == times.begin()) {
+    throw Error(ErrorCode::NotFound, table.name,
+                "Delta table '" + table.name + "' has no version at or before " +
+                    format_timestamp(Timestamp{timestamp_ms * 1000}) + " (the earliest commit is later)");
+  }
+  return versions[static_cast<size_t>(it - times.begin()) - 1];
+}
+
+std::vector<CommitInfo> history(const TableLocation& table, size_t limit) {
+  const LogListing listing = list_log(table);
+  if (listing.commits.empty()) {
+    throw Error(ErrorCode::NotFound, table.name, "'" + table.name + "' is not a Delta table: it has no commits");
+  }
+  std::vector<CommitInfo> out;
+  int64_t previous = -1;
+  std::vector<int64_t> times;
+  for (const auto& [v, f] : listing.commits) {
+    previous = previous < 0 ? f.mtime_ms : std::max(f.mtime_ms, previous + 1);
+    times.push_back(previous);
+  }
+  size_t i = times.size();
+  for (auto it = listing.commits.rbegin(); it != listing.commits.rend(); ++it) {
+    --i;
+    if (limit && out.size() >= limit) break;
+    CommitInfo info;
+    info.version = it->first;
+    info.timestamp_ms = times[i];
+    const std::string text = table.store->read_all(it->second.key);
+    for (const auto& row : parse_commit(table, it->second.key, text)) {
+      if (auto c = row.find("commitInfo"); c != row.end() && c->is_object()) {
+        info.operation = c->value("operation", std::string());
+        if (auto p = c->find("operationParameters"); p != c->end()) info.parameters = p->dump();
+        info.engine = c->value("engineInfo", std::string());
+        if (auto t = c->find("inCommitTimestamp"); t != c->end() && t->is_number_integer()) {
+          info.timestamp_ms = t->get<int64_t>();
+        }
+      }
+      info.adds += row.contains("add");
+      info.removes += row.contains("remove");
+    }
+    out.push_back(std::move(info));
+  }
+  return out;
+}
+
+}  // namespace neuralake::delta

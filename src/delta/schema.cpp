@@ -1,0 +1,209 @@
+// Parsing Delta's schemaString and naming its types for DuckDB and for users.
+#include "delta/schema.h"
+
+#include <nlohmann/json.hpp>
+
+#include "neuralake/error.h"
+
+namespace neuralake::delta {
+
+using nlohmann::json;
+
+const char* to_string(ColumnMappingMode mode) {
+  switch (mode) {
+    case ColumnMappingMode::None: return "none";
+    case ColumnMappingMode::Name: return "name";
+    case ColumnMappingMode::Id: return "id";
+  }
+  return "none";
+}
+
+int DeltaSchema::find(const std::string& name) const {
+  for (size_t i = 0; i < fields.size(); ++i) {
+    if (fields[i].name == name) return static_cast<int>(i);
+  }
+  return -1;
+}
+
+namespace {
+
+bool parse_decimal(const std::string& s, int& precision, int& scale) {
+  return std::sscanf(s.c_str(), "decimal(%d,%d)", &precision, &scale) == 2 ||
+         std::sscanf(s.c_str(), "decimal(%d, %d)", &precision, &scale) == 2;
+}
+
+bool is_known_primitive(const std::string& s) {
+  static const char* const kNames[] = {"string", "long",    "integer", "short", "byte",
+                                       "float",  "double",  "boolean", "binary", "date",
+                                       "timestamp", "timestamp_ntz"};
+  for (const char* n : kNames) {
+    if (s == n) return true;
+  }
+  int p = 0, sc = 0;
+  return s.rfind("decimal", 0) == 0 && parse_decimal(s, p, sc);
+}
+
+DeltaType parse_type(const json& j, const std::string& object);
+
+DeltaField parse_field(const json& j, const std::string& object) {
+  DeltaField f;
+  f.name = j.at("name").get<std::string>();
+  f.type = parse_type(j.at("type"), object);
+  f.nullable = j.value("nullable", true);
+  f.physical_name = f.name;
+  if (auto m = j.find("metadata"); m != j.end() && m->is_object()) {
+    if (auto p = m->find("delta.columnMapping.physicalName"); p != m->end() && p->is_string()) {
+      f.physical_name = p->get<std::string>();
+    }
+    if (auto id = m->find("delta.columnMapping.id"); id != m->end() && id->is_number_integer()) {
+      f.field_id = id->get<int64_t>();
+    }
+  }
+  return f;
+}
+
+DeltaType parse_type(const json& j, const std::string& object) {
+  DeltaType t;
+  if (j.is_string()) {
+    t.primitive = j.get<std::string>();
+    if (!is_known_primitive(t.primitive)) {
+      throw Error(ErrorCode::NotSupported, object,
+                  "Delta table '" + object + "' has a column of type '" + t.primitive +
+                      "', which this reader does not support");
+    }
+    return t;
+  }
+  const std::string kind = j.at("type").get<std::string>();
+  if (kind == "struct") {
+    t.kind = DeltaType::Kind::Struct;
+    for (const auto& f : j.at("fields")) t.fields.push_back(parse_field(f, object));
+  } else if (kind == "array") {
+    t.kind = DeltaType::Kind::Array;
+    t.element = std::make_shared<DeltaType>(parse_type(j.at("elementType"), object));
+    t.contains_null = j.value("containsNull", true);
+  } else if (kind == "map") {
+    t.kind = DeltaType::Kind::Map;
+    t.element = std::make_shared<DeltaType>(parse_type(j.at("keyType"), object));
+    t.value = std::make_shared<DeltaType>(parse_type(j.at("valueType"), object));
+    t.contains_null = j.value("valueContainsNull", true);
+  } else {
+    throw Error(ErrorCode::NotSupported, object,
+                "Delta table '" + object + "' has a column of type '" + kind +
+                    "', which this reader does not support");
+  }
+  return t;
+}
+
+std::string quote(const std::string& name) {
+  std::string out = "\"";
+  for (char c : name) {
+    if (c == '"') out += '"';
+    out += c;
+  }
+  return out + "\"";
+}
+
+std::string duckdb_name(const DeltaType& t, bool physical) {
+  switch (t.kind) {
+    case DeltaType::Kind::Struct: {
+      std::string s = "STRUCT(";
+      for (size_t i = 0; i < t.fields.size(); ++i) {
+        if (i) s += ", ";
+        s += quote(physical ? t.fields[i].physical_name : t.fields[i].name) + " " +
+             duckdb_name(t.fields[i].type, physical);
+      }
+      return s + ")";
+    }
+    case DeltaType::Kind::Array: return duckdb_name(*t.element, physical) + "[]";
+    case DeltaType::Kind::Map:
+      return "MAP(" + duckdb_name(*t.element, physical) + ", " + duckdb_name(*t.value, physical) + ")";
+    case DeltaType::Kind::Primitive: break;
+  }
+  const std::string& p = t.primitive;
+  if (p == "string") return "VARCHAR";
+  if (p == "long") return "BIGINT";
+  if (p == "integer") return "INTEGER";
+  if (p == "short") return "SMALLINT";
+  if (p == "byte") return "TINYINT";
+  if (p == "float") return "FLOAT";
+  if (p == "double") return "DOUBLE";
+  if (p == "boolean") return "BOOLEAN";
+  if (p == "binary") return "BLOB";
+  if (p == "date") return "DATE";
+  if (p == "timestamp") return "TIMESTAMP WITH TIME ZONE";
+  if (p == "timestamp_ntz") return "TIMESTAMP";
+  int precision = 0, scale = 0;
+  parse_decimal(p, precision, scale);
+  return "DECIMAL(" + std::to_string(precision) + "," + std::to_string(scale) + ")";
+}
+
+}  // namespace
+
+DeltaSchema parse_schema(const std::string& schema_string, const std::string& object) {
+  DeltaSchema schema;
+  try {
+    const json j = json::parse(schema_string);
+    for (const auto& f : j.at("fields")) schema.fields.push_back(parse_field(f, object));
+  } catch (const json::exception& e) {
+    throw Error(ErrorCode::Corruption, object,
+                "Delta table '" + object + "' has a malformed schemaString: " + e.what());
+  }
+  return schema;
+}
+
+std::string type_name(const DeltaType& t) {
+  switch (t.kind) {
+    case DeltaType::Kind::Primitive: return t.primitive;
+    case DeltaType::Kind::Array: return "array<" + type_name(*t.element) + ">";
+    case DeltaType::Kind::Map: return "map<" + type_name(*t.element) + "," + type_name(*t.value) + ">";
+    case DeltaType::Kind::Struct: {
+      std::string s = "struct<";
+      for (size_t i = 0; i < t.fields.size(); ++i) {
+        if (i) s += ",";
+        s += t.fields[i].name + ":" + type_name(t.fields[i].type);
+      }
+      return s + ">";
+    }
+  }
+  return t.primitive;
+}
+
+std::string duckdb_type_name(const DeltaType& type) { return duckdb_name(type, false); }
+std::string duckdb_physical_type_name(const DeltaType& type) { return duckdb_name(type, true); }
+
+DataType to_data_type(const DeltaType& t) {
+  switch (t.kind) {
+    case DeltaType::Kind::Struct: {
+      std::vector<Field> fields;
+      for (const auto& f : t.fields) fields.push_back({f.name, to_data_type(f.type)});
+      return DataType::structure(std::move(fields));
+    }
+    case DeltaType::Kind::Array: return DataType::list(to_data_type(*t.element));
+    case DeltaType::Kind::Map: return DataType::map(to_data_type(*t.element), to_data_type(*t.value));
+    case DeltaType::Kind::Primitive: break;
+  }
+  const std::string& p = t.primitive;
+  if (p == "string") return DataType::string();
+  if (p == "long") return DataType::int64();
+  if (p == "integer") return DataType::int32();
+  if (p == "short") return DataType(TypeId::Int16);
+  if (p == "byte") return DataType(TypeId::Int8);
+  if (p == "float") return DataType(TypeId::Float32);
+  if (p == "double") return DataType::float64();
+  if (p == "boolean") return DataType::boolean();
+  if (p == "binary") return DataType(TypeId::Binary);
+  if (p == "date") return DataType::date();
+  if (p == "timestamp") return DataType::timestamp_tz();
+  if (p == "timestamp_ntz") return DataType::timestamp();
+  int precision = 0, scale = 0;
+  parse_decimal(p, precision, scale);
+  return DataType::decimal(precision, scale);
+}
+
+Schema to_schema(const DeltaSchema& schema) {
+  Schema out;
+  for (const auto& f : schema.fields) out.push_back({f.name, to_data_type(f.type)});
+  return out;
+}
+
+}  // namespace neuralake::delta
