@@ -72,6 +72,8 @@ class Catalog {
   const std::shared_ptr<const CatalogState>& state() const { return state_; }
 
  private:
+  friend class Database;
+  static Session& session_of(const CatalogState& state);
   std::shared_ptr<const CatalogState> state_;
 };
 

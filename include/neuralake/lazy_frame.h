@@ -31,7 +31,7 @@ struct SortKey {
 
 class GroupBy;
 struct PlanNode;
-class Session;
+struct SessionState;
 
 class LazyFrame {
  public:
@@ -76,14 +76,17 @@ class LazyFrame {
   // Output columns and types (binds the plan; reads only metadata).
   Schema schema() const;
 
-  // Internal: frames are made by Database::table(), Catalog::sql() and Session::lazy().
-  LazyFrame(std::shared_ptr<const PlanNode> plan, std::shared_ptr<Session> session);
-  const std::shared_ptr<Session>& session() const { return session_; }
+  // Internal: frames are made by Database::table(), Catalog::sql() and
+  // Session::lazy(). A frame keeps its session's engine alive.
+  LazyFrame(std::shared_ptr<const PlanNode> plan, std::shared_ptr<SessionState> session);
+  const std::shared_ptr<const PlanNode>& plan() const { return plan_; }
+  const std::shared_ptr<SessionState>& session_state() const { return session_; }
 
  private:
-  LazyFrame derive(std::shared_ptr<const PlanNode> plan) const;
+  friend class GroupBy;
+  LazyFrame derive(std::string sql) const;
   std::shared_ptr<const PlanNode> plan_;
-  std::shared_ptr<Session> session_;
+  std::shared_ptr<SessionState> session_;
 };
 
 class GroupBy {

@@ -11,14 +11,18 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "neuralake/data_frame.h"
+#include "neuralake/filter.h"
 #include "neuralake/lazy_frame.h"
 #include "neuralake/options.h"
 
 namespace neuralake {
 
 class Catalog;
+class Database;
+struct SessionState;
 
 // What the storage layer served, counted at the engine's filesystem adapter.
 struct IoStats {
@@ -37,6 +41,8 @@ class Session {
   // keeps what it needs. Throws if a table cannot be registered.
   Session(const Catalog& catalog, SessionOptions options);
   explicit Session(const Catalog& catalog);
+  // A session over these databases (what a Catalog holds).
+  Session(const std::vector<Database>& databases, SessionOptions options);
   ~Session();
   Session(const Session&) = delete;
   Session& operator=(const Session&) = delete;
@@ -47,6 +53,13 @@ class Session {
   DataFrame sql(const std::string& query);
   // The same query as a lazy frame, to refine before collecting.
   LazyFrame lazy(const std::string& query);
+  // A lazy scan of a catalog table; see Database::table().
+  LazyFrame table(const std::string& database, const std::string& table, const Filters& filters = {},
+                  const std::vector<std::string>& columns = {});
+  // Output columns and types of a query, without running it.
+  Schema describe(const std::string& query);
+  // The engine's physical plan for a query.
+  std::string explain(const std::string& query);
   // Runs a statement for its effect (COPY, SET, CREATE ...).
   void execute(const std::string& statement);
 
@@ -62,11 +75,10 @@ class Session {
   // Expands "{warehouse}" in a table location to the warehouse URI.
   std::string resolve_location(const std::string& location) const;
 
-  struct Impl;
-  Impl& impl() { return *impl_; }
+  const std::shared_ptr<SessionState>& state() const { return state_; }
 
  private:
-  std::shared_ptr<Impl> impl_;
+  std::shared_ptr<SessionState> state_;
 };
 
 }  // namespace neuralake

@@ -1,0 +1,99 @@
+// Catalog and Database: name lookup with suggestions, and the default session.
+#include <set>
+
+#include "catalog/catalog_state.h"
+#include "common/names.h"
+#include "neuralake/error.h"
+
+namespace neuralake {
+
+Database::Database(std::vector<Table> tables, std::string description)
+    : description_(std::move(description)), tables_(std::move(tables)) {
+  std::set<std::string> seen;
+  for (const auto& t : tables_) {
+    if (!seen.insert(t.name()).second)
+      throw Error(ErrorCode::InvalidArgument, t.name(), "table '" + t.name() + "' is declared twice in one database");
+  }
+}
+
+std::vector<std::string> Database::table_names() const {
+  std::vector<std::string> names;
+  for (const auto& t : tables_) names.push_back(t.name());
+  return names;
+}
+
+const Table& Database::get(const std::string& table) const {
+  for (const auto& t : tables_)
+    if (t.name() == table) return t;
+  std::string qualified = name_.empty() ? table : name_ + "." + table;
+  throw Error(ErrorCode::NotFound, qualified,
+              "unknown table '" + qualified + "'" + detail::did_you_mean(table, table_names()));
+}
+
+LazyFrame Database::table(const std::string& table, const Filters& filters,
+                          const std::vector<std::string>& columns) const {
+  auto state = catalog_.lock();
+  if (!state) {
+    throw Error(ErrorCode::InvalidArgument, name_.empty() ? table : name_,
+                "database is not part of a live catalog; use catalog.db(\"name\").table(...)");
+  }
+  get(table);  // NotFound with a suggestion before anything else
+  return Catalog::session_of(*state).table(name_, table, filters, columns);
+}
+
+Catalog::Catalog(std::vector<std::pair<std::string, Database>> databases, SessionOptions options) {
+  auto state = std::make_shared<CatalogState>();
+  state->options = std::move(options);
+  std::set<std::string> seen;
+  for (auto& [name, db] : databases) {
+    if (name.empty()) throw Error(ErrorCode::InvalidArgument, "database", "database name must not be empty");
+    for (char c : name)
+      if (c == '.' || c == '"')
+        throw Error(ErrorCode::InvalidArgument, name, "database name '" + name + "' must not contain '.' or '\"'");
+    if (!seen.insert(name).second)
+      throw Error(ErrorCode::InvalidArgument, name, "database '" + name + "' is declared twice");
+    db.name_ = name;
+    state->databases.push_back(std::move(db));
+  }
+  for (auto& db : state->databases) db.catalog_ = state;
+  state_ = std::move(state);
+}
+
+Catalog::~Catalog() = default;
+
+std::vector<std::string> Catalog::database_names() const {
+  std::vector<std::string> names;
+  for (const auto& d : state_->databases) names.push_back(d.name());
+  return names;
+}
+
+const Database& Catalog::db(const std::string& name) const {
+  for (const auto& d : state_->databases)
+    if (d.name() == name) return d;
+  throw Error(ErrorCode::NotFound, name, "unknown database '" + name + "'" + detail::did_you_mean(name, database_names()));
+}
+
+const Table& Catalog::table(const std::string& qualified_name) const {
+  auto dot = qualified_name.find('.');
+  if (dot == std::string::npos || dot == 0 || dot + 1 == qualified_name.size()) {
+    throw Error(ErrorCode::InvalidArgument, qualified_name,
+                "table name '" + qualified_name + "' must be written as database.table");
+  }
+  return db(qualified_name.substr(0, dot)).get(qualified_name.substr(dot + 1));
+}
+
+Session& Catalog::session_of(const CatalogState& state) {
+  std::call_once(state.session_once, [&] {
+    // The session keeps its own copy of the (immutable) declarations.
+    state.session = std::make_shared<Session>(state.databases, state.options);
+  });
+  return *state.session;
+}
+
+Session& Catalog::session() const { return session_of(*state_); }
+
+LazyFrame Catalog::sql(const std::string& query) const { return session().lazy(query); }
+
+const SessionOptions& Catalog::options() const { return state_->options; }
+
+}  // namespace neuralake

@@ -1,0 +1,31 @@
+// Conversions between DuckDB's types and values and neuralake's engine-free
+// ones (DataType, Value, Series). Engine-internal: includes DuckDB.
+#pragma once
+
+#include "duckdb.hpp"
+#include "neuralake/data_frame.h"
+#include "neuralake/types.h"
+#include "neuralake/value.h"
+
+namespace neuralake::engine {
+
+DataType from_duckdb_type(const duckdb::LogicalType& type);
+duckdb::LogicalType to_duckdb_type(const DataType& type);
+
+Value from_duckdb_value(const duckdb::Value& value);
+duckdb::Value to_duckdb_value(const Value& value);
+
+// Appends `count` rows of `vec` (of `type`) to `out`, whose type must be
+// from_duckdb_type(type).
+void append_vector(duckdb::Vector& vec, const duckdb::LogicalType& type, size_t count, Series& out);
+
+// Writes rows [offset, offset + count) of `in` into `out` (a flat vector of
+// type `type`) at positions 0..count-1, casting where the types differ.
+// Throws InvalidArgument naming `what` if a value cannot be converted.
+void write_vector(const Series& in, size_t offset, size_t count, duckdb::Vector& out,
+                  const duckdb::LogicalType& type, const std::string& what);
+
+// Collects a query result's remaining chunks into a DataFrame.
+DataFrame collect_result(duckdb::QueryResult& result);
+
+}  // namespace neuralake::engine

@@ -1,0 +1,426 @@
+// Session: one embedded DuckDB per session, with each catalog database as a
+// schema, file tables as views over scans and function tables as table functions.
+#include <condition_variable>
+#include <cstdlib>
+#include <filesystem>
+#include <thread>
+
+#include "catalog/filter_sql.h"
+#include "common/names.h"
+#include "engine/conversion.h"
+#include "engine/engine.h"
+#include "engine/errors.h"
+#include "engine/session_state.h"
+#include "frame/plan.h"
+#include "neuralake/error.h"
+#include "neuralake/expr.h"
+
+namespace neuralake {
+
+namespace fs = std::filesystem;
+
+SessionOptions SessionOptions::from_environment() {
+  SessionOptions o;
+  if (const char* w = std::getenv("NEURALAKE_WAREHOUSE"); w && *w) o.warehouse = w;
+  return o;
+}
+
+const Table* SessionState::find_table(const std::string& database, const std::string& table) const {
+  for (const auto& d : databases) {
+    if (d.name() != database) continue;
+    for (const auto& t : d.tables())
+      if (t.name() == table) return &t;
+  }
+  return nullptr;
+}
+
+namespace engine {
+
+namespace {
+
+std::string quote_string(const std::string& s) {
+  std::string out = "'";
+  for (char c : s) {
+    if (c == '\'') out += '\'';
+    out += c;
+  }
+  return out + "'";
+}
+
+bool has_scheme(const std::string& s) { return s.find("://") != std::string::npos; }
+
+std::string resolve_warehouse(const std::string& w) {
+  if (w.empty()) throw Error(ErrorCode::InvalidArgument, "warehouse", "the warehouse location is empty");
+  std::string root = w;
+  if (root.rfind("file://", 0) == 0) root = root.substr(7);
+  if (!has_scheme(root)) root = fs::weakly_canonical(fs::absolute(root)).string();
+  while (root.size() > 1 && root.back() == '/') root.pop_back();
+  return root;
+}
+
+std::string expand_location(const SessionState& st, const std::string& location) {
+  std::string out = location;
+  const std::string key = "{warehouse}";
+  for (size_t p = out.find(key); p != std::string::npos; p = out.find(key, p + st.warehouse.size()))
+    out.replace(p, key.size(), st.warehouse);
+  return out;
+}
+
+// A directory location scans every file of the table's format below it.
+std::string file_pattern(const std::string& location, const char* extension) {
+  bool is_dir = location.back() == '/';
+  if (!is_dir && !has_scheme(location)) {
+    std::error_code ec;
+    is_dir = fs::is_directory(location, ec);
+  }
+  if (!is_dir) return location;
+  std::string base = location;
+  while (base.size() > 1 && base.back() == '/') base.pop_back();
+  return base + "/**/*." + extension;
+}
+
+std::string columns_map(const Schema& schema) {
+  std::string s = "{";
+  for (size_t i = 0; i < schema.size(); ++i)
+    s += (i ? ", " : "") + quote_string(schema[i].name) + ": " + quote_string(schema[i].type.sql_name());
+  return s + "}";
+}
+
+// Interrupts a connection's query on request or when its time runs out.
+class RunningQuery {
+ public:
+  RunningQuery(SessionState& st, duckdb::Connection& con) : st_(st), con_(con) {
+    {
+      std::lock_guard<std::mutex> lock(st_.running_mu);
+      st_.running.insert(&con_);
+    }
+    auto timeout = st_.options.query_timeout;
+    if (timeout.count() > 0) {
+      watchdog_ = std::thread([this, timeout] {
+        std::unique_lock<std::mutex> lock(mu_);
+        if (!cv_.wait_for(lock, timeout, [this] { return done_; })) {
+          timed_out_ = true;
+          con_.Interrupt();
+        }
+      });
+    }
+  }
+  ~RunningQuery() {
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      done_ = true;
+    }
+    cv_.notify_all();
+    if (watchdog_.joinable()) watchdog_.join();
+    std::lock_guard<std::mutex> lock(st_.running_mu);
+    st_.running.erase(&con_);
+  }
+  bool timed_out() const {
+    std::lock_guard<std::mutex> lock(mu_);
+    return timed_out_;
+  }
+  Error error(const duckdb::ErrorData& e, const std::string& sql) const {
+    Error err = translate_error(e, sql);
+    if (err.code() == ErrorCode::Cancelled && timed_out()) {
+      return Error(ErrorCode::Timeout, "query_timeout",
+                   "query exceeded query_timeout of " + std::to_string(st_.options.query_timeout.count()) + " ms");
+    }
+    if (err.code() == ErrorCode::Cancelled) return Error(ErrorCode::Cancelled, "query", "query was cancelled");
+    return err;
+  }
+
+ private:
+  SessionState& st_;
+  duckdb::Connection& con_;
+  mutable std::mutex mu_;
+  std::condition_variable cv_;
+  bool done_ = false;
+  bool timed_out_ = false;
+  std::thread watchdog_;
+};
+
+}  // namespace
+
+std::string table_view_sql(const SessionState& st, const std::string& database, const Table& table) {
+  const TableDef& def = table.def();
+  const auto& declared = def.metadata.schema;
+  std::string scan;
+  switch (def.kind) {
+    case TableKind::Parquet: {
+      std::string loc = file_pattern(expand_location(st, def.location), "parquet");
+      scan = "read_parquet(" + quote_string(loc);
+      if (def.file_options.hive_partitioning) {
+        scan += ", hive_partitioning = true";
+        if (!def.file_options.partition_columns.empty())
+          scan += ", hive_types = " + columns_map(def.file_options.partition_columns);
+      }
+      scan += ")";
+      break;
+    }
+    case TableKind::Csv: {
+      std::string loc = file_pattern(expand_location(st, def.location), "csv");
+      scan = "read_csv(" + quote_string(loc) + ", header = " + (def.file_options.header ? "true" : "false") +
+             ", delim = " + quote_string(std::string(1, def.file_options.delimiter));
+      if (declared) scan += ", columns = " + columns_map(*declared);
+      if (def.file_options.hive_partitioning) scan += ", hive_partitioning = true";
+      scan += ")";
+      break;
+    }
+    case TableKind::Json: {
+      std::string loc = file_pattern(expand_location(st, def.location), "json");
+      scan = "read_json(" + quote_string(loc) + ", format = 'newline_delimited'";
+      if (declared) scan += ", columns = " + columns_map(*declared);
+      scan += ")";
+      break;
+    }
+    case TableKind::Function:
+      scan = "__neuralake_function_scan(" + quote_string(database) + ", " + quote_string(def.name) + ")";
+      break;
+    case TableKind::Delta:
+      scan = "delta_scan(" + quote_string(expand_location(st, def.location)) + ")";
+      break;
+  }
+  std::string select = "SELECT *";
+  for (const auto& extra : def.metadata.extra_columns)
+    select += ", (" + extra.expression + ") AS " + quote_identifier(extra.name);
+  return select + " FROM " + scan;
+}
+
+DataFrame run_query(SessionState& st, const std::string& sql) {
+  duckdb::Connection con(*st.db);
+  RunningQuery running(st, con);
+  try {
+    auto result = con.SendQuery(sql);
+    if (result->HasError()) throw running.error(result->GetErrorObject(), sql);
+    return collect_result(*result);
+  } catch (const Error&) {
+    throw;
+  } catch (const std::exception& e) {
+    throw running.error(duckdb::ErrorData(e), sql);
+  }
+}
+
+Schema describe_query(SessionState& st, const std::string& sql) {
+  duckdb::Connection con(*st.db);
+  try {
+    auto prepared = con.Prepare(sql);
+    if (prepared->HasError()) throw translate_error(prepared->GetErrorObject(), sql);
+    Schema s;
+    const auto& names = prepared->GetNames();
+    const auto& types = prepared->GetTypes();
+    for (size_t i = 0; i < names.size(); ++i) s.push_back({names[i], from_duckdb_type(types[i])});
+    return s;
+  } catch (const Error&) {
+    throw;
+  } catch (const std::exception& e) {
+    throw translate_error(duckdb::ErrorData(e), sql);
+  }
+}
+
+std::string explain_query(SessionState& st, const std::string& sql) {
+  DataFrame plan = run_query(st, "EXPLAIN " + sql);
+  std::string out;
+  for (size_t r = 0; r < plan.num_rows(); ++r) {
+    auto v = plan.column(plan.num_columns() - 1).at<std::string>(r);
+    if (v) out += *v;
+  }
+  return out;
+}
+
+// Declared columns must match what the data has, name and type.
+static void check_declared_schema(SessionState& st, const std::string& qualified, const Table& table,
+                                  const Schema& actual) {
+  const auto& declared = table.def().metadata.schema;
+  if (!declared || table.kind() == TableKind::Function) return;
+  for (const auto& want : *declared) {
+    const Field* got = nullptr;
+    for (const auto& f : actual)
+      if (f.name == want.name) got = &f;
+    if (got && got->type == want.type) continue;
+    // Find the first file that disagrees, so the error can name it.
+    std::string file = table.def().location;
+    if (table.kind() == TableKind::Parquet) {
+      std::string loc = file_pattern(expand_location(st, table.def().location), "parquet");
+      try {
+        DataFrame files = run_query(st, "SELECT file FROM glob(" + quote_string(loc) + ") ORDER BY file");
+        for (size_t i = 0; i < files.num_rows(); ++i) {
+          std::string f = *files.column(0).at<std::string>(i);
+          Schema s = describe_query(st, "SELECT * FROM read_parquet(" + quote_string(f) + ")");
+          bool ok = false;
+          for (const auto& c : s)
+            if (c.name == want.name && c.type == want.type) ok = true;
+          if (!ok) {
+            file = f;
+            break;
+          }
+        }
+      } catch (const Error&) {
+        // Keep the location as the best name we have.
+      }
+    }
+    std::string found = got ? "has type " + got->type.polars_name() : "is missing";
+    throw Error(ErrorCode::InvalidArgument, qualified + "." + want.name,
+                "table '" + qualified + "' declares column '" + want.name + "' as " + want.type.polars_name() +
+                    ", but in file '" + file + "' it " + found);
+  }
+}
+
+Schema table_schema(SessionState& st, const std::string& database, const std::string& table) {
+  const std::string qualified = database + "." + table;
+  {
+    std::lock_guard<std::mutex> lock(st.schema_mu);
+    auto it = st.schemas.find(qualified);
+    if (it != st.schemas.end()) return it->second;
+  }
+  const Table* t = st.find_table(database, table);
+  if (!t) throw Error(ErrorCode::NotFound, qualified, "unknown table '" + qualified + "'");
+  Schema s = describe_query(st, "SELECT * FROM " + quote_identifier(database) + "." + quote_identifier(table));
+  check_declared_schema(st, qualified, *t, s);
+  std::lock_guard<std::mutex> lock(st.schema_mu);
+  st.schemas[qualified] = s;
+  return s;
+}
+
+static void run_statement(SessionState& st, const std::string& sql) {
+  duckdb::Connection con(*st.db);
+  auto result = con.Query(sql);
+  if (result->HasError()) throw translate_error(result->GetErrorObject(), sql);
+}
+
+static void open_database(SessionState& st) {
+  duckdb::DBConfig config;
+  // Nothing is downloaded at run time: the library has what we use built in.
+  config.SetOptionByName("autoinstall_known_extensions", duckdb::Value::BOOLEAN(false));
+  config.SetOptionByName("autoload_known_extensions", duckdb::Value::BOOLEAN(false));
+  if (st.options.threads < 0)
+    throw Error(ErrorCode::InvalidArgument, "threads", "threads must be 0 (all cores) or positive");
+  if (st.options.threads > 0) config.options.maximum_threads = static_cast<duckdb::idx_t>(st.options.threads);
+  try {
+    if (!st.options.memory_limit.empty())
+      config.SetOptionByName("memory_limit", duckdb::Value(st.options.memory_limit));
+    if (!st.options.spill_directory.empty())
+      config.SetOptionByName("temp_directory", duckdb::Value(st.options.spill_directory));
+    st.db = std::make_unique<duckdb::DuckDB>(nullptr, &config);
+  } catch (const std::exception& e) {
+    duckdb::ErrorData err(e);
+    throw Error(ErrorCode::InvalidArgument, "SessionOptions", "invalid session options: " + err.Message());
+  }
+  run_statement(st, std::string("SET enable_external_file_cache = ") +
+                        (st.options.external_file_cache ? "true" : "false"));
+}
+
+static void register_catalog(SessionState& st) {
+  register_function_scan(st);
+  for (const auto& d : st.databases) {
+    run_statement(st, "CREATE SCHEMA IF NOT EXISTS " + quote_identifier(d.name()));
+    for (const auto& t : d.tables()) {
+      run_statement(st, "CREATE VIEW " + quote_identifier(d.name()) + "." + quote_identifier(t.name()) + " AS " +
+                            table_view_sql(st, d.name(), t));
+    }
+  }
+}
+
+}  // namespace engine
+
+static std::shared_ptr<SessionState> make_state(std::vector<Database> databases, SessionOptions options) {
+  auto st = std::make_shared<SessionState>();
+  st->options = std::move(options);
+  st->databases = std::move(databases);
+  st->warehouse = engine::resolve_warehouse(st->options.warehouse);
+  engine::open_database(*st);
+  engine::register_catalog(*st);
+  return st;
+}
+
+Session::Session(SessionOptions options) : state_(make_state({}, std::move(options))) {}
+
+Session::Session(const std::vector<Database>& databases, SessionOptions options)
+    : state_(make_state(databases, std::move(options))) {}
+
+Session::Session(const Catalog& catalog, SessionOptions options)
+    : Session([&] {
+        std::vector<Database> dbs;
+        for (const auto& n : catalog.database_names()) dbs.push_back(catalog.db(n));
+        return dbs;
+      }(), std::move(options)) {}
+
+Session::Session(const Catalog& catalog) : Session(catalog, catalog.options()) {}
+
+Session::~Session() = default;
+
+DataFrame Session::sql(const std::string& query) { return engine::run_query(*state_, query); }
+
+LazyFrame Session::lazy(const std::string& query) {
+  // Bind now so that a bad query fails here, not at collect().
+  LazyFrame f(std::make_shared<PlanNode>(query), state_);
+  f.schema();
+  return f;
+}
+
+void Session::execute(const std::string& statement) { engine::run_query(*state_, statement); }
+
+Schema Session::describe(const std::string& query) { return engine::describe_query(*state_, query); }
+
+std::string Session::explain(const std::string& query) { return engine::explain_query(*state_, query); }
+
+LazyFrame Session::table(const std::string& database, const std::string& table, const Filters& filters,
+                         const std::vector<std::string>& columns) {
+  const std::string qualified = database + "." + table;
+  if (!state_->find_table(database, table)) {
+    std::vector<std::string> dbs, tables;
+    for (const auto& d : state_->databases) {
+      dbs.push_back(d.name());
+      if (d.name() == database) tables = d.table_names();
+    }
+    bool db_known = std::find(dbs.begin(), dbs.end(), database) != dbs.end();
+    if (!db_known)
+      throw Error(ErrorCode::NotFound, database, "unknown database '" + database + "'" + detail::did_you_mean(database, dbs));
+    throw Error(ErrorCode::NotFound, qualified, "unknown table '" + qualified + "'" + detail::did_you_mean(table, tables));
+  }
+  Schema schema = engine::table_schema(*state_, database, table);
+  std::string items = "*";
+  if (!columns.empty()) {
+    items.clear();
+    std::vector<std::string> names;
+    for (const auto& f : schema) names.push_back(f.name);
+    for (const auto& c : columns) {
+      if (std::find(names.begin(), names.end(), c) == names.end())
+        throw Error(ErrorCode::NotFound, c,
+                    "unknown column '" + c + "' in " + qualified + detail::did_you_mean(c, names));
+      items += (items.empty() ? "" : ", ") + quote_identifier(c);
+    }
+  }
+  std::string sql = "SELECT " + items + " FROM " + quote_identifier(database) + "." + quote_identifier(table);
+  std::string where = detail::filters_to_sql(filters, schema, qualified);
+  if (!where.empty()) sql += " WHERE " + where;
+  return LazyFrame(std::make_shared<PlanNode>(sql), state_);
+}
+
+void Session::interrupt() {
+  std::lock_guard<std::mutex> lock(state_->running_mu);
+  for (auto* con : state_->running) con->Interrupt();
+}
+
+std::map<std::string, IoStats> Session::io_stats() const { return {}; }
+
+IoStats Session::total_io_stats() const {
+  IoStats total;
+  for (const auto& [k, s] : io_stats()) {
+    total.files_opened += s.files_opened;
+    total.read_requests += s.read_requests;
+    total.bytes_read += s.bytes_read;
+    total.list_requests += s.list_requests;
+    total.head_requests += s.head_requests;
+  }
+  return total;
+}
+
+void Session::reset_io_stats() {}
+
+const SessionOptions& Session::options() const { return state_->options; }
+
+std::string Session::resolve_location(const std::string& location) const {
+  return engine::expand_location(*state_, location);
+}
+
+}  // namespace neuralake

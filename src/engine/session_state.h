@@ -1,0 +1,44 @@
+// What a Session owns: one embedded DuckDB with the catalog registered in it,
+// plus the bookkeeping for cancellation and cached table schemas.
+#pragma once
+
+#include <map>
+#include <memory>
+#include <mutex>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "duckdb.hpp"
+#include "neuralake/catalog.h"
+#include "neuralake/options.h"
+#include "neuralake/session.h"
+
+namespace neuralake {
+
+class StoreRegistry;
+
+struct SessionState {
+  SessionOptions options;
+  std::vector<Database> databases;
+  std::string warehouse;  // the resolved warehouse root ("/abs/dir" or a URI), no trailing '/'
+  std::unique_ptr<duckdb::DuckDB> db;
+  std::shared_ptr<StoreRegistry> stores;
+
+  std::mutex running_mu;
+  std::set<duckdb::Connection*> running;  // connections with a query in flight
+
+  std::mutex schema_mu;
+  std::map<std::string, Schema> schemas;  // "db.table" -> schema
+
+  const Table* find_table(const std::string& database, const std::string& table) const;
+};
+
+namespace engine {
+// Registers the function-table scan for this session's function tables.
+void register_function_scan(SessionState& state);
+// The view body for a table in this session ("SELECT * FROM read_parquet(...)").
+std::string table_view_sql(const SessionState& state, const std::string& database, const Table& table);
+}  // namespace engine
+
+}  // namespace neuralake
