@@ -1,0 +1,95 @@
+// Environment-aware configuration: the profile NEURALAKE_ENV selects (local,
+// minio, production or one from the config file), resolved once and validated.
+//
+// Every setting resolves in one order: environment variable > config file >
+// profile default. The result is a plain object passed explicitly to whatever
+// needs it; nothing here reads the environment behind the caller's back except
+// Environment::from_process().
+#pragma once
+
+#include <chrono>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace neuralake {
+
+// A snapshot of environment variables, so resolution is a pure function of its
+// inputs (tests pass their own).
+struct Environment {
+  std::map<std::string, std::string> variables;
+
+  // The variable's value, or std::nullopt if unset. Set-but-empty counts as unset,
+  // as the AWS tools treat it.
+  std::optional<std::string> get(const std::string& name) const;
+  // The current process's environment.
+  static Environment from_process();
+};
+
+// Where a resolved value came from, for `config show` and error messages.
+enum class SettingSource { ProfileDefault, ConfigFile, Environment };
+
+struct ResolvedSetting {
+  std::string name;    // e.g. "s3.endpoint"
+  std::string value;   // empty when unset
+  SettingSource source = SettingSource::ProfileDefault;
+  std::string origin;  // "profile minio", "/etc/neuralake.toml", "AWS_ENDPOINT_URL"
+  bool secret = false; // printed only as "<redacted>"
+};
+
+// How to reach S3 (or an S3-compatible server). Unused by the `local` profile.
+struct S3Options {
+  // Empty: AWS S3 (https://s3.<region>.amazonaws.com). Else "http(s)://host[:port]".
+  std::string endpoint;
+  std::string region = "us-east-1";
+  // Path-style ("endpoint/bucket/key") rather than virtual-hosted ("bucket.endpoint/key").
+  bool path_style = false;
+  bool allow_http = false;
+  // Static credentials from the environment or config file. Empty: the AWS
+  // credential chain finds them (see credentials in src/storage/s3).
+  std::string access_key_id;
+  std::string secret_access_key;
+  std::string session_token;
+  // Named profile of the shared AWS files (AWS_PROFILE). Empty: "default".
+  std::string aws_profile;
+  // CA certificates to trust instead of the system's (AWS_CA_BUNDLE). Empty: system.
+  std::string ca_bundle;
+  // Proxies (HTTPS_PROXY / HTTP_PROXY / NO_PROXY). Empty: none.
+  std::string https_proxy;
+  std::string http_proxy;
+  std::string no_proxy;
+  std::chrono::milliseconds connect_timeout{5000};
+  // Time without progress after which a request is abandoned (and retried).
+  std::chrono::milliseconds request_timeout{30000};
+  int max_retries = 5;
+};
+
+// The resolved, validated configuration of one run.
+struct Config {
+  std::string profile;    // the selected profile's name
+  std::string warehouse;  // a directory, file:// URI or s3://bucket/prefix
+  S3Options s3;
+  // Every setting with its value and source, in a stable order.
+  std::vector<ResolvedSetting> settings;
+
+  // True if the warehouse is on S3.
+  bool uses_s3() const;
+  // A multi-line, human-readable listing for `config show`: each setting, its
+  // value (secrets as "<redacted>") and where it came from.
+  std::string describe() const;
+
+  // Resolves the profile named by NEURALAKE_ENV (default "local") from `env`,
+  // the config file (NEURALAKE_CONFIG, else ./neuralake.toml if present) and the
+  // built-in defaults, then validates it. Throws Error with a one-line message
+  // that names the setting at fault and says what to set:
+  //   InvalidArgument  unknown profile (object "NEURALAKE_ENV"), malformed or
+  //                    unsafe value, unknown key in the config file, TOML syntax;
+  //   NotFound         NEURALAKE_CONFIG names a file that does not exist.
+  // Secret values never appear in any message.
+  static Config resolve(const Environment& env);
+};
+
+const char* to_string(SettingSource source) noexcept;
+
+}  // namespace neuralake
