@@ -93,7 +93,7 @@ TEST_P(DeltaConformance, LatestSnapshotFacts) {
     const auto& lc = expected_["last_checkpoint"];
     EXPECT_EQ(snap->last_checkpoint->version, lc["version"].get<int64_t>());
     if (lc.contains("size")) { EXPECT_EQ(snap->last_checkpoint->size, lc["size"].get<int64_t>()); }
-    if (lc.contains("parts")) EXPECT_EQ(snap->last_checkpoint->parts, lc["parts"].get<int64_t>());
+    if (lc.contains("parts")) { EXPECT_EQ(snap->last_checkpoint->parts, lc["parts"].get<int64_t>()); }
     if (lc.contains("sizeInBytes")) { EXPECT_EQ(snap->last_checkpoint->size_in_bytes, lc["sizeInBytes"].get<int64_t>()); }
     if (lc.contains("numOfAddFiles")) {
       EXPECT_EQ(snap->last_checkpoint->num_of_add_files, lc["numOfAddFiles"].get<int64_t>());

@@ -1,0 +1,345 @@
+// delta_scan: DuckDB's parquet_scan with a MultiFileReader whose file list is
+// a Delta snapshot. Partition values become per-file constants, deletion
+// vectors a per-file DeleteFilter, column mapping the column identifiers.
+#include "engine/delta_scan.h"
+
+#include <algorithm>
+#include <mutex>
+
+#include "delta/log_replay.h"
+#include "delta/typed_value.h"
+#include "duckdb.hpp"
+#include "duckdb/common/multi_file/multi_file_data.hpp"
+#include "duckdb/common/multi_file/multi_file_list.hpp"
+#include "duckdb/common/multi_file/multi_file_reader.hpp"
+#include "duckdb/common/multi_file/multi_file_states.hpp"
+#include "duckdb/catalog/catalog_entry/table_function_catalog_entry.hpp"
+#include "duckdb/main/extension/extension_loader.hpp"
+#include "duckdb/parser/expression/constant_expression.hpp"
+#include "engine/delta_checkpoint_reader.h"
+#include "engine/errors.h"
+#include "storage/store_registry.h"
+
+namespace neuralake::engine {
+
+namespace {
+
+using duckdb::idx_t;
+
+// Shared by every delta_scan of one database: stores, checkpoint reading and
+// the snapshot cache.
+struct DeltaScanInfo : duckdb::TableFunctionInfo {
+  std::shared_ptr<StoreRegistry> stores;
+  std::unique_ptr<delta::CheckpointReader> checkpoints;
+  int64_t staleness_ms = 1000;
+
+  struct Cached {
+    delta::SnapshotPtr snapshot;
+    std::chrono::steady_clock::time_point checked;
+  };
+  std::mutex mu;
+  std::map<std::string, Cached> latest;  // by table URI
+
+  delta::TableLocation locate(const std::string& uri) {
+    std::string u = uri;
+    while (u.size() > 1 && u.back() == '/') u.pop_back();
+    auto resolved = stores->resolve(u);
+    return {resolved.store, resolved.key, uri};
+  }
+
+  delta::SnapshotPtr snapshot(const std::string& uri, std::optional<int64_t> version,
+                              std::optional<std::string> timestamp) {
+    auto table = locate(uri);
+    if (timestamp) {
+      int64_t micros = 0;
+      try {
+        micros = parse_timestamp(*timestamp).micros;
+      } catch (const Error&) {
+        throw Error(ErrorCode::InvalidArgument, *timestamp,
+                    "timestamp '" + *timestamp + "' for Delta table '" + uri + "' is not a valid time");
+      }
+      version = delta::version_at_timestamp(table, micros / 1000);
+    }
+    if (version) return delta::load_snapshot(table, *checkpoints, version);
+    std::lock_guard<std::mutex> lock(mu);
+    auto now = std::chrono::steady_clock::now();
+    auto it = latest.find(uri);
+    if (it == latest.end()) {
+      auto snap = delta::load_snapshot(table, *checkpoints);
+      latest[uri] = {snap, now};
+      return snap;
+    }
+    if (now - it->second.checked >= std::chrono::milliseconds(staleness_ms)) {
+      it->second.snapshot = delta::refresh_snapshot(it->second.snapshot, *checkpoints);
+      it->second.checked = now;
+    }
+    return it->second.snapshot;
+  }
+};
+
+duckdb::LogicalType logical_type(const delta::DeltaType& t) {
+  return duckdb::TransformStringToLogicalType(delta::duckdb_type_name(t));
+}
+
+// Deleted row positions of one file; read-only once built, so threads share it.
+class DeltaDeleteFilter : public duckdb::DeleteFilter {
+ public:
+  explicit DeltaDeleteFilter(std::vector<uint64_t> deleted) : deleted_(std::move(deleted)) {}
+  idx_t Filter(duckdb::row_t start, idx_t count, duckdb::SelectionVector& sel) override {
+    sel.Initialize(STANDARD_VECTOR_SIZE);
+    auto it = std::lower_bound(deleted_.begin(), deleted_.end(), static_cast<uint64_t>(start));
+    idx_t kept = 0;
+    for (idx_t i = 0; i < count; ++i) {
+      const uint64_t row = static_cast<uint64_t>(start) + i;
+      while (it != deleted_.end() && *it < row) ++it;
+      if (it != deleted_.end() && *it == row) continue;
+      sel.set_index(kept++, i);
+    }
+    return kept;
+  }
+
+ private:
+  std::vector<uint64_t> deleted_;
+};
+
+// The files of one snapshot, loaded on first use (the version is known only
+// after the named parameters are parsed).
+class DeltaFileList : public duckdb::MultiFileList {
+ public:
+  DeltaFileList(duckdb::shared_ptr<DeltaScanInfo> info, std::string uri)
+      : MultiFileList({duckdb::OpenFileInfo(uri)}, duckdb::FileGlobOptions::ALLOW_EMPTY),
+        info_(std::move(info)), uri_(std::move(uri)) {}
+  DeltaFileList(const DeltaFileList& base, std::vector<const delta::FileEntry*> files)
+      : MultiFileList({duckdb::OpenFileInfo(base.uri_)}, duckdb::FileGlobOptions::ALLOW_EMPTY),
+        info_(base.info_), uri_(base.uri_), snapshot_(base.snapshot_), files_(std::move(files)), loaded_(true) {}
+
+  std::optional<int64_t> version;
+  std::optional<std::string> timestamp;
+
+  const delta::Snapshot& snapshot() {
+    load();
+    return *snapshot_;
+  }
+  const delta::FileEntry& entry(idx_t i) {
+    load();
+    return *files_.at(i);
+  }
+
+  duckdb::vector<duckdb::OpenFileInfo> GetAllFiles() override {
+    load();
+    duckdb::vector<duckdb::OpenFileInfo> out;
+    for (idx_t i = 0; i < files_.size(); ++i) out.push_back(GetFile(i));
+    return out;
+  }
+  duckdb::FileExpandResult GetExpandResult() override {
+    load();
+    if (files_.empty()) return duckdb::FileExpandResult::NO_FILES;
+    return files_.size() == 1 ? duckdb::FileExpandResult::SINGLE_FILE : duckdb::FileExpandResult::MULTIPLE_FILES;
+  }
+  idx_t GetTotalFileCount() override {
+    load();
+    return files_.size();
+  }
+  duckdb::unique_ptr<duckdb::MultiFileList> Copy() override {
+    load();
+    return duckdb::make_uniq<DeltaFileList>(*this, files_);
+  }
+
+ protected:
+  duckdb::OpenFileInfo GetFile(idx_t i) override {
+    load();
+    if (i >= files_.size()) return duckdb::OpenFileInfo("");
+    const auto& loc = snapshot_->location;
+    return duckdb::OpenFileInfo(object_uri(*loc.store, loc.file_key(files_[i]->path)));
+  }
+
+ private:
+  void load() {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (loaded_) return;
+    snapshot_ = info_->snapshot(uri_, version, timestamp);
+    files_ = snapshot_->files();
+    loaded_ = true;
+  }
+
+  duckdb::shared_ptr<DeltaScanInfo> info_;
+  std::string uri_;
+  std::mutex mu_;
+  delta::SnapshotPtr snapshot_;
+  std::vector<const delta::FileEntry*> files_;
+  bool loaded_ = false;
+};
+
+duckdb::MultiFileColumnDefinition column_definition(const delta::DeltaField& f, delta::ColumnMappingMode mode) {
+  duckdb::MultiFileColumnDefinition col(f.name, logical_type(f.type));
+  if (mode == delta::ColumnMappingMode::Name) col.identifier = duckdb::Value(f.physical_name);
+  if (mode == delta::ColumnMappingMode::Id && f.field_id) {
+    col.identifier = duckdb::Value::INTEGER(static_cast<int32_t>(*f.field_id));
+  }
+  // A column a file lacks (added later by schema evolution) reads as NULL.
+  col.default_expression = duckdb::make_uniq<duckdb::ConstantExpression>(duckdb::Value(col.type));
+  if (f.type.kind == delta::DeltaType::Kind::Struct) {
+    for (const auto& child : f.type.fields) col.children.push_back(column_definition(child, mode));
+  }
+  return col;
+}
+
+class DeltaMultiFileReader : public duckdb::MultiFileReader {
+ public:
+  explicit DeltaMultiFileReader(duckdb::shared_ptr<DeltaScanInfo> info) : info_(std::move(info)) {
+    function_name = "delta_scan";
+  }
+
+  static duckdb::unique_ptr<duckdb::MultiFileReader> Create(const duckdb::TableFunction& fn) {
+    auto info = duckdb::shared_ptr_cast<duckdb::TableFunctionInfo, DeltaScanInfo>(fn.function_info);
+    return duckdb::make_uniq<DeltaMultiFileReader>(info);
+  }
+
+  duckdb::shared_ptr<duckdb::MultiFileList> CreateFileList(duckdb::ClientContext&, const duckdb::vector<duckdb::string>& paths,
+                                                           const duckdb::FileGlobInput&) override {
+    if (paths.size() != 1) throw duckdb::BinderException("delta_scan takes exactly one table path");
+    list_ = duckdb::make_shared_ptr<DeltaFileList>(info_, paths[0]);
+    return list_;
+  }
+
+  bool ParseOption(const std::string& key, const duckdb::Value& val, duckdb::MultiFileOptions& options,
+                   duckdb::ClientContext& context) override {
+    if (key == "version") {
+      list_->version = val.GetValue<int64_t>();
+      return true;
+    }
+    if (key == "timestamp") {
+      list_->timestamp = val.ToString();
+      return true;
+    }
+    return MultiFileReader::ParseOption(key, val, options, context);
+  }
+
+  bool Bind(duckdb::MultiFileOptions& options, duckdb::MultiFileList& files, duckdb::vector<duckdb::LogicalType>& types,
+            duckdb::vector<duckdb::string>& names, duckdb::MultiFileReaderBindData& bind_data) override {
+    auto& list = files.Cast<DeltaFileList>();
+    const delta::Snapshot* snap_ptr = nullptr;
+    try {
+      snap_ptr = &list.snapshot();
+    } catch (const Error& e) {
+      throw_into_duckdb(e);
+    }
+    const auto& snap = *snap_ptr;
+    options.hive_partitioning = false;
+    options.auto_detect_hive_partitioning = false;
+    for (const auto& f : snap.schema.fields) {
+      names.push_back(f.name);
+      types.push_back(logical_type(f.type));
+      bind_data.schema.push_back(column_definition(f, snap.column_mapping));
+    }
+    bind_data.mapping = snap.column_mapping == delta::ColumnMappingMode::Id
+                            ? duckdb::MultiFileColumnMappingMode::BY_FIELD_ID
+                            : duckdb::MultiFileColumnMappingMode::BY_NAME;
+    return true;
+  }
+
+  void BindOptions(duckdb::MultiFileOptions& options, duckdb::MultiFileList& files,
+                   duckdb::vector<duckdb::LogicalType>& types, duckdb::vector<duckdb::string>& names,
+                   duckdb::MultiFileReaderBindData& bind_data) override {
+    options.hive_partitioning = false;
+    options.auto_detect_hive_partitioning = false;
+    MultiFileReader::BindOptions(options, files, types, names, bind_data);
+  }
+
+  void FinalizeBind(duckdb::MultiFileReaderData& reader_data, const duckdb::MultiFileOptions& file_options,
+                    const duckdb::MultiFileReaderBindData& options,
+                    const duckdb::vector<duckdb::MultiFileColumnDefinition>& global_columns,
+                    const duckdb::vector<duckdb::ColumnIndex>& global_column_ids, duckdb::ClientContext& context,
+                    duckdb::optional_ptr<duckdb::MultiFileReaderGlobalState> global_state) override {
+    MultiFileReader::FinalizeBind(reader_data, file_options, options, global_columns, global_column_ids, context,
+                                  global_state);
+    if (!global_state || !global_state->file_list) return;
+    auto& list = const_cast<duckdb::MultiFileList&>(*global_state->file_list).Cast<DeltaFileList>();
+    const auto& snap = list.snapshot();
+    const auto& entry = list.entry(reader_data.reader->file_list_idx.GetIndex());
+    for (idx_t i = 0; i < global_column_ids.size(); ++i) {
+      const auto col = global_column_ids[i].GetPrimaryIndex();
+      if (col >= global_columns.size()) continue;  // virtual columns
+      const int p = snap.partition_index(global_columns[col].name);
+      if (p < 0) continue;
+      const auto& raw = entry.partition_values[static_cast<size_t>(p)];
+      const auto& type = global_columns[col].type;
+      duckdb::Value v = (!raw || raw->empty()) ? duckdb::Value(type) : duckdb::Value(*raw).DefaultCastAs(type);
+      reader_data.constant_map.Add(duckdb::MultiFileGlobalIndex(i), std::move(v));
+    }
+    if (entry.deletion_vector) {
+      std::vector<uint64_t> rows;
+      try {
+        rows = delta::load_deletion_vector(*snap.location.store, snap.location.key, *entry.deletion_vector);
+      } catch (const Error& e) {
+        throw_into_duckdb(e);
+      }
+      reader_data.reader->deletion_filter = duckdb::make_uniq<DeltaDeleteFilter>(std::move(rows));
+    }
+  }
+
+  duckdb::unique_ptr<duckdb::MultiFileReaderGlobalState> InitializeGlobalState(
+      duckdb::ClientContext&, const duckdb::MultiFileOptions&, const duckdb::MultiFileReaderBindData&,
+      const duckdb::MultiFileList& file_list, const duckdb::vector<duckdb::MultiFileColumnDefinition>&,
+      const duckdb::vector<duckdb::ColumnIndex>&) override {
+    // FinalizeBind finds each file's partition values and DV through the list.
+    return duckdb::make_uniq<duckdb::MultiFileReaderGlobalState>(duckdb::vector<duckdb::LogicalType>(), &file_list);
+  }
+
+  duckdb::shared_ptr<duckdb::BaseFileReader> CreateReader(duckdb::ClientContext& context,
+                                                          duckdb::GlobalTableFunctionState& gstate,
+                                                          const duckdb::OpenFileInfo& file, idx_t file_idx,
+                                                          const duckdb::MultiFileBindData& bind_data) override {
+    try {
+      return MultiFileReader::CreateReader(context, gstate, file, file_idx, bind_data);
+    } catch (const std::exception& e) {
+      duckdb::ErrorData err(e);
+      auto& list = bind_data.file_list->Cast<DeltaFileList>();
+      const auto& snap = list.snapshot();
+      const auto key = snap.location.file_key(list.entry(file_idx).path);
+      if (!snap.location.store->head(key)) {
+        throw_into_duckdb(Error(ErrorCode::NotFound, file.path,
+                                "Delta table '" + snap.location.name + "' at version " +
+                                    std::to_string(snap.version) + " references data file '" + file.path +
+                                    "', which is gone (vacuumed?)"));
+      }
+      throw;
+    }
+  }
+
+  duckdb::unique_ptr<duckdb::MultiFileReader> Copy() const override {
+    auto copy = duckdb::make_uniq<DeltaMultiFileReader>(info_);
+    copy->list_ = list_;
+    return copy;
+  }
+
+ private:
+  duckdb::shared_ptr<DeltaScanInfo> info_;
+  duckdb::shared_ptr<DeltaFileList> list_;
+};
+
+}  // namespace
+
+void register_delta_scan(duckdb::DatabaseInstance& db, std::shared_ptr<StoreRegistry> stores, int64_t staleness_ms) {
+  auto info = duckdb::make_shared_ptr<DeltaScanInfo>();
+  info->stores = std::move(stores);
+  info->checkpoints = make_checkpoint_reader(db);
+  info->staleness_ms = staleness_ms;
+
+  duckdb::ExtensionLoader loader(db, "neuralake");
+  auto& parquet = loader.GetTableFunction("parquet_scan");
+  for (auto& fn : parquet.functions.functions) {
+    if (fn.arguments.size() != 1 || fn.arguments[0] != duckdb::LogicalType::VARCHAR) continue;
+    duckdb::TableFunction scan = fn;
+    scan.name = "delta_scan";
+    scan.get_multi_file_reader = DeltaMultiFileReader::Create;
+    scan.function_info = info;
+    scan.named_parameters["version"] = duckdb::LogicalType::BIGINT;
+    scan.named_parameters["timestamp"] = duckdb::LogicalType::VARCHAR;
+    loader.RegisterFunction(scan);
+    return;
+  }
+  throw Error(ErrorCode::Internal, "parquet_scan", "DuckDB's parquet_scan has no single-path overload to build delta_scan on");
+}
+
+}  // namespace neuralake::engine
