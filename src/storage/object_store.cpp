@@ -60,6 +60,7 @@ StoreLocation split_uri(std::string_view uri) {
     std::string_view path = uri.substr(7);
     // RFC 8089 allows an empty host or "localhost"; any other host is not local.
     if (starts_with(path, "localhost/")) path.remove_prefix(9);
+    if (path.empty()) return {"file://", ""};  // the local store itself
     if (!starts_with(path, "/")) {
       throw Error(ErrorCode::InvalidArgument, std::string(uri),
                   "file URI '" + std::string(uri) + "' must have an absolute path (file:///...)");
