@@ -1,0 +1,161 @@
+// libcurl behind HttpClient: handle pooling for connection reuse, header and
+// body capture, and curl's failures turned into plain transport errors.
+#include "storage/s3/http_client.h"
+
+#include <curl/curl.h>
+
+#include <algorithm>
+
+namespace neuralake::s3 {
+namespace {
+
+// curl_global_init is not thread-safe; run it once before the first handle.
+struct CurlGlobal {
+  CurlGlobal() { curl_global_init(CURL_GLOBAL_DEFAULT); }
+};
+
+size_t on_body(char* data, size_t size, size_t n, void* user) {
+  static_cast<std::string*>(user)->append(data, size * n);
+  return size * n;
+}
+
+size_t on_header(char* data, size_t size, size_t n, void* user) {
+  std::string_view line(data, size * n);
+  auto* headers = static_cast<HeaderList*>(user);
+  if (line.rfind("HTTP/", 0) == 0) {
+    headers->clear();  // a new response (after 100-continue or a redirect)
+    return size * n;
+  }
+  size_t colon = line.find(':');
+  if (colon == std::string_view::npos) return size * n;
+  std::string name(line.substr(0, colon));
+  std::transform(name.begin(), name.end(), name.begin(), ::tolower);
+  std::string_view value = line.substr(colon + 1);
+  while (!value.empty() && (value.front() == ' ' || value.front() == '\t')) value.remove_prefix(1);
+  while (!value.empty() && (value.back() == '\r' || value.back() == '\n' || value.back() == ' ')) value.remove_suffix(1);
+  headers->emplace_back(std::move(name), std::string(value));
+  return size * n;
+}
+
+struct Upload {
+  std::string_view data;
+  size_t offset = 0;
+};
+
+size_t on_read(char* out, size_t size, size_t n, void* user) {
+  auto* up = static_cast<Upload*>(user);
+  size_t len = std::min(size * n, up->data.size() - up->offset);
+  std::copy_n(up->data.data() + up->offset, len, out);
+  up->offset += len;
+  return len;
+}
+
+int on_seek(void* user, curl_off_t offset, int origin) {
+  auto* up = static_cast<Upload*>(user);
+  if (origin != SEEK_SET || offset < 0 || static_cast<size_t>(offset) > up->data.size()) return CURL_SEEKFUNC_FAIL;
+  up->offset = static_cast<size_t>(offset);
+  return CURL_SEEKFUNC_OK;
+}
+
+}  // namespace
+
+std::string HttpResponse::header(std::string_view name) const {
+  for (const auto& [k, v] : headers) {
+    if (k == name) return v;
+  }
+  return "";
+}
+
+HttpClient::HttpClient(HttpOptions options) : options_(std::move(options)) { static CurlGlobal global; }
+
+HttpClient::~HttpClient() {
+  for (void* h : idle_) curl_easy_cleanup(static_cast<CURL*>(h));
+}
+
+size_t HttpClient::handles_created() const {
+  std::lock_guard lock(mutex_);
+  return created_;
+}
+
+void* HttpClient::acquire() {
+  {
+    std::lock_guard lock(mutex_);
+    if (!idle_.empty()) {
+      void* h = idle_.back();
+      idle_.pop_back();
+      return h;
+    }
+    ++created_;
+  }
+  return curl_easy_init();
+}
+
+void HttpClient::release(void* handle) {
+  std::lock_guard lock(mutex_);
+  idle_.push_back(handle);
+}
+
+HttpResponse HttpClient::perform(const HttpRequest& request) {
+  CURL* curl = static_cast<CURL*>(acquire());
+  curl_easy_reset(curl);  // keeps the connection cache, drops the last request's options
+  HttpResponse response;
+  Upload upload{request.body, 0};
+  curl_slist* headers = nullptr;
+  for (const auto& [k, v] : request.headers) headers = curl_slist_append(headers, (k + ": " + v).c_str());
+  // curl adds these unless told not to; S3 does not want them.
+  headers = curl_slist_append(headers, "Expect:");
+  headers = curl_slist_append(headers, "Accept:");
+
+  curl_easy_setopt(curl, CURLOPT_URL, request.url.c_str());
+  curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers);
+  curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
+  curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(options_.connect_timeout.count()));
+  // "No progress for request_timeout": fewer than 1 byte/s for that long.
+  curl_easy_setopt(curl, CURLOPT_LOW_SPEED_LIMIT, 1L);
+  curl_easy_setopt(curl, CURLOPT_LOW_SPEED_TIME, std::max(1L, static_cast<long>(options_.request_timeout.count() / 1000)));
+  curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, on_body);
+  curl_easy_setopt(curl, CURLOPT_WRITEDATA, &response.body);
+  curl_easy_setopt(curl, CURLOPT_HEADERFUNCTION, on_header);
+  curl_easy_setopt(curl, CURLOPT_HEADERDATA, &response.headers);
+  curl_easy_setopt(curl, CURLOPT_PROTOCOLS_STR, "http,https");
+  // Proxies come only from our settings, never from curl's own reading of the environment.
+  const bool https = request.url.rfind("https://", 0) == 0;
+  const std::string& proxy = https ? options_.https_proxy : options_.http_proxy;
+  curl_easy_setopt(curl, CURLOPT_PROXY, proxy.c_str());
+  if (!options_.no_proxy.empty()) curl_easy_setopt(curl, CURLOPT_NOPROXY, options_.no_proxy.c_str());
+  if (!options_.ca_bundle.empty()) curl_easy_setopt(curl, CURLOPT_CAINFO, options_.ca_bundle.c_str());
+
+  if (request.method == "HEAD") {
+    curl_easy_setopt(curl, CURLOPT_NOBODY, 1L);
+  } else if (request.method == "GET") {
+    curl_easy_setopt(curl, CURLOPT_HTTPGET, 1L);
+  } else {
+    if (request.method == "PUT" || request.method == "POST") {
+      curl_easy_setopt(curl, CURLOPT_UPLOAD, 1L);
+      curl_easy_setopt(curl, CURLOPT_READFUNCTION, on_read);
+      curl_easy_setopt(curl, CURLOPT_READDATA, &upload);
+      curl_easy_setopt(curl, CURLOPT_SEEKFUNCTION, on_seek);
+      curl_easy_setopt(curl, CURLOPT_SEEKDATA, &upload);
+      curl_easy_setopt(curl, CURLOPT_INFILESIZE_LARGE, static_cast<curl_off_t>(request.body.size()));
+    }
+    curl_easy_setopt(curl, CURLOPT_CUSTOMREQUEST, request.method.c_str());
+  }
+
+  CURLcode rc = curl_easy_perform(curl);
+  curl_slist_free_all(headers);
+  if (rc != CURLE_OK) {
+    response.transport_error = static_cast<int>(rc);
+    response.transport_message = curl_easy_strerror(rc);
+    response.timed_out = rc == CURLE_OPERATION_TIMEDOUT;
+    response.status = 0;
+    response.body.clear();
+  } else {
+    long status = 0;
+    curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &status);
+    response.status = static_cast<int>(status);
+  }
+  release(curl);
+  return response;
+}
+
+}  // namespace neuralake::s3

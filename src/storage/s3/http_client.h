@@ -1,0 +1,74 @@
+// A small HTTP/1.1 client over libcurl for S3 and the AWS credential
+// endpoints: pooled handles (connections are reused), timeouts, proxies, CA bundle.
+#pragma once
+
+#include <chrono>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "storage/s3/sigv4.h"
+
+namespace neuralake::s3 {
+
+struct HttpOptions {
+  std::chrono::milliseconds connect_timeout{5000};
+  // A transfer that makes no progress for this long is abandoned.
+  std::chrono::milliseconds request_timeout{30000};
+  std::string https_proxy;  // used for https:// URLs; empty: none
+  std::string http_proxy;   // used for http:// URLs; empty: none
+  std::string no_proxy;     // comma-separated hosts that bypass the proxies
+  std::string ca_bundle;    // empty: the system's CA certificates
+};
+
+struct HttpRequest {
+  std::string method = "GET";
+  std::string url;          // fully encoded
+  HeaderList headers;
+  std::string_view body;    // sent as-is; must outlive perform()
+};
+
+struct HttpResponse {
+  // 0 when a response arrived; otherwise the transfer failed (see transport_*).
+  int transport_error = 0;
+  std::string transport_message;  // e.g. "Connection refused", never a header value
+  bool timed_out = false;
+  int status = 0;
+  HeaderList headers;  // names lower-cased
+  std::string body;
+
+  // The first header with this lower-case name, or "".
+  std::string header(std::string_view name) const;
+};
+
+// Thread-safe: each perform() borrows an idle curl handle (keeping its open
+// connections) or makes one, and returns it afterwards.
+class HttpClient {
+ public:
+  explicit HttpClient(HttpOptions options = {});
+  ~HttpClient();
+  HttpClient(const HttpClient&) = delete;
+  HttpClient& operator=(const HttpClient&) = delete;
+
+  // Performs one request. Transport failures are reported in the response,
+  // not thrown, so that callers can decide whether to retry. A body shorter
+  // than its Content-Length is a transport failure, never a short success.
+  HttpResponse perform(const HttpRequest& request);
+
+  // Handles created so far: a measure of connection reuse for tests.
+  size_t handles_created() const;
+
+ private:
+  void* acquire();
+  void release(void* handle);
+
+  HttpOptions options_;
+  mutable std::mutex mutex_;
+  std::vector<void*> idle_;
+  size_t created_ = 0;
+};
+
+}  // namespace neuralake::s3
