@@ -1,0 +1,29 @@
+// A one-line progress bar for long generation runs, drawn on stderr only
+// when it is enabled (the caller checks that stderr is a terminal).
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+namespace neuralake {
+
+class ProgressBar {
+ public:
+  ProgressBar(uint64_t total, bool enabled) : total_(total), enabled_(enabled) {}
+  ~ProgressBar() { finish(); }
+  ProgressBar(const ProgressBar&) = delete;
+  ProgressBar& operator=(const ProgressBar&) = delete;
+
+  // Counts `n` more units done, working on `label`, and redraws.
+  void advance(uint64_t n, const std::string& label);
+  // Ends the line; later calls do nothing.
+  void finish();
+
+ private:
+  uint64_t total_;
+  uint64_t done_ = 0;
+  bool enabled_;
+  bool drawn_ = false;
+};
+
+}  // namespace neuralake
