@@ -21,7 +21,8 @@ namespace neuralake {
 // One named, typed column. Storage is columnar by physical kind:
 //   signed integers, booleans, dates, times, timestamps -> int64 (dates in days,
 //   times and timestamps in the type's unit); unsigned -> uint64; floats -> double;
-//   strings and binary -> std::string; decimals, intervals and nested -> Value.
+//   strings and binary -> std::string; 128-bit integers, decimals, intervals,
+//   nested and engine-only types -> Value. Float32 values are kept rounded to float.
 class Series {
  public:
   using Storage = std::variant<std::vector<int64_t>, std::vector<uint64_t>, std::vector<double>,
@@ -71,10 +72,24 @@ class Series {
   std::vector<uint8_t> validity_;  // 1 valid, 0 null; its size is the length
 };
 
+// How DataFrame::to_string lays a frame out. The defaults print what Polars
+// prints when its output is not a terminal (POLARS_FMT_* unset).
 struct FormatOptions {
-  size_t max_rows = 10;        // more rows print as the first and last max_rows/2
-  size_t max_columns = 8;      // more columns print as the first and last max_columns/2
-  size_t max_string_len = 32;  // longer strings are cut and end in "…"
+  // More rows print as the first ceil(max_rows/2), a "…" row, and the last
+  // floor(max_rows/2). 0: only a "…" row.
+  size_t max_rows = 10;
+  // More columns print as the first ceil(max_columns/2), a "…" column, and the
+  // last floor(max_columns/2).
+  size_t max_columns = 8;
+  // Cells and column names with more characters keep their first max_string_len
+  // characters and end in "…" (Polars' POLARS_FMT_STR_LEN).
+  size_t max_string_len = 30;
+  // Lists with more items print the first max_list_items-1 items, "…" and the
+  // last item, e.g. [1, 2, … 5] (Polars' POLARS_FMT_TABLE_CELL_LIST_LEN).
+  size_t max_list_items = 3;
+  // Width of the whole table in terminal columns; wider content wraps inside
+  // its cell the way Polars wraps it (Polars' POLARS_TABLE_WIDTH).
+  size_t table_width = 100;
 };
 
 // Named columns of equal length.
@@ -96,12 +111,15 @@ class DataFrame {
   const std::vector<Series>& columns() const { return columns_; }
   Value value(size_t row, size_t col) const { return column(col).get(row); }
 
-  // Rows [offset, offset+length) as a new frame.
+  // Rows [offset, offset+length) as a new frame; both are clamped to the
+  // frame, so slicing past the end gives fewer (or no) rows, never an error.
   DataFrame slice(size_t offset, size_t length) const;
-  // Appends `other`'s rows; throws InvalidArgument if the schemas differ.
+  // Appends `other`'s rows; throws InvalidArgument naming the column if the
+  // schemas differ. A frame without columns becomes a copy of `other`.
   void append(const DataFrame& other);
 
-  // Polars' table rendering, including the "shape: (r, c)" line.
+  // Polars' table rendering: a "shape: (r, c)" line, then the table; no
+  // trailing newline (like Polars' toString()).
   std::string to_string(const FormatOptions& options = {}) const;
 
   // Writes as Parquet / CSV (with header). Throws IOError naming the path.
@@ -115,6 +133,7 @@ class DataFrame {
   std::vector<Series> columns_;
 };
 
+// Writes exactly df.to_string(): no trailing newline.
 std::ostream& operator<<(std::ostream& os, const DataFrame& df);
 
 }  // namespace neuralake
