@@ -363,10 +363,12 @@ SnapshotPtr load_snapshot(const TableLocation& table, CheckpointReader& checkpoi
   if (snap->last_checkpoint && snap->last_checkpoint->version <= target) {
     auto it = listing.checkpoints.find(snap->last_checkpoint->version);
     if (it == listing.checkpoints.end() || !it->second.complete()) {
-      throw Error(ErrorCode::NotFound, listing.log_prefix + padded_version(snap->last_checkpoint->version) + ".checkpoint.parquet",
-                  "Delta table '" + table.name + "': the checkpoint at version " +
+      const std::string key =
+          listing.log_prefix + padded_version(snap->last_checkpoint->version) + ".checkpoint.parquet";
+      throw Error(ErrorCode::NotFound, key,
+                  "Delta table '" + table.name + "': the checkpoint " + key + " (version " +
                       std::to_string(snap->last_checkpoint->version) +
-                      " named by _last_checkpoint is missing or incomplete");
+                      ") named by _last_checkpoint is missing or incomplete");
     }
   }
 
