@@ -16,6 +16,9 @@
 #include "duckdb/catalog/catalog_entry/table_function_catalog_entry.hpp"
 #include "duckdb/main/extension/extension_loader.hpp"
 #include "duckdb/parser/expression/constant_expression.hpp"
+#include "duckdb/planner/filter/conjunction_filter.hpp"
+#include "duckdb/planner/filter/constant_filter.hpp"
+#include "duckdb/planner/table_filter.hpp"
 #include "engine/delta_checkpoint_reader.h"
 #include "engine/errors.h"
 #include "storage/store_registry.h"
@@ -102,6 +105,61 @@ class DeltaDeleteFilter : public duckdb::DeleteFilter {
   std::vector<uint64_t> deleted_;
 };
 
+// A filter constant as an engine-free value, for comparing with partition
+// values and stats; nullopt for types we do not prune on.
+std::optional<Value> to_value(const duckdb::Value& v) {
+  if (v.IsNull()) return std::nullopt;
+  switch (v.type().id()) {
+    case duckdb::LogicalTypeId::TINYINT: case duckdb::LogicalTypeId::SMALLINT:
+    case duckdb::LogicalTypeId::INTEGER: case duckdb::LogicalTypeId::BIGINT:
+      return Value(v.GetValue<int64_t>());
+    case duckdb::LogicalTypeId::FLOAT: case duckdb::LogicalTypeId::DOUBLE:
+      return Value(v.GetValue<double>());
+    case duckdb::LogicalTypeId::VARCHAR: return Value(v.GetValue<std::string>());
+    case duckdb::LogicalTypeId::DATE: return Value(Date{v.GetValue<duckdb::date_t>().days});
+    case duckdb::LogicalTypeId::TIMESTAMP: case duckdb::LogicalTypeId::TIMESTAMP_TZ:
+      return Value(Timestamp{v.GetValue<duckdb::timestamp_t>().value});
+    default: return std::nullopt;
+  }
+}
+
+// False only when no row of a file whose column lies in [min, max] (with
+// `nulls` nulls of `rows`) can pass `filter`; unknown bounds never prune.
+bool may_match(const duckdb::TableFilter& filter, const Value& min, const Value& max, std::optional<int64_t> nulls,
+               int64_t rows) {
+  using duckdb::ExpressionType;
+  switch (filter.filter_type) {
+    case duckdb::TableFilterType::CONJUNCTION_AND: {
+      for (const auto& child : filter.Cast<duckdb::ConjunctionAndFilter>().child_filters) {
+        if (!may_match(*child, min, max, nulls, rows)) return false;
+      }
+      return true;
+    }
+    case duckdb::TableFilterType::IS_NULL: return !nulls || *nulls > 0;
+    case duckdb::TableFilterType::IS_NOT_NULL: return !nulls || rows < 0 || *nulls < rows;
+    case duckdb::TableFilterType::CONSTANT_COMPARISON: {
+      const auto& f = filter.Cast<duckdb::ConstantFilter>();
+      const auto c = to_value(f.constant);
+      if (!c) return true;
+      if (nulls && rows >= 0 && *nulls >= rows && rows > 0) return false;  // all null: no comparison holds
+      // Comparisons of the bounds with the constant; 2 stands for unknown.
+      const auto lo_cmp = min.is_null() ? std::nullopt : delta::compare_values(min, *c);
+      const auto hi_cmp = max.is_null() ? std::nullopt : delta::compare_values(max, *c);
+      const int lo = lo_cmp.value_or(2), hi = hi_cmp.value_or(2);
+      switch (f.comparison_type) {
+        case ExpressionType::COMPARE_EQUAL: return !(lo != 2 && lo > 0) && !(hi != 2 && hi < 0);
+        case ExpressionType::COMPARE_LESSTHAN: return !(lo != 2 && lo >= 0);
+        case ExpressionType::COMPARE_LESSTHANOREQUALTO: return !(lo != 2 && lo > 0);
+        case ExpressionType::COMPARE_GREATERTHAN: return !(hi != 2 && hi <= 0);
+        case ExpressionType::COMPARE_GREATERTHANOREQUALTO: return !(hi != 2 && hi < 0);
+        default: return true;
+      }
+    }
+    default: return true;
+  }
+}
+
+
 // The files of one snapshot, loaded on first use (the version is known only
 // after the named parameters are parsed).
 class DeltaFileList : public duckdb::MultiFileList {
@@ -143,6 +201,47 @@ class DeltaFileList : public duckdb::MultiFileList {
   duckdb::unique_ptr<duckdb::MultiFileList> Copy() override {
     load();
     return duckdb::make_uniq<DeltaFileList>(*this, files_);
+  }
+
+  // Drops files whose partition values or stats show that no row can pass
+  // the scan's filters, before any file is opened.
+  duckdb::unique_ptr<duckdb::MultiFileList> DynamicFilterPushdown(
+      duckdb::ClientContext&, const duckdb::MultiFileOptions&, const duckdb::vector<duckdb::string>& names,
+      const duckdb::vector<duckdb::LogicalType>&, const duckdb::vector<duckdb::column_t>& column_ids,
+      duckdb::TableFilterSet& filters) const override {
+    auto& self = const_cast<DeltaFileList&>(*this);
+    self.load();
+    if (filters.filters.empty()) return nullptr;
+    const auto& snap = *snapshot_;
+    std::vector<const delta::FileEntry*> kept;
+    for (const auto* file : files_) {
+      bool keep = true;
+      for (const auto& [idx, filter] : filters.filters) {
+        if (idx >= column_ids.size() || column_ids[idx] >= names.size()) continue;
+        const std::string& name = names[column_ids[idx]];
+        const int p = snap.partition_index(name);
+        if (p >= 0) {
+          const int field = snap.schema.find(name);
+          Value v;
+          try {
+            v = delta::parse_partition_value(file->partition_values[static_cast<size_t>(p)],
+                                             snap.schema.fields[static_cast<size_t>(field)].type, name);
+          } catch (const Error&) {
+            continue;
+          }
+          keep = may_match(*filter, v, v, v.is_null() ? 1 : 0, 1);
+        } else {
+          const int s = snap.stats_layout.find(name);
+          if (s < 0 || file->stats.empty()) continue;
+          const auto st = delta::decode_column_stats(file->stats, snap.stats_layout, static_cast<size_t>(s));
+          keep = may_match(*filter, st.min, st.max, st.null_count, file->num_records);
+        }
+        if (!keep) break;
+      }
+      if (keep) kept.push_back(file);
+    }
+    if (kept.size() == files_.size()) return nullptr;
+    return duckdb::make_uniq<DeltaFileList>(*this, std::move(kept));
   }
 
  protected:
