@@ -1,12 +1,11 @@
 // The engine's filesystem adapter: DuckDB reads Parquet and CSV, globs, prunes
 // Hive partitions and writes COPY output through ObjectStores, and the
-// registry's counters show what storage really served.
+// session's I/O counters show what storage really served.
 #include <filesystem>
 #include <mutex>
 #include <set>
 
-#include "engine/object_store_fs.h"
-#include "storage/store_registry.h"
+#include "neuralake/session.h"
 #include "testing/test_util.h"
 
 namespace nl = neuralake;
@@ -14,21 +13,40 @@ using nl::testing::TempDir;
 
 namespace {
 
+nl::SessionOptions counting_options() {
+  nl::SessionOptions o;
+  o.external_file_cache = false;  // count what storage serves, not what a cache kept
+  return o;
+}
+
 class ObjectStoreFs : public ::testing::Test {
  protected:
-  std::string sql(const std::string& q) { return nl::engine::run_sql_for_test(registry_, q); }
+  // The result's rows, one per line, values separated by '|'.
+  std::string sql(const std::string& q) {
+    nl::DataFrame df = session_.sql(q);
+    std::string out;
+    for (size_t r = 0; r < df.num_rows(); ++r) {
+      for (size_t c = 0; c < df.num_columns(); ++c) {
+        nl::Value v = df.value(r, c);
+        if (c) out += '|';
+        out += v.is<std::string>() ? v.as<std::string>() : v.to_string();
+      }
+      out += '\n';
+    }
+    return out;
+  }
   // The directory as a file:// URI.
   std::string uri(const std::string& rel = "") const { return "file://" + dir_.str() + (rel.empty() ? "" : "/" + rel); }
   std::string path(const std::string& rel) const { return dir_.str() + "/" + rel; }
-  nl::IoStats local_stats() { return registry_->stats()["file://"]; }
+  nl::IoStats local_stats() { return session_.io_stats()["file://"]; }
 
   TempDir dir_;
-  std::shared_ptr<nl::StoreRegistry> registry_ = std::make_shared<nl::StoreRegistry>();
+  nl::Session session_{counting_options()};
 };
 
 TEST_F(ObjectStoreFs, ReadsParquetThroughAFileUri) {
   sql("COPY (SELECT range AS id, range * 2 AS v FROM range(1000)) TO '" + path("t.parquet") + "' (FORMAT parquet)");
-  registry_->reset();
+  session_.reset_io_stats();
   EXPECT_EQ(sql("SELECT count(*), sum(v) FROM read_parquet('" + uri("t.parquet") + "')"), "1000|999000\n");
   auto s = local_stats();
   EXPECT_GE(s.files_opened, 1u);
@@ -57,6 +75,8 @@ TEST_F(ObjectStoreFs, GlobsAndDoubleStar) {
   EXPECT_EQ(sql("SELECT file FROM glob('" + uri("g/**/*.parquet") + "') ORDER BY file"),
             uri("g/deep/er/n.parquet") + "\n" + uri("g/f0.parquet") + "\n" + uri("g/f1.parquet") + "\n" +
                 uri("g/f2.parquet") + "\n");
+  // A directory reads as every Parquet file under it.
+  EXPECT_EQ(sql("SELECT count(*) FROM read_parquet('" + uri("g") + "')"), "35\n");
   // A list of files, each an exact path: Glob returns it as is.
   EXPECT_EQ(sql("SELECT count(*) FROM read_parquet(['" + uri("g/f0.parquet") + "', '" + uri("g/f1.parquet") + "'])"),
             "20\n");
@@ -89,7 +109,7 @@ class RecordingStore : public nl::ForwardingObjectStore {
 
 TEST_F(ObjectStoreFs, HivePartitionFilterSkipsOtherPartitionsFiles) {
   auto recorder = std::make_shared<RecordingStore>(nl::make_local_store("/"));
-  registry_->add("file://", recorder);
+  session_.add_store("file://", recorder);
   sql("COPY (SELECT range AS id, 2020 + range % 4 AS year, range * 1.5 AS amount FROM range(40000)) TO '" +
       path("hive") + "' (FORMAT parquet, PARTITION_BY (year))");
   ASSERT_TRUE(std::filesystem::is_directory(path("hive/year=2021")));
@@ -97,12 +117,12 @@ TEST_F(ObjectStoreFs, HivePartitionFilterSkipsOtherPartitionsFiles) {
   const std::string prefix = dir_.str().substr(1) + "/hive/";
   recorder->take(prefix);
 
-  registry_->reset();
+  session_.reset_io_stats();
   EXPECT_EQ(sql("SELECT count(*), sum(id % 4) FROM " + scan), "40000|60000\n");
   auto all = local_stats();
   EXPECT_EQ(recorder->take(prefix).size(), 4u);
 
-  registry_->reset();
+  session_.reset_io_stats();
   EXPECT_EQ(sql("SELECT count(*), sum(id % 4) FROM " + scan + " WHERE year = 2020"), "10000|0\n");
   auto one = local_stats();
   EXPECT_EQ(recorder->take(prefix), std::set<std::string>{"year=2020/data_0.parquet"});
@@ -122,10 +142,10 @@ TEST_F(ObjectStoreFs, ProjectionReachesStorage) {
   sql("COPY (SELECT range AS id, md5(range::VARCHAR) AS payload, range % 97 AS q FROM range(200000)) TO '" +
       path("wide.parquet") + "' (FORMAT parquet, ROW_GROUP_SIZE 50000)");
   const std::string file = "read_parquet('" + uri("wide.parquet") + "')";
-  registry_->reset();
+  session_.reset_io_stats();
   EXPECT_EQ(sql("SELECT count(*) FROM " + file), "200000\n");
   uint64_t count_bytes = local_stats().bytes_read;
-  registry_->reset();
+  session_.reset_io_stats();
   sql("SELECT sum(length(payload)) FROM " + file);
   uint64_t payload_bytes = local_stats().bytes_read;
   RecordProperty("count_star_bytes", std::to_string(count_bytes));
@@ -137,12 +157,12 @@ TEST_F(ObjectStoreFs, ProjectionReachesStorage) {
 
 TEST_F(ObjectStoreFs, ReadsAndWritesAMemoryStore) {
   auto mem = nl::make_memory_store("m");
-  registry_->add("memory://m", mem);
+  session_.add_store("memory://m", mem);
   sql("COPY (SELECT range AS id, 'row ' || range AS name FROM range(500)) TO '" + path("src.parquet") +
       "' (FORMAT parquet)");
   mem->put("tables/src.parquet", nl::testing::read_file(path("src.parquet")));
   EXPECT_EQ(sql("SELECT count(*), max(name) FROM read_parquet('memory://m/tables/*.parquet')"), "500|row 99\n");
-  EXPECT_GT(registry_->stats()["memory://m"].bytes_read, 0u);
+  EXPECT_GT(session_.io_stats()["memory://m"].bytes_read, 0u);
 
   // COPY writes through the store's writer and publishes on close.
   sql("COPY (SELECT range AS x FROM range(123)) TO 'memory://m/out/x.parquet' (FORMAT parquet)");
@@ -168,7 +188,7 @@ TEST_F(ObjectStoreFs, CopyToAFileUriReplacesWholeFiles) {
 
 TEST_F(ObjectStoreFs, PartitionedCopyIntoAStore) {
   auto mem = nl::make_memory_store("p");
-  registry_->add("memory://p", mem);
+  session_.add_store("memory://p", mem);
   sql("COPY (SELECT range AS id, range % 3 AS part FROM range(30)) TO 'memory://p/t' (FORMAT parquet, PARTITION_BY (part))");
   EXPECT_EQ(mem->list("t/part=").size(), 3u);
   EXPECT_EQ(sql("SELECT part, count(*) FROM read_parquet('memory://p/t/**/*.parquet', hive_partitioning = true) "

@@ -339,29 +339,4 @@ void register_object_store_filesystem(duckdb::DatabaseInstance& db, std::shared_
   db.GetFileSystem().RegisterSubSystem(duckdb::make_uniq<ObjectStoreFileSystem>(std::move(registry)));
 }
 
-std::string run_sql_for_test(std::shared_ptr<StoreRegistry> registry, const std::string& sql) {
-  duckdb::DBConfig config;
-  config.SetOptionByName("autoload_known_extensions", duckdb::Value::BOOLEAN(false));
-  duckdb::DuckDB db(nullptr, &config);
-  register_object_store_filesystem(*db.instance, std::move(registry));
-  duckdb::Connection con(db);
-  auto off = con.Query("SET enable_external_file_cache = false");
-  if (off->HasError()) throw translate_error(off->GetErrorObject(), "SET enable_external_file_cache");
-  auto results = con.Query(sql);
-  std::string out;
-  for (duckdb::QueryResult* r = results.get(); r; r = r->next.get()) {
-    if (r->HasError()) throw translate_error(r->GetErrorObject(), sql);
-    out.clear();
-    auto& rows = r->Cast<duckdb::MaterializedQueryResult>();
-    for (idx_t row = 0; row < rows.RowCount(); ++row) {
-      for (idx_t col = 0; col < rows.ColumnCount(); ++col) {
-        if (col) out += '|';
-        out += rows.GetValue(col, row).ToString();
-      }
-      out += '\n';
-    }
-  }
-  return out;
-}
-
 }  // namespace neuralake::engine

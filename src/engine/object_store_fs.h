@@ -21,7 +21,6 @@
 #pragma once
 
 #include <memory>
-#include <string>
 
 namespace duckdb {
 class DatabaseInstance;
@@ -36,11 +35,5 @@ namespace neuralake::engine {
 // Registers the object-store filesystem in `db`; it resolves paths through
 // `registry`, which it keeps alive. Call once per database, right after opening it.
 void register_object_store_filesystem(duckdb::DatabaseInstance& db, std::shared_ptr<StoreRegistry> registry);
-
-// Test support until sessions use the adapter: runs `sql` (one or more
-// statements) in a fresh in-memory DuckDB with the adapter over `registry` and
-// the external file cache off. Returns the last result's rows, one per line,
-// values separated by '|'. Throws neuralake::Error.
-std::string run_sql_for_test(std::shared_ptr<StoreRegistry> registry, const std::string& sql);
 
 }  // namespace neuralake::engine
