@@ -1,1 +1,242 @@
-int main() { return 0; }
+// The `neuralake` command: SQL over a catalog plugin (or over files by path),
+// catalog documentation, sample and TPC-H data, from the terminal.
+#include <sys/ioctl.h>
+#include <unistd.h>
+
+#include <CLI/CLI.hpp>
+#include <iostream>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "common/names.h"
+#include "exit_codes.h"
+#include "frame_writers.h"
+#include "interrupt_watcher.h"
+#include "neuralake/catalog.h"
+#include "neuralake/generate.h"
+#include "neuralake/plugin.h"
+#include "neuralake/sample_data.h"
+#include "neuralake/session.h"
+#include "table_docs.h"
+
+namespace nl = neuralake;
+
+namespace {
+
+// Options every command accepts, before or after the command name.
+struct GlobalOptions {
+  std::string catalog;  // plugin path; empty: no catalog
+  std::optional<int> threads;
+  std::optional<std::string> memory_limit;
+  std::optional<std::string> spill_directory;
+  std::optional<int64_t> timeout_ms;
+};
+
+nl::SessionOptions session_options(const GlobalOptions& g, const nl::SessionOptions& base) {
+  nl::SessionOptions o = base;
+  if (g.threads) o.threads = *g.threads;
+  if (g.memory_limit) o.memory_limit = *g.memory_limit;
+  if (g.spill_directory) o.spill_directory = *g.spill_directory;
+  if (g.timeout_ms) o.query_timeout = std::chrono::milliseconds(*g.timeout_ms);
+  return o;
+}
+
+std::optional<nl::Catalog> load_catalog(const GlobalOptions& g) {
+  if (g.catalog.empty()) return std::nullopt;
+  return nl::load_catalog_plugin(g.catalog);
+}
+
+const nl::Catalog& require_catalog(const std::optional<nl::Catalog>& catalog, const std::string& command) {
+  if (!catalog) {
+    throw nl::Error(nl::ErrorCode::InvalidArgument, "--catalog",
+                    "'" + command + "' needs a catalog: pass --catalog path/to/libcatalog.so or set NEURALAKE_CATALOG");
+  }
+  return *catalog;
+}
+
+// A session over the catalog if there is one, else over files by path.
+std::unique_ptr<nl::Session> open_session(const GlobalOptions& g, const std::optional<nl::Catalog>& catalog) {
+  if (catalog) return std::make_unique<nl::Session>(*catalog, session_options(g, catalog->options()));
+  return std::make_unique<nl::Session>(session_options(g, nl::SessionOptions::from_environment()));
+}
+
+// Runs `work` with Ctrl-C wired to session.interrupt(). Ctrl-C makes the
+// command fail with Cancelled even if the work finished in the meantime.
+template <class F>
+void interruptible(nl::Session& session, F&& work) {
+  nl::cli::InterruptWatcher watcher([&session] { session.interrupt(); });
+  try {
+    work();
+  } catch (const nl::Error& e) {
+    if (watcher.interrupted()) throw nl::Error(nl::ErrorCode::Cancelled, "query", "interrupted (Ctrl-C)");
+    throw;
+  }
+  if (watcher.interrupted()) throw nl::Error(nl::ErrorCode::Cancelled, "query", "interrupted (Ctrl-C)");
+}
+
+size_t terminal_width() {
+  winsize ws{};
+  if (isatty(STDOUT_FILENO) && ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0) return ws.ws_col;
+  return nl::FormatOptions{}.table_width;
+}
+
+// A parse error for an unknown command, with a suggestion, else CLI11's own text.
+std::string usage_message(const CLI::App& app, const CLI::ParseError& e, int argc, char** argv) {
+  std::vector<std::string> commands;
+  for (const auto* sub : app.get_subcommands([](const CLI::App*) { return true; })) commands.push_back(sub->get_name());
+  for (int i = 1; i < argc; ++i) {
+    std::string arg = argv[i];
+    if (arg.empty() || arg[0] == '-') {
+      // Skip the value of a global option that takes one.
+      if (arg.find('=') == std::string::npos &&
+          (arg == "--catalog" || arg == "--threads" || arg == "--memory-limit" || arg == "--spill-dir" ||
+           arg == "--timeout"))
+        ++i;
+      continue;
+    }
+    if (std::find(commands.begin(), commands.end(), arg) != commands.end()) break;
+    return "unknown command '" + arg + "'" + nl::detail::did_you_mean(arg, commands) +
+           " (see neuralake --help)";
+  }
+  return std::string(e.what()) + " (see neuralake --help)";
+}
+
+// Error messages from the engine may span lines; the CLI prints one.
+std::string one_line(std::string s) {
+  for (char& c : s)
+    if (c == '\n' || c == '\r') c = ' ';
+  while (!s.empty() && s.back() == ' ') s.pop_back();
+  return s;
+}
+
+int run(int argc, char** argv) {
+  CLI::App app{"neuralake: query a catalog of tables declared in C++ (a catalog plugin), or files by path."};
+  app.name("neuralake");
+  app.require_subcommand(1);
+  app.fallthrough();
+  app.footer(
+      "Environment:\n"
+      "  NEURALAKE_CATALOG    catalog plugin to load when --catalog is not given\n"
+      "  NEURALAKE_WAREHOUSE  warehouse directory that {warehouse} in table locations expands to (default "
+      "./warehouse)\n\n" +
+      nl::cli::exit_code_help());
+
+  GlobalOptions g;
+  app.add_option("--catalog", g.catalog, "Catalog plugin (a shared library built with NEURALAKE_CATALOG_PLUGIN)")
+      ->envname("NEURALAKE_CATALOG");
+  app.add_option("--threads", g.threads, "Threads a query may use (0: all hardware threads)")->check(CLI::NonNegativeNumber);
+  app.add_option("--memory-limit", g.memory_limit, "Memory a query may use before spilling, e.g. 4GB");
+  app.add_option("--spill-dir", g.spill_directory, "Directory for data spilled to disk");
+  app.add_option("--timeout", g.timeout_ms, "Cancel a query running longer than this many milliseconds (0: no limit)")
+      ->check(CLI::NonNegativeNumber);
+
+  auto* version = app.add_subcommand("version", "Print the versions of neuralake and its engine");
+
+  auto* tables = app.add_subcommand("tables", "List the catalog's tables with their descriptions");
+
+  std::string table_name;
+  auto* describe = app.add_subcommand("describe", "Show a table's schema and documentation");
+  describe->add_option("table", table_name, "Table as database.table")->required();
+
+  std::string query, format = "table";
+  size_t max_rows = nl::FormatOptions{}.max_rows;
+  auto* sql = app.add_subcommand("sql", "Run a SQL query and print the result");
+  sql->add_option("query", query, "SQL; catalog tables are database.table, files are read_parquet('path') etc.")
+      ->required();
+  sql->add_option("--format,-f", format,
+                  "table: Polars-style table; csv: CSV with a header; json: JSON Lines, one object per row")
+      ->check(CLI::IsMember({"table", "csv", "json"}));
+  sql->add_option("--max-rows,-n", max_rows, "Rows the table format shows (first and last halves)")->capture_default_str();
+
+  auto* sample = app.add_subcommand("sample-data", "Write the quickstart's sample data into the warehouse");
+
+  nl::GenerateOptions gen;
+  auto* generate = app.add_subcommand("generate", "Generate TPC-H-like Parquet data (lineitem, orders, part, supplier)");
+  generate->add_option("--rows", gen.rows, "lineitem rows; the other tables scale with it")->required();
+  generate->add_option("--out", gen.out_dir, "Output directory (default: {warehouse}/tpch)");
+  generate->add_option("--seed", gen.seed, "Random seed; the same seed and rows give identical files")->capture_default_str();
+  generate->add_flag("--partitioned", gen.partitioned, "Hive-partition lineitem by ship year");
+  generate->add_option("--rows-per-file", gen.rows_per_file, "Rows per Parquet file")->capture_default_str();
+  generate->add_option("--tables", gen.tables, "Tables to write (default: all four)");
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForAllHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::ParseError& e) {
+    std::cerr << "neuralake: " << one_line(usage_message(app, e, argc, argv)) << "\n";
+    return nl::cli::kExitUsage;
+  }
+
+  if (*version) {
+    nl::Session session(session_options(g, nl::SessionOptions::from_environment()));
+    nl::DataFrame v = session.sql("SELECT version() AS v");
+    std::cout << "neuralake " << NEURALAKE_VERSION << "\n"
+              << "engine: DuckDB " << v.value(0, 0).as<std::string>() << "\n"
+              << "catalog plugin ABI: " << NEURALAKE_PLUGIN_ABI_VERSION << "\n";
+    return nl::cli::kExitOk;
+  }
+  if (*generate) {
+    if (g.threads) gen.threads = *g.threads;
+    for (const auto& t : nl::generate_tpch(gen))
+      std::cout << t.name << ": " << t.rows << " rows in " << t.files.size() << " file"
+                << (t.files.size() == 1 ? "" : "s") << " under " << t.directory << "\n";
+    return nl::cli::kExitOk;
+  }
+
+  std::optional<nl::Catalog> catalog = load_catalog(g);
+  if (*tables) {
+    nl::cli::write_table_list(std::cout, require_catalog(catalog, "tables"));
+    return nl::cli::kExitOk;
+  }
+  if (*describe) {
+    const nl::Catalog& c = require_catalog(catalog, "describe");
+    auto session = open_session(g, catalog);
+    interruptible(*session, [&] { nl::cli::write_table_description(std::cout, c, *session, table_name); });
+    return nl::cli::kExitOk;
+  }
+  if (*sample) {
+    nl::Session session(session_options(g, nl::SessionOptions::from_environment()));
+    interruptible(session, [&] {
+      for (const auto& uri : nl::write_sample_data(session)) std::cout << "wrote " << uri << "\n";
+    });
+    return nl::cli::kExitOk;
+  }
+  if (*sql) {
+    auto session = open_session(g, catalog);
+    nl::DataFrame df;
+    interruptible(*session, [&] { df = session->sql(query); });
+    if (format == "csv") {
+      nl::cli::write_csv(std::cout, df);
+    } else if (format == "json") {
+      nl::cli::write_json_lines(std::cout, df);
+    } else {
+      nl::FormatOptions fo;
+      fo.max_rows = max_rows;
+      fo.table_width = terminal_width();
+      std::cout << df.to_string(fo) << "\n";
+    }
+    return nl::cli::kExitOk;
+  }
+  return nl::cli::kExitUsage;  // unreachable: CLI11 requires one known command
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  try {
+    return run(argc, argv);
+  } catch (const nl::Error& e) {
+    std::cout.flush();
+    std::cerr << "neuralake: " << one_line(e.what()) << "\n";
+    return nl::cli::exit_code(e.code());
+  } catch (const std::exception& e) {
+    std::cout.flush();
+    std::cerr << "neuralake: internal error: " << one_line(e.what()) << "\n";
+    return nl::cli::kExitInternal;
+  }
+}
