@@ -33,6 +33,7 @@ nl::DataType parse_dtype(const std::string& name) {
   if (name == "datetime[ms]") return nl::DataType::timestamp(nl::TimeUnit::Milliseconds);
   if (name == "datetime[μs]") return nl::DataType::timestamp(nl::TimeUnit::Microseconds);
   if (name == "datetime[ns]") return nl::DataType::timestamp(nl::TimeUnit::Nanoseconds);
+  if (name == "datetime[μs, UTC]") return nl::DataType::timestamp_tz();
   int p = 0, s = 0;
   if (std::sscanf(name.c_str(), "decimal[%d,%d]", &p, &s) == 2) return nl::DataType::decimal(p, s);
   if (name.rfind("list[", 0) == 0 && name.back() == ']') {
@@ -90,7 +91,8 @@ nl::Value to_value(const json& v, const nl::DataType& t) {
     case nl::TypeId::String: return nl::Value(v.get<std::string>());
     case nl::TypeId::Date: return nl::Value(nl::parse_date(v.get<std::string>()));
     case nl::TypeId::Time: return nl::Value(parse_time(v.get<std::string>()));
-    case nl::TypeId::Timestamp: return nl::Value(nl::parse_timestamp(v.get<std::string>()));
+    case nl::TypeId::Timestamp:
+    case nl::TypeId::TimestampTz: return nl::Value(nl::parse_timestamp(v.get<std::string>()));
     case nl::TypeId::Decimal: return nl::Value(parse_decimal(v.get<std::string>()));
     case nl::TypeId::List: {
       nl::ValueList items;

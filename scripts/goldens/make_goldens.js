@@ -111,6 +111,7 @@ function buildColumn(col) {
     const unit = TIME_UNITS[dtype];
     return fromInt64(mapNull((v) => epochUnits(v, unit)), pl.Datetime(unit));
   }
+  if (dtype === "datetime[μs, UTC]") return fromInt64(mapNull((v) => epochUnits(v, "us")), pl.Datetime("us", "UTC"));
   let m = /^decimal\[(\d+),(\d+)\]$/.exec(dtype);
   if (m) return cast(pl.Series(name, values, pl.Utf8), pl.Decimal(Number(m[1]), Number(m[2])));
   m = /^list\[(\w+)\]$/.exec(dtype);
