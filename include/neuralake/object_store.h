@@ -57,6 +57,10 @@ class ObjectStore {
   // Objects whose keys start with `prefix` and sort after `start_after`, in
   // key (byte) order. Paging is internal.
   virtual std::vector<ObjectInfo> list(std::string_view prefix, std::string_view start_after = {}) = 0;
+  // list(prefix) restricted to keys of at most `max_segments` '/'-separated
+  // segments, so a glob like "dir/*.parquet" need not walk everything under
+  // "dir/". The default filters list(); stores that can stop early override it.
+  virtual std::vector<ObjectInfo> list_shallow(std::string_view prefix, size_t max_segments);
   // Reads `length` bytes at `offset` into `out`; returns the bytes read, fewer
   // only at the end of the object. Throws NotFound if absent.
   virtual size_t read_range(std::string_view key, uint64_t offset, uint64_t length, char* out) = 0;
@@ -82,6 +86,9 @@ class ForwardingObjectStore : public ObjectStore {
   std::optional<ObjectInfo> head(std::string_view key) override { return target_->head(key); }
   std::vector<ObjectInfo> list(std::string_view prefix, std::string_view start_after = {}) override {
     return target_->list(prefix, start_after);
+  }
+  std::vector<ObjectInfo> list_shallow(std::string_view prefix, size_t max_segments) override {
+    return target_->list_shallow(prefix, max_segments);
   }
   size_t read_range(std::string_view key, uint64_t offset, uint64_t length, char* out) override {
     return target_->read_range(key, offset, length, out);

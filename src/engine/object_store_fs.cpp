@@ -228,7 +228,12 @@ class ObjectStoreFileSystem : public duckdb::FileSystem {
       if (loc.key.empty()) return result;
       if (storage::has_glob(loc.key)) {
         ++loc.counters->list_requests;
-        for (const auto& info : loc.store->list(storage::glob_literal_prefix(loc.key))) {
+        // Without "**" a match has exactly as many segments as the pattern: list no deeper.
+        bool crawl = loc.key == "**" || loc.key.rfind("**/", 0) == 0 || loc.key.find("/**") != std::string::npos;
+        std::string_view prefix = storage::glob_literal_prefix(loc.key);
+        auto infos = crawl ? loc.store->list(prefix)
+                           : loc.store->list_shallow(prefix, std::count(loc.key.begin(), loc.key.end(), '/') + 1);
+        for (const auto& info : infos) {
           if (storage::glob_match(loc.key, info.key)) result.push_back(describe(uri_of(loc.store_uri, info.key), info));
         }
         if (!result.empty()) return result;

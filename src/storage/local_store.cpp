@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cstdint>
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
@@ -165,13 +166,11 @@ class LocalStore : public ObjectStore {
   }
 
   std::vector<ObjectInfo> list(std::string_view prefix, std::string_view start_after) override {
-    std::vector<ObjectInfo> out;
-    // Walk only the directory that holds every key with this prefix.
-    size_t cut = prefix.rfind('/');
-    std::string dir_key = cut == std::string_view::npos ? std::string() : std::string(prefix.substr(0, cut));
-    walk(dir_key, prefix, start_after, out);
-    std::sort(out.begin(), out.end(), [](const ObjectInfo& a, const ObjectInfo& b) { return a.key < b.key; });
-    return out;
+    return list_walk(prefix, start_after, SIZE_MAX);
+  }
+
+  std::vector<ObjectInfo> list_shallow(std::string_view prefix, size_t max_segments) override {
+    return list_walk(prefix, {}, max_segments);
   }
 
   size_t read_range(std::string_view key, uint64_t offset, uint64_t length, char* out) override {
@@ -289,9 +288,22 @@ class LocalStore : public ObjectStore {
     return fd;
   }
 
-  // Appends the files under `dir_key` whose keys match `prefix` and sort after `start_after`.
-  void walk(const std::string& dir_key, std::string_view prefix, std::string_view start_after,
-            std::vector<ObjectInfo>& out) {
+  std::vector<ObjectInfo> list_walk(std::string_view prefix, std::string_view start_after, size_t max_segments) {
+    std::vector<ObjectInfo> out;
+    // Walk only the directory that holds every key with this prefix.
+    size_t cut = prefix.rfind('/');
+    std::string dir_key = cut == std::string_view::npos ? std::string() : std::string(prefix.substr(0, cut));
+    size_t depth = dir_key.empty() ? 0 : static_cast<size_t>(std::count(dir_key.begin(), dir_key.end(), '/')) + 1;
+    walk(dir_key, depth, prefix, start_after, max_segments, out);
+    std::sort(out.begin(), out.end(), [](const ObjectInfo& a, const ObjectInfo& b) { return a.key < b.key; });
+    return out;
+  }
+
+  // Appends the files under `dir_key` (of `depth` segments) whose keys match
+  // `prefix`, sort after `start_after` and have at most `max_segments` segments.
+  void walk(const std::string& dir_key, size_t depth, std::string_view prefix, std::string_view start_after,
+            size_t max_segments, std::vector<ObjectInfo>& out) {
+    if (depth + 1 > max_segments) return;
     std::string dir_path = dir_key.empty() ? root_str_ : root_str_ + dir_key;
     DIR* dir = ::opendir(dir_path.c_str());
     if (!dir) {
@@ -320,7 +332,7 @@ class LocalStore : public ObjectStore {
         // Descend only where keys can still start with the prefix.
         std::string as_dir = key + "/";
         bool relevant = as_dir.compare(0, std::min(as_dir.size(), prefix.size()), prefix.substr(0, std::min(as_dir.size(), prefix.size()))) == 0;
-        if (relevant) walk(key, prefix, start_after, out);
+        if (relevant) walk(key, depth + 1, prefix, start_after, max_segments, out);
       } else if (S_ISREG(st.st_mode)) {
         if (key.compare(0, prefix.size(), prefix) != 0) continue;
         if (!start_after.empty() && std::string_view(key) <= start_after) continue;

@@ -2,6 +2,7 @@
 // split that decides which store serves a location.
 #include "neuralake/object_store.h"
 
+#include <algorithm>
 #include <filesystem>
 
 #include "neuralake/error.h"
@@ -21,6 +22,14 @@ std::string ObjectStore::read_all(std::string_view key) {
     filled += n;
   }
   out.resize(filled);
+  return out;
+}
+
+std::vector<ObjectInfo> ObjectStore::list_shallow(std::string_view prefix, size_t max_segments) {
+  std::vector<ObjectInfo> out = list(prefix);
+  std::erase_if(out, [&](const ObjectInfo& o) {
+    return static_cast<size_t>(std::count(o.key.begin(), o.key.end(), '/')) + 1 > max_segments;
+  });
   return out;
 }
 
