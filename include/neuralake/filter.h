@@ -6,6 +6,7 @@
 // comparison, so `!=` and `not in` do NOT return NULL rows; use "is null".
 #pragma once
 
+#include <initializer_list>
 #include <string>
 #include <vector>
 
@@ -34,6 +35,9 @@ class Filter {
  public:
   Filter(std::string column, const std::string& op, Value value);
   Filter(std::string column, const std::string& op, std::vector<Value> values);
+  // Filter("p_partkey", "in", {1, 2, 3}).
+  Filter(std::string column, const std::string& op, std::initializer_list<Value> values)
+      : Filter(std::move(column), op, std::vector<Value>(values)) {}
   // For "is null" / "is not null".
   Filter(std::string column, const std::string& op);
 

@@ -6,6 +6,7 @@
 // frame may be shared and collected from several threads.
 #pragma once
 
+#include <initializer_list>
 #include <memory>
 #include <optional>
 #include <string>
@@ -41,7 +42,11 @@ class LazyFrame {
   // Keeps rows where a SQL boolean expression holds, e.g. "p_retailprice > 20".
   LazyFrame filter(const Expr& predicate) const;
   LazyFrame select(const std::vector<Expr>& exprs) const;
+  // Columns by name; throws NotFound (with a suggestion) for an unknown one.
   LazyFrame select(const std::vector<std::string>& columns) const;
+  LazyFrame select(std::initializer_list<const char*> columns) const {
+    return select(std::vector<std::string>(columns.begin(), columns.end()));
+  }
   // Adds (or replaces) column `name` computed by `expr`.
   LazyFrame with_column(const Expr& expr, const std::string& name) const;
 

@@ -16,6 +16,7 @@
 #include "neuralake/data_frame.h"
 #include "neuralake/filter.h"
 #include "neuralake/lazy_frame.h"
+#include "neuralake/object_store.h"
 #include "neuralake/options.h"
 
 namespace neuralake {
@@ -70,6 +71,9 @@ class Session {
   std::map<std::string, IoStats> io_stats() const;
   IoStats total_io_stats() const;
   void reset_io_stats();
+  // Serves URIs under `store_uri` (e.g. "memory://test") from `store` in this
+  // session's queries. Throws InvalidArgument for a malformed store URI.
+  void add_store(const std::string& store_uri, std::shared_ptr<ObjectStore> store);
 
   const SessionOptions& options() const;
   // Expands "{warehouse}" in a table location to the warehouse URI.

@@ -69,7 +69,7 @@ duckdb::unique_ptr<duckdb::FunctionData> Bind(duckdb::ClientContext&, duckdb::Ta
     return_types.push_back(to_duckdb_type(f.type));
   }
   bind->types = return_types;
-  return std::move(bind);
+  return bind;
 }
 
 std::optional<FilterOp> comparison_op(duckdb::ExpressionType t, bool flipped) {
@@ -176,7 +176,7 @@ duckdb::unique_ptr<duckdb::GlobalTableFunctionState> InitGlobal(duckdb::ClientCo
     throw_into_duckdb(Error(ErrorCode::Internal, bind.qualified,
                             "function table '" + bind.qualified + "' returned no reader"));
   }
-  return std::move(state);
+  return state;
 }
 
 // Pulls the next non-empty chunk from the source, or returns false at the end.
@@ -236,6 +236,20 @@ void Scan(duckdb::ClientContext&, duckdb::TableFunctionInput& input, duckdb::Dat
   output.SetCardinality(count);
 }
 
+// What EXPLAIN shows on the scan: the table and the filters handed to it.
+duckdb::InsertionOrderPreservingMap<duckdb::string> ToString(duckdb::TableFunctionToStringInput& input) {
+  duckdb::InsertionOrderPreservingMap<duckdb::string> out;
+  if (!input.bind_data) return out;
+  auto& bind = input.bind_data->Cast<FunctionScanBind>();
+  out["Function Table"] = bind.qualified;
+  if (!bind.filters.empty()) {
+    std::string f;
+    for (const auto& filter : bind.filters) f += (f.empty() ? "" : "\n") + filter.to_string();
+    out["Pushed Filters"] = f;
+  }
+  return out;
+}
+
 }  // namespace
 
 void register_function_scan(SessionState& state) {
@@ -244,6 +258,7 @@ void register_function_scan(SessionState& state) {
   fn.projection_pushdown = true;
   fn.filter_pushdown = false;
   fn.pushdown_complex_filter = PushdownComplexFilter;
+  fn.to_string = ToString;
   auto info = duckdb::make_shared_ptr<FunctionScanInfo>();
   info->state = &state;
   fn.function_info = std::move(info);

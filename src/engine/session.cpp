@@ -8,12 +8,15 @@
 #include "catalog/filter_sql.h"
 #include "common/names.h"
 #include "engine/conversion.h"
+#include "engine/delta_scan.h"
 #include "engine/engine.h"
 #include "engine/errors.h"
+#include "engine/object_store_fs.h"
 #include "engine/session_state.h"
 #include "frame/plan.h"
 #include "neuralake/error.h"
 #include "neuralake/expr.h"
+#include "storage/store_registry.h"
 
 namespace neuralake {
 
@@ -53,8 +56,13 @@ std::string resolve_warehouse(const std::string& w) {
   if (w.empty()) throw Error(ErrorCode::InvalidArgument, "warehouse", "the warehouse location is empty");
   std::string root = w;
   if (root.rfind("file://", 0) == 0) root = root.substr(7);
-  if (!has_scheme(root)) root = fs::weakly_canonical(fs::absolute(root)).string();
-  while (root.size() > 1 && root.back() == '/') root.pop_back();
+  if (!has_scheme(root)) {
+    // Local tables are read through the file:// store, so their I/O is counted.
+    root = fs::weakly_canonical(fs::absolute(root)).string();
+    while (root.size() > 1 && root.back() == '/') root.pop_back();
+    return "file://" + root;
+  }
+  while (!root.empty() && root.back() == '/') root.pop_back();
   return root;
 }
 
@@ -67,11 +75,23 @@ std::string expand_location(const SessionState& st, const std::string& location)
 }
 
 // A directory location scans every file of the table's format below it.
-std::string file_pattern(const std::string& location, const char* extension) {
-  bool is_dir = location.back() == '/';
-  if (!is_dir && !has_scheme(location)) {
-    std::error_code ec;
-    is_dir = fs::is_directory(location, ec);
+// A location is a directory when it ends in '/', or when no object has its
+// exact name but objects exist below it.
+std::string file_pattern(const SessionState& st, const std::string& location, const char* extension) {
+  bool is_dir = !location.empty() && location.back() == '/';
+  bool is_glob = location.find_first_of("*?[") != std::string::npos;
+  if (!is_dir && !is_glob) {
+    if (!has_scheme(location)) {
+      std::error_code ec;
+      is_dir = fs::is_directory(location, ec);
+    } else if (st.stores->handles(location)) {
+      try {
+        auto r = st.stores->resolve(location);
+        is_dir = !r.store->head(r.key) && !r.store->list(r.key + "/").empty();
+      } catch (const Error&) {
+        // Unreachable stores report their error when the table is read.
+      }
+    }
   }
   if (!is_dir) return location;
   std::string base = location;
@@ -147,7 +167,7 @@ std::string table_view_sql(const SessionState& st, const std::string& database, 
   std::string scan;
   switch (def.kind) {
     case TableKind::Parquet: {
-      std::string loc = file_pattern(expand_location(st, def.location), "parquet");
+      std::string loc = file_pattern(st, expand_location(st, def.location), "parquet");
       scan = "read_parquet(" + quote_string(loc);
       if (def.file_options.hive_partitioning) {
         scan += ", hive_partitioning = true";
@@ -158,7 +178,7 @@ std::string table_view_sql(const SessionState& st, const std::string& database, 
       break;
     }
     case TableKind::Csv: {
-      std::string loc = file_pattern(expand_location(st, def.location), "csv");
+      std::string loc = file_pattern(st, expand_location(st, def.location), "csv");
       scan = "read_csv(" + quote_string(loc) + ", header = " + (def.file_options.header ? "true" : "false") +
              ", delim = " + quote_string(std::string(1, def.file_options.delimiter));
       if (declared) scan += ", columns = " + columns_map(*declared);
@@ -167,7 +187,7 @@ std::string table_view_sql(const SessionState& st, const std::string& database, 
       break;
     }
     case TableKind::Json: {
-      std::string loc = file_pattern(expand_location(st, def.location), "json");
+      std::string loc = file_pattern(st, expand_location(st, def.location), "json");
       scan = "read_json(" + quote_string(loc) + ", format = 'newline_delimited'";
       if (declared) scan += ", columns = " + columns_map(*declared);
       scan += ")";
@@ -240,7 +260,7 @@ static void check_declared_schema(SessionState& st, const std::string& qualified
     // Find the first file that disagrees, so the error can name it.
     std::string file = table.def().location;
     if (table.kind() == TableKind::Parquet) {
-      std::string loc = file_pattern(expand_location(st, table.def().location), "parquet");
+      std::string loc = file_pattern(st, expand_location(st, table.def().location), "parquet");
       try {
         DataFrame files = run_query(st, "SELECT file FROM glob(" + quote_string(loc) + ") ORDER BY file");
         for (size_t i = 0; i < files.num_rows(); ++i) {
@@ -295,16 +315,27 @@ static void open_database(SessionState& st) {
   if (st.options.threads < 0)
     throw Error(ErrorCode::InvalidArgument, "threads", "threads must be 0 (all cores) or positive");
   if (st.options.threads > 0) config.options.maximum_threads = static_cast<duckdb::idx_t>(st.options.threads);
+  auto set_option = [&](const char* name, const std::string& value) {
+    try {
+      config.SetOptionByName(name, duckdb::Value(value));
+    } catch (const std::exception& e) {
+      duckdb::ErrorData err(e);
+      throw Error(ErrorCode::InvalidArgument, name,
+                  std::string("invalid session option ") + name + " = '" + value + "': " + err.RawMessage());
+    }
+  };
+  if (!st.options.memory_limit.empty()) set_option("memory_limit", st.options.memory_limit);
+  if (!st.options.spill_directory.empty()) set_option("temp_directory", st.options.spill_directory);
   try {
-    if (!st.options.memory_limit.empty())
-      config.SetOptionByName("memory_limit", duckdb::Value(st.options.memory_limit));
-    if (!st.options.spill_directory.empty())
-      config.SetOptionByName("temp_directory", duckdb::Value(st.options.spill_directory));
     st.db = std::make_unique<duckdb::DuckDB>(nullptr, &config);
   } catch (const std::exception& e) {
     duckdb::ErrorData err(e);
     throw Error(ErrorCode::InvalidArgument, "SessionOptions", "invalid session options: " + err.Message());
   }
+  // Every table read goes through our ObjectStore adapter, which counts it.
+  st.stores = std::make_shared<StoreRegistry>();
+  register_object_store_filesystem(*st.db->instance, st.stores);
+  register_delta_scan(*st.db->instance, st.stores);
   run_statement(st, std::string("SET enable_external_file_cache = ") +
                         (st.options.external_file_cache ? "true" : "false"));
 }
@@ -401,7 +432,7 @@ void Session::interrupt() {
   for (auto* con : state_->running) con->Interrupt();
 }
 
-std::map<std::string, IoStats> Session::io_stats() const { return {}; }
+std::map<std::string, IoStats> Session::io_stats() const { return state_->stores->stats(); }
 
 IoStats Session::total_io_stats() const {
   IoStats total;
@@ -415,7 +446,11 @@ IoStats Session::total_io_stats() const {
   return total;
 }
 
-void Session::reset_io_stats() {}
+void Session::reset_io_stats() { state_->stores->reset(); }
+
+void Session::add_store(const std::string& store_uri, std::shared_ptr<ObjectStore> store) {
+  state_->stores->add(store_uri, std::move(store));
+}
 
 const SessionOptions& Session::options() const { return state_->options; }
 
