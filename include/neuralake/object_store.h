@@ -108,7 +108,10 @@ class ForwardingObjectStore : public ObjectStore {
   std::shared_ptr<ObjectStore> target_;
 };
 
-// A store rooted at a local directory (created if missing).
+// A store rooted at a local directory (created if missing). Keys with empty,
+// "." or ".." segments or a leading '/' throw InvalidArgument naming the key.
+// Writes go to a temp file beside the target, published by rename (put) or
+// link (put_if_absent); list() never shows a temp file.
 std::shared_ptr<ObjectStore> make_local_store(const std::string& root_directory);
 // An empty in-memory store, for tests.
 std::shared_ptr<ObjectStore> make_memory_store(const std::string& name = "mem");
