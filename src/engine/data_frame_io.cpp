@@ -1,0 +1,157 @@
+// DataFrame output through the engine: Parquet and CSV files, and the Arrow C
+// stream interface.
+#include <filesystem>
+#include <random>
+
+#include "duckdb/common/arrow/arrow.hpp"
+#include "duckdb/common/arrow/arrow_converter.hpp"
+#include "engine/conversion.h"
+#include "engine/errors.h"
+#include "neuralake/data_frame.h"
+#include "neuralake/error.h"
+#include "neuralake/expr.h"
+
+namespace neuralake {
+
+namespace {
+
+duckdb::vector<duckdb::LogicalType> duckdb_types(const DataFrame& df) {
+  duckdb::vector<duckdb::LogicalType> types;
+  for (const auto& s : df.columns()) types.push_back(engine::to_duckdb_type(s.type()));
+  return types;
+}
+
+// The frame as engine chunks of at most STANDARD_VECTOR_SIZE rows.
+std::vector<std::unique_ptr<duckdb::DataChunk>> to_chunks(const DataFrame& df) {
+  auto types = duckdb_types(df);
+  std::vector<std::unique_ptr<duckdb::DataChunk>> chunks;
+  for (size_t offset = 0; offset < df.num_rows(); offset += STANDARD_VECTOR_SIZE) {
+    size_t count = std::min<size_t>(STANDARD_VECTOR_SIZE, df.num_rows() - offset);
+    auto chunk = std::make_unique<duckdb::DataChunk>();
+    chunk->Initialize(duckdb::Allocator::DefaultAllocator(), types);
+    for (size_t c = 0; c < df.num_columns(); ++c)
+      engine::write_vector(df.column(c), offset, count, chunk->data[c], types[c], "data frame");
+    chunk->SetCardinality(count);
+    chunks.push_back(std::move(chunk));
+  }
+  return chunks;
+}
+
+// Writes the frame with COPY ... TO into a temporary file beside `path`, then
+// renames it into place, so a failure leaves no half-written file.
+void write_with_copy(const DataFrame& df, const std::string& path, const std::string& format_options) {
+  namespace fs = std::filesystem;
+  if (df.num_columns() == 0)
+    throw Error(ErrorCode::InvalidArgument, path, "cannot write a frame without columns to '" + path + "'");
+  fs::path target(path);
+  std::error_code ec;
+  if (target.has_parent_path() && !fs::is_directory(target.parent_path(), ec)) {
+    throw Error(ErrorCode::NotFound, path, "cannot write '" + path + "': directory '" +
+                                               target.parent_path().string() + "' does not exist");
+  }
+  std::random_device rd;
+  fs::path tmp = target;
+  tmp += ".tmp-" + std::to_string(rd());
+  try {
+    duckdb::DuckDB db(nullptr);
+    duckdb::Connection con(db);
+    std::string create = "CREATE TABLE frame (";
+    auto types = duckdb_types(df);
+    for (size_t c = 0; c < df.num_columns(); ++c)
+      create += (c ? ", " : "") + quote_identifier(df.column(c).name()) + " " + types[c].ToString();
+    auto r = con.Query(create + ")");
+    if (r->HasError()) r->ThrowError();
+    {
+      duckdb::Appender appender(con, "frame");
+      for (auto& chunk : to_chunks(df)) appender.AppendDataChunk(*chunk);
+      appender.Close();
+    }
+    std::string quoted;
+    for (char ch : tmp.string()) quoted += ch == '\'' ? std::string("''") : std::string(1, ch);
+    r = con.Query("COPY frame TO '" + quoted + "' (" + format_options + ")");
+    if (r->HasError()) r->ThrowError();
+  } catch (const Error&) {
+    fs::remove(tmp, ec);
+    throw;
+  } catch (const std::exception& e) {
+    fs::remove(tmp, ec);
+    duckdb::ErrorData err(e);
+    throw Error(ErrorCode::IOError, path, "cannot write '" + path + "': " + err.RawMessage());
+  }
+  fs::rename(tmp, target, ec);
+  if (ec) {
+    fs::remove(tmp, ec);
+    throw Error(ErrorCode::IOError, path, "cannot write '" + path + "': " + ec.message());
+  }
+}
+
+// An ArrowArrayStream over chunks the stream owns.
+struct FrameStream {
+  // The converter needs a client context (for settings such as the time zone).
+  duckdb::DuckDB db{nullptr};
+  duckdb::Connection con{db};
+  duckdb::vector<duckdb::string> names;
+  duckdb::vector<duckdb::LogicalType> types;
+  std::vector<std::unique_ptr<duckdb::DataChunk>> chunks;
+  size_t next = 0;
+  std::string last_error;
+
+  static FrameStream& of(ArrowArrayStream* s) { return *static_cast<FrameStream*>(s->private_data); }
+
+  static int get_schema(ArrowArrayStream* s, ArrowSchema* out) {
+    auto& st = of(s);
+    try {
+      auto props = st.con.context->GetClientProperties();
+      duckdb::ArrowConverter::ToArrowSchema(out, st.types, st.names, props);
+      return 0;
+    } catch (const std::exception& e) {
+      st.last_error = e.what();
+      return EIO;
+    }
+  }
+  static int get_next(ArrowArrayStream* s, ArrowArray* out) {
+    auto& st = of(s);
+    if (st.next >= st.chunks.size()) {
+      out->release = nullptr;  // end of stream
+      return 0;
+    }
+    try {
+      auto props = st.con.context->GetClientProperties();
+      duckdb::unordered_map<duckdb::idx_t, const duckdb::shared_ptr<duckdb::ArrowTypeExtensionData>> none;
+      duckdb::ArrowConverter::ToArrowArray(*st.chunks[st.next++], out, props, none);
+      return 0;
+    } catch (const std::exception& e) {
+      st.last_error = e.what();
+      return EIO;
+    }
+  }
+  static const char* get_last_error(ArrowArrayStream* s) {
+    auto& st = of(s);
+    return st.last_error.empty() ? nullptr : st.last_error.c_str();
+  }
+  static void release(ArrowArrayStream* s) {
+    delete static_cast<FrameStream*>(s->private_data);
+    s->release = nullptr;
+  }
+};
+
+}  // namespace
+
+void DataFrame::write_parquet(const std::string& path) const { write_with_copy(*this, path, "FORMAT parquet"); }
+
+void DataFrame::write_csv(const std::string& path) const { write_with_copy(*this, path, "FORMAT csv, HEADER"); }
+
+void DataFrame::to_arrow(ArrowArrayStream* out) const {
+  if (!out) throw Error(ErrorCode::InvalidArgument, "to_arrow", "to_arrow() needs a stream to fill");
+  auto st = std::make_unique<FrameStream>();
+  for (const auto& s : columns()) st->names.push_back(s.name());
+  st->types = duckdb_types(*this);
+  st->chunks = to_chunks(*this);
+  out->get_schema = FrameStream::get_schema;
+  out->get_next = FrameStream::get_next;
+  out->get_last_error = FrameStream::get_last_error;
+  out->release = FrameStream::release;
+  out->private_data = st.release();
+}
+
+}  // namespace neuralake
