@@ -195,8 +195,13 @@ int run(int argc, char** argv) {
   }
   if (*describe) {
     const nl::Catalog& c = require_catalog(catalog, "describe");
+    // The documentation needs no data, so it is printed even when the
+    // catalog's session cannot be opened (e.g. before sample-data).
+    nl::Session plain(session_options(g, c.options()));
+    nl::cli::write_table_docs(std::cout, c, table_name, plain);
+    std::cout.flush();
     auto session = open_session(g, catalog);
-    interruptible(*session, [&] { nl::cli::write_table_description(std::cout, c, *session, table_name); });
+    interruptible(*session, [&] { nl::cli::write_table_schema(std::cout, c, *session, table_name); });
     return nl::cli::kExitOk;
   }
   if (*sample) {

@@ -53,8 +53,8 @@ void write_table_list(std::ostream& out, const Catalog& catalog) {
   }
 }
 
-void write_table_description(std::ostream& out, const Catalog& catalog, Session& session,
-                             const std::string& qualified_name) {
+void write_table_docs(std::ostream& out, const Catalog& catalog, const std::string& qualified_name,
+                      const Session& locations) {
   const Table& table = catalog.table(qualified_name);
   const TableDef& def = table.def();
   const TableMetadata& m = def.metadata;
@@ -65,7 +65,7 @@ void write_table_description(std::ostream& out, const Catalog& catalog, Session&
   if (def.kind == TableKind::Function) {
     line(out, "location", "-");
   } else {
-    std::string resolved = session.resolve_location(def.location);
+    std::string resolved = locations.resolve_location(def.location);
     line(out, "location", resolved == def.location ? def.location : def.location + " (" + resolved + ")");
   }
   line(out, "description", or_dash(m.description));
@@ -86,7 +86,12 @@ void write_table_description(std::ostream& out, const Catalog& catalog, Session&
     for (const auto& f : def.file_options.partition_columns) parts.push_back(f.name + " " + f.type.polars_name());
     line(out, "partitioned_by", parts.empty() ? "hive (detected from paths)" : join(parts, ", "));
   }
-  out.flush();
+}
+
+void write_table_schema(std::ostream& out, const Catalog& catalog, Session& session,
+                        const std::string& qualified_name) {
+  const Table& table = catalog.table(qualified_name);
+  std::string database = qualified_name.substr(0, qualified_name.find('.'));
   write_schema(out, session.describe("SELECT * FROM " + quote_identifier(database) + "." +
                                      quote_identifier(table.name())));
 }

@@ -14,14 +14,19 @@ namespace neuralake::cli {
 // in declaration order.
 void write_table_list(std::ostream& out, const Catalog& catalog);
 
-// The table's documentation, one "key: value" line each (every key is always
-// printed; "-" when unset), then its schema with Polars dtypes, read through
-// `session` (declared schema, or inferred from the data, extra columns
-// included). Throws NotFound (with a suggestion) for an unknown table and
-// InvalidArgument for a name not written as db.table. If the schema cannot be
-// read (e.g. the data is missing) the documentation is still written, then
-// that error is thrown.
-void write_table_description(std::ostream& out, const Catalog& catalog, Session& session,
-                             const std::string& qualified_name);
+// The table's name, then its documentation, one "key: value" line each
+// (every key is always printed; "-" when unset). `locations` expands
+// "{warehouse}" in the location; it needs no catalog. Throws NotFound (with a
+// suggestion) for an unknown table and InvalidArgument for a name not
+// written as db.table.
+void write_table_docs(std::ostream& out, const Catalog& catalog, const std::string& qualified_name,
+                      const Session& locations);
+
+// "schema:" and one "name  dtype" line per column (Polars dtypes), read
+// through `session`, a session over `catalog`: the declared schema, or the
+// one inferred from the data, extra columns included. Throws what the engine
+// reports when the schema cannot be read (e.g. NotFound for missing data).
+void write_table_schema(std::ostream& out, const Catalog& catalog, Session& session,
+                        const std::string& qualified_name);
 
 }  // namespace neuralake::cli
