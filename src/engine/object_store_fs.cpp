@@ -250,7 +250,10 @@ class ObjectStoreFileSystem : public duckdb::FileSystem {
   void Reset(FileHandle& handle) override { cast(handle).position = 0; }
   idx_t SeekPosition(FileHandle& handle) override { return cast(handle).position; }
   bool CanSeek() override { return true; }
-  bool OnDiskFile(FileHandle&) override { return false; }
+  // file:// objects are local files: saying so keeps DuckDB's Parquet reader
+  // from its remote-file read-ahead (whole column chunks into extra buffers),
+  // which costs local scans CPU and memory for nothing.
+  bool OnDiskFile(FileHandle& handle) override { return cast(handle).loc.store_uri.rfind("file://", 0) == 0; }
 
  protected:
   bool SupportsOpenFileExtended() const override { return true; }
