@@ -1,6 +1,8 @@
 // The "ours" side of a child run, and the result line children report with.
 #include "child.h"
 
+#include <sys/resource.h>
+
 #include <chrono>
 #include <cstdio>
 #include <sstream>
@@ -22,17 +24,26 @@ RunResult run_ours(const Query& query, const DataLayout& layout, int threads) {
   neuralake::Catalog catalog = make_catalog(layout, threads);
   catalog.session();  // sessions are made on first use: make it now, outside the query's time
   r.setup_ms = ms_since(t0);
+  const double cpu0 = process_cpu_ms();
   auto t1 = std::chrono::steady_clock::now();
   neuralake::DataFrame df = query.ours(catalog).collect();
   r.query_ms = ms_since(t1);
+  r.query_cpu_ms = process_cpu_ms() - cpu0;
   r.rows = df.num_rows();
   r.columns = df.num_columns();
   return r;
 }
 
+double process_cpu_ms() {
+  struct rusage u {};
+  getrusage(RUSAGE_SELF, &u);
+  auto ms = [](const timeval& t) { return static_cast<double>(t.tv_sec) * 1e3 + static_cast<double>(t.tv_usec) / 1e3; };
+  return ms(u.ru_utime) + ms(u.ru_stime);
+}
+
 std::string format_result(const RunResult& r) {
   char buf[160];
-  std::snprintf(buf, sizeof buf, "RESULT %.3f %.3f %llu %llu", r.setup_ms, r.query_ms,
+  std::snprintf(buf, sizeof buf, "RESULT %.3f %.3f %.3f %llu %llu", r.setup_ms, r.query_ms, r.query_cpu_ms,
                 static_cast<unsigned long long>(r.rows), static_cast<unsigned long long>(r.columns));
   return buf;
 }
@@ -42,7 +53,7 @@ RunResult parse_result(const std::string& line) {
   std::string tag;
   RunResult r;
   unsigned long long rows = 0, columns = 0;
-  if (!(in >> tag >> r.setup_ms >> r.query_ms >> rows >> columns) || tag != "RESULT")
+  if (!(in >> tag >> r.setup_ms >> r.query_ms >> r.query_cpu_ms >> rows >> columns) || tag != "RESULT")
     throw std::runtime_error("malformed child result: '" + line + "'");
   r.rows = rows;
   r.columns = columns;

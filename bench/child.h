@@ -11,7 +11,8 @@ namespace bench {
 
 struct RunResult {
   double setup_ms = 0;  // catalog + session (ours) or database + connection (raw)
-  double query_ms = 0;  // building, running and collecting the query
+  double query_ms = 0;  // building, running and collecting the query (wall time)
+  double query_cpu_ms = 0;  // CPU time (user + system, all threads) over the same span
   uint64_t rows = 0;
   uint64_t columns = 0;
 };
@@ -20,6 +21,9 @@ struct RunResult {
 RunResult run_ours(const Query& query, const DataLayout& layout, int threads);
 // Through DuckDB's C++ API on the same files (raw_duckdb.cpp).
 RunResult run_raw(const Query& query, const DataLayout& layout, int threads);
+
+// CPU time (user + system) this process has used so far, in ms.
+double process_cpu_ms();
 
 // The one line a child prints and the parent parses.
 std::string format_result(const RunResult& r);

@@ -165,8 +165,10 @@ int parent_main(const Args& a) {
               "data %s (%.0f MB, read once before timing)\n\n",
               static_cast<unsigned long long>(a.rows), static_cast<unsigned long long>(a.seed), threads, a.reps,
               layout.root.c_str(), static_cast<double>(warmed) / 1e6);
-  std::printf("%-17s %10s %10s %6s  %9s %9s %6s  %9s %9s  %s\n", "query", "ours ms", "raw ms", "ratio", "ours MB",
-              "raw MB", "ratio", "setup ms", "setup raw", "rows");
+  std::printf("%-17s %9s %9s %6s  %9s %9s %6s  %8s %8s %6s  %8s %8s  %s\n", "query", "ours ms", "raw ms", "ratio",
+              "ours MB", "raw MB", "ratio", "ours cpu", "raw cpu", "ratio", "setup", "setup", "rows");
+  std::printf("%-17s %9s %9s %6s  %9s %9s %6s  %8s %8s %6s  %8s %8s\n", "", "(median)", "(median)", "", "(peak)",
+              "(peak)", "", "ms", "ms", "", "ours ms", "raw ms");
   std::fflush(stdout);
 
   int time_misses = 0, memory_misses = 0, mismatches = 0;
@@ -175,7 +177,7 @@ int parent_main(const Args& a) {
     // One untimed run of each path first: loads the code and the files' metadata paths.
     run_child("ours", q->name, layout, threads);
     run_child("raw", q->name, layout, threads);
-    std::vector<double> ours_ms, raw_ms, ours_mb, raw_mb, ours_setup, raw_setup;
+    std::vector<double> ours_ms, raw_ms, ours_mb, raw_mb, ours_setup, raw_setup, ours_cpu, raw_cpu;
     bench::RunResult ours_last, raw_last;
     for (int rep = 0; rep < a.reps; ++rep) {
       // Alternate which path goes first, so drift (heat, other load) hits both alike.
@@ -185,6 +187,7 @@ int parent_main(const Args& a) {
         (ours ? ours_ms : raw_ms).push_back(run.result.query_ms);
         (ours ? ours_mb : raw_mb).push_back(run.max_rss_mb);
         (ours ? ours_setup : raw_setup).push_back(run.result.setup_ms);
+        (ours ? ours_cpu : raw_cpu).push_back(run.result.query_cpu_ms);
         (ours ? ours_last : raw_last) = run.result;
       }
     }
@@ -192,8 +195,10 @@ int parent_main(const Args& a) {
     double m_ours = median(ours_mb), m_raw = median(raw_mb);
     double tr = t_ours / t_raw, mr = m_ours / m_raw;
     bool same = ours_last.rows == raw_last.rows && ours_last.columns == raw_last.columns;
-    std::printf("%-17s %10.1f %10.1f %5.2fx  %9.1f %9.1f %5.2fx  %9.1f %9.1f  %llu%s%s%s\n", q->name.c_str(), t_ours,
-                t_raw, tr, m_ours, m_raw, mr, median(ours_setup), median(raw_setup),
+    double c_ours = median(ours_cpu), c_raw = median(raw_cpu);
+    std::printf("%-17s %9.1f %9.1f %5.2fx  %9.1f %9.1f %5.2fx  %8.1f %8.1f %5.2fx  %8.1f %8.1f  %llu%s%s%s\n",
+                q->name.c_str(), t_ours, t_raw, tr, m_ours, m_raw, mr, c_ours, c_raw, c_ours / c_raw,
+                median(ours_setup), median(raw_setup),
                 static_cast<unsigned long long>(ours_last.rows), tr > kTimeTarget ? "  TIME>target" : "",
                 mr > kMemoryTarget ? "  MEM>target" : "",
                 same ? "" : ("  RESULT MISMATCH (raw " + std::to_string(raw_last.rows) + "x" +
@@ -214,8 +219,9 @@ int parent_main(const Args& a) {
               selected.size(), std::exp(log_time / n), worst_time, kTimeTarget, time_misses,
               std::exp(log_memory / n), worst_memory, kMemoryTarget, memory_misses,
               mismatches ? "; RESULT MISMATCHES" : "");
-  std::printf("(times: median query time inside the child, excluding process start; setup = catalog + session "
-              "vs. database + connection, in ms; MB = the child's peak RSS)\n");
+  std::printf("(ms: median wall time of the query inside the child, excluding process start and setup; cpu: "
+              "median user+system time over the same span; setup: catalog + session vs. database + connection; "
+              "MB: the child's peak RSS, median over runs)\n");
   return mismatches ? 2 : 0;
 }
 
