@@ -71,6 +71,18 @@ class LazyFrame {
   // Throws InvalidArgument if the column names differ.
   LazyFrame union_all(const LazyFrame& other) const;
 
+  // Delta time travel on a frame that is one catalog Delta table's scan
+  // (Database::table(), with its filters and columns): the same scan at
+  // `version`, or at the newest version committed at or before `timestamp`
+  // (ISO 8601, e.g. "2025-01-01T00:00:00Z"; a time after the latest commit
+  // gives the latest version). A commit's time is its in-commit timestamp
+  // where that table feature is on, otherwise its log file's modification
+  // time. Throws NotFound naming the table and the version or time if it does
+  // not exist (or predates the first commit), InvalidArgument naming the
+  // table if it is not a Delta table or the frame is not a plain table scan.
+  LazyFrame at_version(int64_t version) const;
+  LazyFrame as_of(const std::string& timestamp) const;
+
   // Runs the plan. Throws Cancelled / Timeout if interrupted.
   DataFrame collect() const;
   // The engine's physical plan, with pushed-down filters and projections

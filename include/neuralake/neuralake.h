@@ -3,6 +3,7 @@
 
 #include "neuralake/catalog.h"
 #include "neuralake/data_frame.h"
+#include "neuralake/delta.h"
 #include "neuralake/error.h"
 #include "neuralake/expr.h"
 #include "neuralake/filter.h"

@@ -30,6 +30,9 @@ struct SessionOptions {
   // DuckDB's external file cache keeps bytes read from non-local filesystems.
   // Off by default so that byte counters show what storage really served.
   bool external_file_cache = false;
+  // Reuse a loaded Delta snapshot for this long before looking for new
+  // commits (then only the new commits are read). 0: look on every query.
+  std::chrono::milliseconds delta_staleness{1000};
 
   // Reads NEURALAKE_WAREHOUSE (and later profile settings) from the environment.
   static SessionOptions from_environment();

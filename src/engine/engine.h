@@ -9,6 +9,7 @@
 
 namespace neuralake {
 struct SessionState;
+struct TableScanOrigin;
 }
 
 namespace neuralake::engine {
@@ -22,5 +23,10 @@ std::string explain_query(SessionState& state, const std::string& sql);
 // The schema of a catalog table (including extra columns); checks a declared
 // schema against the data. Cached per session.
 Schema table_schema(SessionState& state, const std::string& database, const std::string& table);
+// The SQL of `origin`'s Delta table scan read at an older version, with
+// `delta_args` ("version := 3" or "\"timestamp\" := '...'", quoted: a keyword) passed to delta_scan.
+// Binds it, so a version or time that does not exist fails here (NotFound
+// naming the table). Defined in src/engine/delta_time_travel.cpp.
+std::string delta_time_travel_sql(SessionState& state, const TableScanOrigin& origin, const std::string& delta_args);
 
 }  // namespace neuralake::engine

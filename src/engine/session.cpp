@@ -161,7 +161,8 @@ class RunningQuery {
 
 }  // namespace
 
-std::string table_view_sql(const SessionState& st, const std::string& database, const Table& table) {
+std::string table_view_sql(const SessionState& st, const std::string& database, const Table& table,
+                           const std::string& delta_args) {
   const TableDef& def = table.def();
   const auto& declared = def.metadata.schema;
   std::string scan;
@@ -197,7 +198,8 @@ std::string table_view_sql(const SessionState& st, const std::string& database, 
       scan = "__neuralake_function_scan(" + quote_string(database) + ", " + quote_string(def.name) + ")";
       break;
     case TableKind::Delta:
-      scan = "delta_scan(" + quote_string(expand_location(st, def.location)) + ")";
+      scan = "delta_scan(" + quote_string(expand_location(st, def.location)) +
+             (delta_args.empty() ? "" : ", " + delta_args) + ")";
       break;
   }
   std::string select = "SELECT *";
@@ -335,7 +337,10 @@ static void open_database(SessionState& st) {
   // Every table read goes through our ObjectStore adapter, which counts it.
   st.stores = std::make_shared<StoreRegistry>();
   register_object_store_filesystem(*st.db->instance, st.stores);
-  register_delta_scan(*st.db->instance, st.stores);
+  register_delta_scan(*st.db->instance, st.stores, st.options.delta_staleness.count());
+  // Parquet footers are cached per session (checked against the file's
+  // modification time), so binding a view does not re-read a footer each query.
+  run_statement(st, "SET parquet_metadata_cache = true");
   run_statement(st, std::string("SET enable_external_file_cache = ") +
                         (st.options.external_file_cache ? "true" : "false"));
 }
@@ -424,7 +429,9 @@ LazyFrame Session::table(const std::string& database, const std::string& table, 
   std::string sql = "SELECT " + items + " FROM " + quote_identifier(database) + "." + quote_identifier(table);
   std::string where = detail::filters_to_sql(filters, schema, qualified);
   if (!where.empty()) sql += " WHERE " + where;
-  return LazyFrame(std::make_shared<PlanNode>(sql), state_);
+  auto node = std::make_shared<PlanNode>(sql);
+  node->origin = TableScanOrigin{database, table, items, where};
+  return LazyFrame(std::move(node), state_);
 }
 
 void Session::interrupt() {

@@ -38,7 +38,9 @@ namespace engine {
 // Registers the function-table scan for this session's function tables.
 void register_function_scan(SessionState& state);
 // The view body for a table in this session ("SELECT * FROM read_parquet(...)").
-std::string table_view_sql(const SessionState& state, const std::string& database, const Table& table);
+// `delta_args` are extra delta_scan arguments ("version := 3") for Delta tables.
+std::string table_view_sql(const SessionState& state, const std::string& database, const Table& table,
+                           const std::string& delta_args = "");
 }  // namespace engine
 
 }  // namespace neuralake

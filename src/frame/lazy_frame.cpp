@@ -207,6 +207,33 @@ LazyFrame LazyFrame::union_all(const LazyFrame& other) const {
   return derive("SELECT * FROM (" + plan_->sql + ") UNION ALL BY NAME SELECT * FROM (" + other.plan_->sql + ")");
 }
 
+// Time travel needs the table a frame scans, so it only applies to a frame
+// that is still exactly one table's scan.
+static const TableScanOrigin& scan_origin(const PlanNode& plan, const char* method) {
+  if (!plan.origin) {
+    throw Error(ErrorCode::InvalidArgument, method,
+                std::string(method) + "() applies to a Delta table's scan (catalog.db(..).table(..)), "
+                                      "before other operations");
+  }
+  return *plan.origin;
+}
+
+LazyFrame LazyFrame::at_version(int64_t version) const {
+  const auto& origin = scan_origin(*plan_, "at_version");
+  if (version < 0) {
+    throw Error(ErrorCode::NotFound, origin.database + "." + origin.table,
+                "table '" + origin.database + "." + origin.table + "' has no version " + std::to_string(version));
+  }
+  return derive(engine::delta_time_travel_sql(*session_, origin, "version := " + std::to_string(version)));
+}
+
+LazyFrame LazyFrame::as_of(const std::string& timestamp) const {
+  const auto& origin = scan_origin(*plan_, "as_of");
+  std::string quoted = "'";
+  for (char c : timestamp) quoted += c == '\'' ? std::string("''") : std::string(1, c);
+  return derive(engine::delta_time_travel_sql(*session_, origin, "\"timestamp\" := " + quoted + "'"));
+}
+
 DataFrame LazyFrame::collect() const { return engine::run_query(*session_, plan_->sql); }
 
 std::string LazyFrame::explain() const { return engine::explain_query(*session_, plan_->sql); }
