@@ -27,7 +27,8 @@ constexpr char kInterrupt = 'i';
 constexpr char kQuit = 'q';
 
 extern "C" void on_sigint(int) {
-  if (g_signal_count++ > 0) _exit(kExitInterrupted);
+  if (g_signal_count > 0) _exit(kExitInterrupted);
+  g_signal_count = 1;
   int saved = errno;
   char c = kInterrupt;
   [[maybe_unused]] ssize_t n = write(g_signal_fd, &c, 1);
