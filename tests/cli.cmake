@@ -5,10 +5,13 @@ target_link_libraries(test_throwing_catalog PRIVATE neuralake)
 add_library(test_throwing_std_catalog MODULE ${CMAKE_CURRENT_SOURCE_DIR}/plugins/throwing_catalog.cpp)
 target_link_libraries(test_throwing_std_catalog PRIVATE neuralake)
 target_compile_definitions(test_throwing_std_catalog PRIVATE NEURALAKE_TEST_THROW_STD)
+add_library(test_documented_catalog MODULE ${CMAKE_CURRENT_SOURCE_DIR}/plugins/documented_catalog.cpp)
+target_link_libraries(test_documented_catalog PRIVATE neuralake)
 add_library(test_not_a_plugin MODULE ${CMAKE_CURRENT_SOURCE_DIR}/plugins/not_a_plugin.cpp)
 add_library(test_wrong_abi_plugin MODULE ${CMAKE_CURRENT_SOURCE_DIR}/plugins/not_a_plugin.cpp)
 target_compile_definitions(test_wrong_abi_plugin PRIVATE NEURALAKE_TEST_WRONG_ABI)
-foreach(t test_throwing_catalog test_throwing_std_catalog test_not_a_plugin test_wrong_abi_plugin)
+foreach(t test_throwing_catalog test_throwing_std_catalog test_documented_catalog test_not_a_plugin
+          test_wrong_abi_plugin)
   target_compile_options(${t} PRIVATE ${NEURALAKE_WARNINGS})
 endforeach()
 
@@ -17,12 +20,13 @@ foreach(test cli_test plugin_test)
     continue()
   endif()
   add_dependencies(${test} neuralake_cli quickstart_catalog test_throwing_catalog test_throwing_std_catalog
-                   test_not_a_plugin test_wrong_abi_plugin)
+                   test_documented_catalog test_not_a_plugin test_wrong_abi_plugin)
   target_compile_definitions(${test} PRIVATE
     NEURALAKE_CLI="$<TARGET_FILE:neuralake_cli>"
     QUICKSTART_PLUGIN="$<TARGET_FILE:quickstart_catalog>"
     THROWING_PLUGIN="$<TARGET_FILE:test_throwing_catalog>"
     THROWING_STD_PLUGIN="$<TARGET_FILE:test_throwing_std_catalog>"
+    DOCUMENTED_PLUGIN="$<TARGET_FILE:test_documented_catalog>"
     NOT_A_PLUGIN="$<TARGET_FILE:test_not_a_plugin>"
     WRONG_ABI_PLUGIN="$<TARGET_FILE:test_wrong_abi_plugin>")
 endforeach()
