@@ -25,6 +25,7 @@ demo: build
 
 bench: build
 	$(BUILD)/bench/neuralake_bench
+	$(BUILD)/bench/neuralake_delta_bench
 
 clean:
 	rm -rf $(BUILD)

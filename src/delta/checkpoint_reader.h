@@ -3,26 +3,47 @@
 // code needs no Parquet reader of its own.
 #pragma once
 
+#include <cstdint>
 #include <functional>
+#include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "delta/deletion_vector.h"
 #include "neuralake/object_store.h"
 
 namespace neuralake::delta {
 
+// One add action of a checkpoint, typed. The views are valid only during the
+// callback that receives it.
+struct CheckpointAdd {
+  std::string_view path;
+  // Indexed like the `partition_keys` passed to read_adds(); nullopt: null.
+  std::vector<std::optional<std::string_view>> partition_values;
+  int64_t size = 0;
+  int64_t modification_time = 0;
+  std::optional<std::string_view> stats;  // the stats JSON text
+  std::shared_ptr<const DeletionVectorDescriptor> deletion_vector;
+};
+
 class CheckpointReader {
  public:
   virtual ~CheckpointReader() = default;
-  // Reads the checkpoint parts `keys` of `store` and calls `row` once per
-  // action row with that row as one JSON object in the commit-file shape,
-  // e.g. {"add":{"path":..,"partitionValues":{..},"stats":"..",...}} (the
-  // other actions null or absent). Rows may arrive in any order. Throws
-  // NotFound naming a part that is missing, Corruption naming one that is not
-  // a readable checkpoint.
-  virtual void read(ObjectStore& store, const std::vector<std::string>& keys,
-                    const std::function<void(std::string_view json_row)>& row) = 0;
+  // Every action row of the checkpoint parts `keys` of `store` except adds
+  // (protocol, metaData, txn, remove), each as one JSON object in the
+  // commit-file shape, e.g. {"metaData":{...}}. Rows may come in any order.
+  // Throws NotFound naming a part that is missing, Corruption naming one
+  // that is not a readable checkpoint.
+  virtual void read_actions(ObjectStore& store, const std::vector<std::string>& keys,
+                            const std::function<void(std::string_view json_row)>& row) = 0;
+  // Every add action of the same parts, typed (no JSON in between: a
+  // checkpoint may hold hundreds of thousands). `partition_keys` are the
+  // partitionValues keys to extract (physical names). Same errors.
+  virtual void read_adds(ObjectStore& store, const std::vector<std::string>& keys,
+                         const std::vector<std::string>& partition_keys,
+                         const std::function<void(const CheckpointAdd& add)>& add) = 0;
 };
 
 }  // namespace neuralake::delta

@@ -145,6 +145,27 @@ struct Replay {
     if (auto s = a.find("stats"); s != a.end() && s->is_string()) {
       e.stats = encode_stats(s->get_ref<const std::string&>(), snap.stats_layout, e.num_records);
     }
+    insert(std::move(e));
+  }
+
+  // An add from a checkpoint, already typed by the checkpoint reader.
+  void add(const CheckpointAdd& a) {
+    FileEntry e;
+    e.path = std::string(a.path);
+    e.size = a.size;
+    e.modification_time = a.modification_time;
+    e.deletion_vector = a.deletion_vector;
+    if (!partition_keys.empty()) {
+      e.partition_values.resize(partition_keys.size());
+      for (size_t i = 0; i < partition_keys.size() && i < a.partition_values.size(); ++i) {
+        if (a.partition_values[i]) e.partition_values[i] = std::string(*a.partition_values[i]);
+      }
+    }
+    if (a.stats) e.stats = encode_stats(*a.stats, snap.stats_layout, e.num_records);
+    insert(std::move(e));
+  }
+
+  void insert(FileEntry&& e) {
     std::string id = file_identity(e.path, e.deletion_vector.get());
     auto [it, inserted] = index.try_emplace(std::move(id), files.size());
     if (inserted) {
@@ -408,7 +429,7 @@ SnapshotPtr load_snapshot(const TableLocation& table, CheckpointReader& checkpoi
     summary.version = start - 1;
     summary.parts = static_cast<int>(cp->keys.size());
     std::vector<json> rows;
-    checkpoints.read(*table.store, cp->keys, [&](std::string_view row) {
+    checkpoints.read_actions(*table.store, cp->keys, [&](std::string_view row) {
       json j = json::parse(row, nullptr, false);
       if (j.is_discarded()) {
         throw Error(ErrorCode::Corruption, cp->keys.front(),
@@ -419,6 +440,15 @@ SnapshotPtr load_snapshot(const TableLocation& table, CheckpointReader& checkpoi
     replay.counts = &summary;
     replay.apply(rows);
     replay.counts = nullptr;
+    // Adds come typed (no JSON): they are most of a checkpoint.
+    checkpoints.read_adds(*table.store, cp->keys, replay.partition_keys, [&](const CheckpointAdd& a) {
+      if (!replay.have_metadata) {
+        throw Error(ErrorCode::Corruption, cp->keys.front(),
+                    "Delta table '" + table.name + "': checkpoint " + cp->keys.front() + " has adds but no metaData");
+      }
+      ++summary.adds;
+      replay.add(a);
+    });
     snap->checkpoint = summary;
   }
   for (int64_t v = start; v <= target; ++v) {

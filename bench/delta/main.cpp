@@ -1,0 +1,252 @@
+// neuralake_delta_bench: Delta snapshot load (cold, incremental refresh,
+// memory) on a 100k-file log against DuckDB merely reading the same log
+// files, and a selective query with file skipping against a full scan.
+// Every measurement runs in its own child process (this binary re-run with
+// --child), so RSS figures are per case and caches start cold.
+#include <malloc.h>
+#include <sys/resource.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "delta/log_replay.h"
+#include "duckdb.hpp"
+#include "engine/delta_checkpoint_reader.h"
+#include "log_generator.h"
+#include "neuralake/object_store.h"
+#include "neuralake/session.h"
+
+namespace fs = std::filesystem;
+namespace nd = neuralake::delta;
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+double ms_since(Clock::time_point t0) {
+  return std::chrono::duration<double, std::milli>(Clock::now() - t0).count();
+}
+
+// Resident anonymous memory (heap, not mapped library code) in bytes.
+int64_t rss_anon_bytes() {
+  std::ifstream in("/proc/self/status");
+  std::string line;
+  while (std::getline(in, line)) {
+    if (line.rfind("RssAnon:", 0) == 0) return std::stoll(line.substr(8)) * 1024;
+  }
+  return 0;
+}
+
+double peak_rss_mb() {
+  struct rusage u {};
+  getrusage(RUSAGE_SELF, &u);
+  return static_cast<double>(u.ru_maxrss) / 1024.0;
+}
+
+double median(std::vector<double> v) {
+  std::sort(v.begin(), v.end());
+  return v.empty() ? 0 : v[v.size() / 2];
+}
+
+nd::TableLocation locate(const fs::path& table) {
+  return {neuralake::make_local_store("/"), table.string().substr(1), table.string()};
+}
+
+std::string sql_string(const std::string& s) { return "'" + s + "'"; }
+
+// Child: snapshot load, refresh and memory. Prints key=value pairs.
+int child_load(const fs::path& table) {
+  auto reader = neuralake::engine::make_standalone_checkpoint_reader();
+  const auto where = locate(table);
+  malloc_trim(0);
+  const int64_t rss0 = rss_anon_bytes();
+  auto t0 = Clock::now();
+  auto snap = nd::load_snapshot(where, *reader);
+  const double cold_ms = ms_since(t0);
+  malloc_trim(0);
+  const int64_t rss1 = rss_anon_bytes();
+  // A second snapshot held beside the first: its growth is the snapshot alone
+  // (DuckDB's buffers and code pages are already there from the first load).
+  auto snap2 = nd::load_snapshot(where, *reader);
+  malloc_trim(0);
+  const int64_t rss2 = rss_anon_bytes();
+  std::vector<double> warm;
+  for (int i = 0; i < 3; ++i) {
+    auto t = Clock::now();
+    auto s = nd::load_snapshot(where, *reader);
+    warm.push_back(ms_since(t));
+  }
+  // Refresh after one new commit of 10 files.
+  const int64_t next = snap->version + 1;
+  bench::delta::append_commit(table, next, 10);
+  auto t1 = Clock::now();
+  auto refreshed = nd::refresh_snapshot(snap, *reader);
+  const double refresh_ms = ms_since(t1);
+  auto t2 = Clock::now();
+  auto unchanged = nd::refresh_snapshot(refreshed, *reader);
+  const double refresh_none_ms = ms_since(t2);
+  fs::remove(table / "_delta_log" / (std::string(20 - std::to_string(next).size(), '0') + std::to_string(next) + ".json"));
+  std::printf("files=%zu version=%lld cold_ms=%.1f warm_ms=%.1f refresh_ms=%.2f refresh_none_ms=%.2f "
+              "refreshed_files=%zu first_growth=%lld second_growth=%lld peak_mb=%.1f\n",
+              snap->num_files(), static_cast<long long>(snap->version), cold_ms, median(warm), refresh_ms,
+              refresh_none_ms, refreshed->num_files(), static_cast<long long>(rss1 - rss0),
+              static_cast<long long>(rss2 - rss1), peak_rss_mb());
+  return snap2->num_files() == snap->num_files() && unchanged == refreshed ? 0 : 1;
+}
+
+void must(duckdb::unique_ptr<duckdb::MaterializedQueryResult> r) {
+  if (r->HasError()) throw std::runtime_error(r->GetError());
+}
+
+// Child: DuckDB alone reading the same log files, count only and with the
+// columns a snapshot needs.
+int child_floor(const fs::path& table) {
+  duckdb::DuckDB db(nullptr);
+  duckdb::Connection con(db);
+  const std::string ckpt = sql_string((table / "_delta_log" / "00000000000000000000.checkpoint.parquet").string());
+  const std::string commits = sql_string((table / "_delta_log" / "0000000000000000*.json").string());
+  auto t0 = Clock::now();
+  must(con.Query("SELECT count(*) FROM read_parquet(" + ckpt + ")"));
+  must(con.Query("SELECT count(*) FROM read_json(" + commits + ", format = 'newline_delimited')"));
+  const double count_ms = ms_since(t0);
+  auto t1 = Clock::now();
+  must(con.Query("SELECT count(add.path), count(add.partitionValues), sum(add.size), count(add.stats) FROM read_parquet(" +
+                 ckpt + ")"));
+  must(con.Query("SELECT count(add), count(remove) FROM read_json(" + commits + ", format = 'newline_delimited')"));
+  const double columns_ms = ms_since(t1);
+  std::printf("floor_count_ms=%.1f floor_columns_ms=%.1f peak_mb=%.1f\n", count_ms, columns_ms, peak_rss_mb());
+  return 0;
+}
+
+// Child: a selective query (one file's id range) against a full scan.
+int child_scan(const fs::path& table) {
+  neuralake::SessionOptions options;
+  options.warehouse = table.parent_path().string();
+  neuralake::Session session(options);
+  const std::string scan = "delta_scan(" + sql_string("file://" + table.string()) + ")";
+  const std::string glob = "read_parquet(" + sql_string("file://" + (table / "data" / "*.parquet").string()) + ")";
+  session.sql("SELECT count(*) FROM " + scan);  // loads the snapshot once; later queries reuse it
+  auto measure = [&](const std::string& sql, neuralake::IoStats& io) {
+    std::vector<double> t;
+    for (int i = 0; i < 3; ++i) {
+      session.reset_io_stats();
+      auto t0 = Clock::now();
+      session.sql(sql);
+      t.push_back(ms_since(t0));
+      io = session.total_io_stats();
+    }
+    return median(t);
+  };
+  neuralake::IoStats sel, full, raw_sel;
+  const double sel_ms = measure("SELECT sum(x), count(*) FROM " + scan + " WHERE id BETWEEN 500000 AND 509999", sel);
+  const double full_ms = measure("SELECT sum(x), count(*) FROM " + scan, full);
+  const double raw_ms = measure("SELECT sum(x), count(*) FROM " + glob + " WHERE id BETWEEN 500000 AND 509999", raw_sel);
+  std::printf("selective_ms=%.1f selective_files=%llu selective_bytes=%llu full_ms=%.1f full_files=%llu "
+              "full_bytes=%llu raw_selective_ms=%.1f raw_selective_files=%llu raw_selective_bytes=%llu peak_mb=%.1f\n",
+              sel_ms, static_cast<unsigned long long>(sel.files_opened), static_cast<unsigned long long>(sel.bytes_read),
+              full_ms, static_cast<unsigned long long>(full.files_opened),
+              static_cast<unsigned long long>(full.bytes_read), raw_ms,
+              static_cast<unsigned long long>(raw_sel.files_opened),
+              static_cast<unsigned long long>(raw_sel.bytes_read), peak_rss_mb());
+  return 0;
+}
+
+// Runs this binary as a child and returns its key=value output.
+std::map<std::string, double> run_child(const std::string& self, const std::string& mode, const fs::path& table) {
+  const std::string cmd = "'" + self + "' --child " + mode + " '" + table.string() + "'";
+  FILE* p = popen(cmd.c_str(), "r");
+  if (!p) throw std::runtime_error("cannot run " + cmd);
+  std::string out;
+  char buf[4096];
+  while (size_t n = fread(buf, 1, sizeof buf, p)) out.append(buf, n);
+  if (pclose(p) != 0) throw std::runtime_error("child failed: " + cmd + "\n" + out);
+  std::map<std::string, double> kv;
+  std::istringstream in(out);
+  std::string item;
+  while (in >> item) {
+    auto eq = item.find('=');
+    if (eq != std::string::npos) kv[item.substr(0, eq)] = std::stod(item.substr(eq + 1));
+  }
+  return kv;
+}
+
+const char* verdict(bool ok) { return ok ? "ok" : "MISSED"; }
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  try {
+    if (argc == 4 && std::string(argv[1]) == "--child") {
+      const std::string mode = argv[2];
+      if (mode == "load") return child_load(argv[3]);
+      if (mode == "floor") return child_floor(argv[3]);
+      if (mode == "scan") return child_scan(argv[3]);
+      return 2;
+    }
+    const char* env = std::getenv("NEURALAKE_BENCH_DIR");
+    const fs::path dir = fs::absolute(env && *env ? env : "bench-data/delta");
+    const std::string self = fs::canonical("/proc/self/exe").string();
+    const fs::path big = dir / "log_100k", scan = dir / "scan_1000";
+    if (!fs::exists(big / "_delta_log" / "_last_checkpoint")) {
+      std::fprintf(stderr, "generating the 100k-file log in %s ...\n", big.c_str());
+      fs::remove_all(big);
+      bench::delta::write_big_log(big, {});
+    }
+    if (!fs::exists(scan / "_delta_log" / "00000000000000000000.json")) {
+      std::fprintf(stderr, "generating the 1,000-file table in %s ...\n", scan.c_str());
+      fs::remove_all(scan);
+      bench::delta::write_scan_table(scan, 1000, 20000);
+    }
+
+    std::vector<std::map<std::string, double>> loads, floors;
+    for (int i = 0; i < 3; ++i) {
+      loads.push_back(run_child(self, "load", big));
+      floors.push_back(run_child(self, "floor", big));
+    }
+    auto med = [](const std::vector<std::map<std::string, double>>& runs, const std::string& key) {
+      std::vector<double> v;
+      for (const auto& r : runs) v.push_back(r.at(key));
+      return median(v);
+    };
+    const double files = loads[0].at("files");
+    const double cold = med(loads, "cold_ms"), refresh = med(loads, "refresh_ms");
+    const double floor_count = med(floors, "floor_count_ms"), floor_cols = med(floors, "floor_columns_ms");
+    const double per_file_first = med(loads, "first_growth") / files, per_file = med(loads, "second_growth") / files;
+    std::printf("Delta snapshot of a %.0f-file log (90k adds in a checkpoint + 1,000 commits of 10, 1%% removes), "
+                "median of 3 child processes:\n", files);
+    std::printf("  cold load            %8.1f ms   (target <= 1000 ms: %s)\n", cold, verdict(cold <= 1000));
+    std::printf("  warm reload          %8.1f ms\n", med(loads, "warm_ms"));
+    std::printf("  DuckDB floor, count  %8.1f ms   cold/floor %.2fx (target <= 3x: %s)\n", floor_count,
+                cold / floor_count, verdict(cold <= 3 * floor_count));
+    std::printf("  DuckDB floor, columns%8.1f ms   cold/floor %.2fx\n", floor_cols, cold / floor_cols);
+    std::printf("  refresh, 1 commit    %8.2f ms   (target <= 20 ms: %s); no new commit %.2f ms\n", refresh,
+                verdict(refresh <= 20), med(loads, "refresh_none_ms"));
+    std::printf("  snapshot memory      %8.0f B/file as RSS growth of a second snapshot held (target <= 400: %s);"
+                " first load incl. reader buffers %.0f B/file\n",
+                per_file, verdict(per_file <= 400), per_file_first);
+    std::printf("  peak RSS             %8.1f MB (load child), %.1f MB (floor child)\n", med(loads, "peak_mb"),
+                med(floors, "peak_mb"));
+
+    auto s = run_child(self, "scan", scan);
+    std::printf("Selective query vs full scan over 1,000 files x 20k rows (median of 3, warm snapshot):\n");
+    std::printf("  delta_scan, id in one file's range  %8.1f ms  files opened %.0f, bytes read %.0f\n",
+                s.at("selective_ms"), s.at("selective_files"), s.at("selective_bytes"));
+    std::printf("  delta_scan, full scan               %8.1f ms  files opened %.0f, bytes read %.0f\n",
+                s.at("full_ms"), s.at("full_files"), s.at("full_bytes"));
+    std::printf("  read_parquet glob, same selection   %8.1f ms  files opened %.0f, bytes read %.0f\n",
+                s.at("raw_selective_ms"), s.at("raw_selective_files"), s.at("raw_selective_bytes"));
+    std::printf("  peak RSS (scan child) %.1f MB\n", s.at("peak_mb"));
+    return 0;
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "neuralake_delta_bench: %s\n", e.what());
+    return 1;
+  }
+}
