@@ -162,6 +162,20 @@ TEST(Catalog, MissingFilesAndBadDeclarations) {
   EXPECT_NL_ERROR(nl::Filter("a", "lookslike", 1), InvalidArgument, "lookslike");
 }
 
+TEST(Catalog, OneTableWithoutDataDoesNotBreakTheOthers) {
+  TempDir dir;
+  auto numbers = nl::FunctionTable("numbers", [](const nl::ScanRequest&) {
+    return nl::DataFrame::from_columns({nl::Series("n", std::vector<int64_t>{1, 2, 3})});
+  });
+  nl::Catalog c(Dbs{{"d", nl::Database({nl::ParquetTable("later", "{warehouse}/later.parquet"), numbers})}}, in(dir));
+  EXPECT_EQ(c.db("d").table("numbers").collect().num_rows(), 3u);
+  EXPECT_NL_ERROR(c.db("d").table("later").collect(), NotFound, "later.parquet");
+  // Once the data appears, the same session reads it.
+  c.session().execute("COPY (SELECT 7 AS x) TO 'file://" + dir.str() + "/later.parquet' (FORMAT parquet)");
+  auto df = c.sql("SELECT x FROM d.later").collect();
+  EXPECT_EQ(*df.column("x").at<int32_t>(0), 7);
+}
+
 TEST(Catalog, ConcurrentQueriesShareOneCatalog) {
   TempDir dir;
   nl::Session writer(in(dir));

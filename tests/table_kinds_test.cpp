@@ -48,6 +48,9 @@ struct Kind {
   std::function<nl::Table(nl::Session& writer, const std::string& dir)> make;
 };
 
+// Test names and failure messages show the kind by name.
+void PrintTo(const Kind& kind, std::ostream* os) { *os << kind.name; }
+
 nl::Table function_items() {
   return nl::FunctionTable("items", full_schema(), [](const nl::ScanRequest&) {
     using V = nl::Value;

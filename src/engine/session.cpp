@@ -6,6 +6,10 @@
 #include <thread>
 
 #include "catalog/filter_sql.h"
+#include "duckdb/function/replacement_scan.hpp"
+#include "duckdb/parser/parser.hpp"
+#include "duckdb/parser/statement/select_statement.hpp"
+#include "duckdb/parser/tableref/subqueryref.hpp"
 #include "common/names.h"
 #include "engine/conversion.h"
 #include "engine/delta_scan.h"
@@ -345,14 +349,42 @@ static void open_database(SessionState& st) {
                         (st.options.external_file_cache ? "true" : "false"));
 }
 
+struct DeferredViews : public duckdb::ReplacementScanData {
+  const SessionState* state = nullptr;
+};
+
+// Resolves "db.table" for tables whose view was deferred: the view's query is
+// bound in place of the name, in every query that uses it.
+static duckdb::unique_ptr<duckdb::TableRef> bind_deferred_view(duckdb::ClientContext&,
+                                                               duckdb::ReplacementScanInput& input,
+                                                               duckdb::optional_ptr<duckdb::ReplacementScanData> data) {
+  auto& st = *data->Cast<DeferredViews>().state;
+  auto it = st.deferred.find({input.schema_name, input.table_name});
+  if (it == st.deferred.end()) return nullptr;
+  duckdb::Parser parser;
+  parser.ParseQuery(it->second);
+  auto select = duckdb::unique_ptr_cast<duckdb::SQLStatement, duckdb::SelectStatement>(std::move(parser.statements[0]));
+  return duckdb::make_uniq<duckdb::SubqueryRef>(std::move(select), input.table_name);
+}
+
 static void register_catalog(SessionState& st) {
   register_function_scan(st);
   for (const auto& d : st.databases) {
     run_statement(st, "CREATE SCHEMA IF NOT EXISTS " + quote_identifier(d.name()));
     for (const auto& t : d.tables()) {
-      run_statement(st, "CREATE VIEW " + quote_identifier(d.name()) + "." + quote_identifier(t.name()) + " AS " +
-                            table_view_sql(st, d.name(), t));
+      std::string view = table_view_sql(st, d.name(), t);
+      try {
+        run_statement(st, "CREATE VIEW " + quote_identifier(d.name()) + "." + quote_identifier(t.name()) + " AS " + view);
+      } catch (const Error&) {
+        // One table's missing data must not take the rest of the catalog down.
+        st.deferred[{d.name(), t.name()}] = view;
+      }
     }
+  }
+  if (!st.deferred.empty()) {
+    auto data = duckdb::make_uniq<DeferredViews>();
+    data->state = &st;
+    duckdb::DBConfig::GetConfig(*st.db->instance).replacement_scans.emplace_back(bind_deferred_view, std::move(data));
   }
 }
 

@@ -31,6 +31,11 @@ struct SessionState {
   std::mutex schema_mu;
   std::map<std::string, Schema> schemas;  // "db.table" -> schema
 
+  // Tables whose view could not be bound when the session started (their
+  // files are missing or unreadable): they are bound per query instead, so
+  // the query reports the real error and works once the data appears.
+  std::map<std::pair<std::string, std::string>, std::string> deferred;  // (db, table) -> view SQL
+
   const Table* find_table(const std::string& database, const std::string& table) const;
 };
 
