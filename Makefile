@@ -19,7 +19,9 @@ build: deps $(BUILD)/CMakeCache.txt
 test: build
 	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
 
-demo: build
+# The quickstart needs only the CLI (for the sample data) and query_data.
+demo: deps $(BUILD)/CMakeCache.txt
+	cmake --build $(BUILD) -j $(JOBS) --target neuralake_cli query_data quickstart_catalog
 	$(NEURALAKE) sample-data
 	$(BUILD)/examples/quickstart/query_data
 
