@@ -30,3 +30,14 @@ foreach(test cli_test plugin_test)
     NOT_A_PLUGIN="$<TARGET_FILE:test_not_a_plugin>"
     WRONG_ABI_PLUGIN="$<TARGET_FILE:test_wrong_abi_plugin>")
 endforeach()
+
+# The Delta CLI commands run against copies of the shared Delta tables.
+add_library(test_delta_catalog MODULE ${CMAKE_CURRENT_SOURCE_DIR}/plugins/delta_catalog.cpp)
+target_link_libraries(test_delta_catalog PRIVATE neuralake)
+target_compile_options(test_delta_catalog PRIVATE ${NEURALAKE_WARNINGS})
+if(TARGET delta_cli_test)
+  add_dependencies(delta_cli_test neuralake_cli test_delta_catalog)
+  target_compile_definitions(delta_cli_test PRIVATE
+    NEURALAKE_CLI="$<TARGET_FILE:neuralake_cli>"
+    DELTA_PLUGIN="$<TARGET_FILE:test_delta_catalog>")
+endif()

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "common/names.h"
+#include "delta_commands.h"
 #include "exit_codes.h"
 #include "frame_writers.h"
 #include "interrupt_watcher.h"
@@ -138,7 +139,11 @@ int run(int argc, char** argv) {
 
   std::string table_name;
   auto* describe = app.add_subcommand("describe", "Show a table's schema and documentation");
-  describe->add_option("table", table_name, "Table as database.table")->required();
+  describe->add_option("table", table_name, "Table as database.table, or a Delta table's root folder by path or URI")
+      ->required();
+
+  nl::cli::DeltaHistoryCommand delta_history;
+  nl::cli::add_delta_commands(app, delta_history);
 
   std::string query, format = "table";
   size_t max_rows = nl::FormatOptions{}.max_rows;
@@ -193,6 +198,18 @@ int run(int argc, char** argv) {
     nl::cli::write_table_list(std::cout, require_catalog(catalog, "tables"));
     return nl::cli::kExitOk;
   }
+  if (*describe && nl::cli::is_table_path(table_name)) {
+    auto session = open_session(g, catalog);
+    interruptible(*session, [&] { nl::cli::describe_delta_path(std::cout, *session, table_name); });
+    return nl::cli::kExitOk;
+  }
+  if (*delta_history.history) {
+    auto session = open_session(g, catalog);
+    interruptible(*session, [&] {
+      nl::cli::run_delta_history(std::cout, delta_history, catalog, *session, terminal_width());
+    });
+    return nl::cli::kExitOk;
+  }
   if (*describe) {
     const nl::Catalog& c = require_catalog(catalog, "describe");
     // The documentation needs no data, so it is printed even when the
@@ -201,7 +218,11 @@ int run(int argc, char** argv) {
     nl::cli::write_table_docs(std::cout, c, table_name, plain);
     std::cout.flush();
     auto session = open_session(g, catalog);
-    interruptible(*session, [&] { nl::cli::write_table_schema(std::cout, c, *session, table_name); });
+    interruptible(*session, [&] {
+      nl::cli::write_catalog_delta_info(std::cout, c, *session, table_name);
+      std::cout.flush();
+      nl::cli::write_table_schema(std::cout, c, *session, table_name);
+    });
     return nl::cli::kExitOk;
   }
   if (*sample) {

@@ -37,6 +37,10 @@ void write_schema(std::ostream& out, const Schema& schema) {
 
 }  // namespace
 
+void write_doc_line(std::ostream& out, const std::string& key, const std::string& value) { line(out, key, value); }
+
+void write_column_list(std::ostream& out, const Schema& schema) { write_schema(out, schema); }
+
 void write_table_list(std::ostream& out, const Catalog& catalog) {
   std::vector<std::pair<std::string, std::string>> rows;
   size_t width = 0;

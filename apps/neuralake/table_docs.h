@@ -29,4 +29,10 @@ void write_table_docs(std::ostream& out, const Catalog& catalog, const std::stri
 void write_table_schema(std::ostream& out, const Catalog& catalog, Session& session,
                         const std::string& qualified_name);
 
+// One "  key: value" line of the layout above, for other commands' facts.
+void write_doc_line(std::ostream& out, const std::string& key, const std::string& value);
+
+// "schema:" and one "name  dtype" line per column, as write_table_schema().
+void write_column_list(std::ostream& out, const Schema& schema);
+
 }  // namespace neuralake::cli
