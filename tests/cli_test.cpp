@@ -207,9 +207,8 @@ TEST_F(CliTest, DescribeFunctionTable) {
 }
 
 TEST_F(CliTest, DescribeShowsLinksExtraColumnsAndOrFilters) {
-  // billing.daily has no data, so the session over this catalog cannot open;
-  // a catalog whose tables all resolve would print the schema too.
-  Outcome r = run({"--catalog", DOCUMENTED_PLUGIN, "describe", "billing.events"});
+  // billing.daily has no data yet; that does not stop billing.events.
+  Outcome r = run_ok({"--catalog", DOCUMENTED_PLUGIN, "describe", "billing.events"});
   EXPECT_TRUE(has_line(r.out, "billing.events")) << r.out;
   EXPECT_TRUE(has_line(r.out, "  data_input:", {"The billing service's event stream"})) << r.out;
   EXPECT_TRUE(has_line(r.out, "  latency_info:", {"Up to 5 minutes behind"})) << r.out;
@@ -218,12 +217,11 @@ TEST_F(CliTest, DescribeShowsLinksExtraColumnsAndOrFilters) {
   EXPECT_TRUE(has_line(r.out, "  docs_filters:", {"(id in (1, 2)) OR (amount > 2"})) << r.out;
   EXPECT_TRUE(has_line(r.out, "  example_links:", {"Dashboard <https://example.com/billing>"})) << r.out;
   EXPECT_TRUE(has_line(r.out, "  extra_columns:", {"amount_cents = CAST(amount * 100 AS BIGINT)"})) << r.out;
-  expect_error(r, 3, "daily");
+  EXPECT_TRUE(has_line(r.out, "  amount_cents ", {"i64"})) << r.out;
+  expect_error(run({"--catalog", DOCUMENTED_PLUGIN, "describe", "billing.daily"}), 3, "daily");
 
   std::filesystem::create_directories(dir_.path() / "wh" / "daily" / "day=2024-01-02");
   run_ok({"sql", "COPY (SELECT 7 AS total) TO 'wh/daily/day=2024-01-02/part-0.parquet' (FORMAT parquet)"});
-  r = run_ok({"--catalog", DOCUMENTED_PLUGIN, "describe", "billing.events"});
-  EXPECT_TRUE(has_line(r.out, "  amount_cents ", {"i64"})) << r.out;
   r = run_ok({"--catalog", DOCUMENTED_PLUGIN, "describe", "billing.daily"});
   EXPECT_TRUE(has_line(r.out, "  partitioned_by:", {"day date"})) << r.out;
   EXPECT_TRUE(has_line(r.out, "  location:", {"{warehouse}/daily"})) << r.out;
