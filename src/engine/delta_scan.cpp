@@ -117,8 +117,10 @@ std::optional<Value> to_value(const duckdb::Value& v) {
       return Value(v.GetValue<double>());
     case duckdb::LogicalTypeId::VARCHAR: return Value(v.GetValue<std::string>());
     case duckdb::LogicalTypeId::DATE: return Value(Date{v.GetValue<duckdb::date_t>().days});
+    // Both are microseconds since the epoch in UTC; GetValue<timestamp_t>()
+    // refuses TIMESTAMP WITH TIME ZONE, so the raw value is read.
     case duckdb::LogicalTypeId::TIMESTAMP: case duckdb::LogicalTypeId::TIMESTAMP_TZ:
-      return Value(Timestamp{v.GetValue<duckdb::timestamp_t>().value});
+      return Value(Timestamp{v.GetValueUnsafe<int64_t>()});
     default: return std::nullopt;
   }
 }
