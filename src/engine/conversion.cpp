@@ -230,83 +230,50 @@ void append_strings(duckdb::UnifiedVectorFormat& fmt, size_t count, std::vector<
 
 }  // namespace
 
+// Appends through the fast path when `dst` (the series' storage) is the
+// expected kind; false if it is not.
+template <class Src, class Dst>
+static bool try_append(duckdb::Vector& vec, size_t count, std::vector<Dst>* dst, std::vector<uint8_t>& valid) {
+  if (!dst) return false;
+  duckdb::UnifiedVectorFormat fmt;
+  vec.ToUnifiedFormat(count, fmt);
+  if constexpr (std::is_same_v<Src, duckdb::string_t>) append_strings(fmt, count, *dst, valid);
+  else append_flat<Src>(fmt, count, *dst, valid);
+  return true;
+}
+
 void append_vector(duckdb::Vector& vec, const LogicalType& type, size_t count, Series& out) {
   auto& storage = out.mutable_storage();
   auto& valid = out.mutable_validity();
-  duckdb::UnifiedVectorFormat fmt;
   auto* i64 = std::get_if<std::vector<int64_t>>(&storage);
   auto* u64 = std::get_if<std::vector<uint64_t>>(&storage);
   auto* f64 = std::get_if<std::vector<double>>(&storage);
   auto* str = std::get_if<std::vector<std::string>>(&storage);
+  bool done = false;
   switch (type.id()) {
-    case LogicalTypeId::BOOLEAN:
-      if (!i64) break;
-      vec.ToUnifiedFormat(count, fmt);
-      return append_flat<bool>(fmt, count, *i64, valid);
-    case LogicalTypeId::TINYINT:
-      if (!i64) break;
-      vec.ToUnifiedFormat(count, fmt);
-      return append_flat<int8_t>(fmt, count, *i64, valid);
-    case LogicalTypeId::SMALLINT:
-      if (!i64) break;
-      vec.ToUnifiedFormat(count, fmt);
-      return append_flat<int16_t>(fmt, count, *i64, valid);
-    case LogicalTypeId::INTEGER:
-      if (!i64) break;
-      vec.ToUnifiedFormat(count, fmt);
-      return append_flat<int32_t>(fmt, count, *i64, valid);
+    case LogicalTypeId::BOOLEAN: done = try_append<bool>(vec, count, i64, valid); break;
+    case LogicalTypeId::TINYINT: done = try_append<int8_t>(vec, count, i64, valid); break;
+    case LogicalTypeId::SMALLINT: done = try_append<int16_t>(vec, count, i64, valid); break;
+    case LogicalTypeId::INTEGER: done = try_append<int32_t>(vec, count, i64, valid); break;
     case LogicalTypeId::BIGINT:
     case LogicalTypeId::TIMESTAMP_SEC:
     case LogicalTypeId::TIMESTAMP_MS:
-    case LogicalTypeId::TIMESTAMP_NS:
-      if (!i64) break;
-      vec.ToUnifiedFormat(count, fmt);
-      return append_flat<int64_t>(fmt, count, *i64, valid);
+    case LogicalTypeId::TIMESTAMP_NS: done = try_append<int64_t>(vec, count, i64, valid); break;
     case LogicalTypeId::TIMESTAMP:
-    case LogicalTypeId::TIMESTAMP_TZ:
-      if (!i64) break;
-      vec.ToUnifiedFormat(count, fmt);
-      return append_flat<duckdb::timestamp_t>(fmt, count, *i64, valid);
-    case LogicalTypeId::DATE:
-      if (!i64) break;
-      vec.ToUnifiedFormat(count, fmt);
-      return append_flat<duckdb::date_t>(fmt, count, *i64, valid);
-    case LogicalTypeId::TIME:
-      if (!i64) break;
-      vec.ToUnifiedFormat(count, fmt);
-      return append_flat<duckdb::dtime_t>(fmt, count, *i64, valid);
-    case LogicalTypeId::UTINYINT:
-      if (!u64) break;
-      vec.ToUnifiedFormat(count, fmt);
-      return append_flat<uint8_t>(fmt, count, *u64, valid);
-    case LogicalTypeId::USMALLINT:
-      if (!u64) break;
-      vec.ToUnifiedFormat(count, fmt);
-      return append_flat<uint16_t>(fmt, count, *u64, valid);
-    case LogicalTypeId::UINTEGER:
-      if (!u64) break;
-      vec.ToUnifiedFormat(count, fmt);
-      return append_flat<uint32_t>(fmt, count, *u64, valid);
-    case LogicalTypeId::UBIGINT:
-      if (!u64) break;
-      vec.ToUnifiedFormat(count, fmt);
-      return append_flat<uint64_t>(fmt, count, *u64, valid);
-    case LogicalTypeId::FLOAT:
-      if (!f64) break;
-      vec.ToUnifiedFormat(count, fmt);
-      return append_flat<float>(fmt, count, *f64, valid);
-    case LogicalTypeId::DOUBLE:
-      if (!f64) break;
-      vec.ToUnifiedFormat(count, fmt);
-      return append_flat<double>(fmt, count, *f64, valid);
+    case LogicalTypeId::TIMESTAMP_TZ: done = try_append<duckdb::timestamp_t>(vec, count, i64, valid); break;
+    case LogicalTypeId::DATE: done = try_append<duckdb::date_t>(vec, count, i64, valid); break;
+    case LogicalTypeId::TIME: done = try_append<duckdb::dtime_t>(vec, count, i64, valid); break;
+    case LogicalTypeId::UTINYINT: done = try_append<uint8_t>(vec, count, u64, valid); break;
+    case LogicalTypeId::USMALLINT: done = try_append<uint16_t>(vec, count, u64, valid); break;
+    case LogicalTypeId::UINTEGER: done = try_append<uint32_t>(vec, count, u64, valid); break;
+    case LogicalTypeId::UBIGINT: done = try_append<uint64_t>(vec, count, u64, valid); break;
+    case LogicalTypeId::FLOAT: done = try_append<float>(vec, count, f64, valid); break;
+    case LogicalTypeId::DOUBLE: done = try_append<double>(vec, count, f64, valid); break;
     case LogicalTypeId::VARCHAR:
-    case LogicalTypeId::BLOB:
-      if (!str) break;
-      vec.ToUnifiedFormat(count, fmt);
-      return append_strings(fmt, count, *str, valid);
-    default:
-      break;
+    case LogicalTypeId::BLOB: done = try_append<duckdb::string_t>(vec, count, str, valid); break;
+    default: break;
   }
+  if (done) return;
   // Everything else goes value by value.
   for (size_t i = 0; i < count; ++i) out.push_back(from_duckdb_value(vec.GetValue(i)));
 }
