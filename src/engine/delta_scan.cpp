@@ -4,7 +4,9 @@
 #include "engine/delta_scan.h"
 
 #include <algorithm>
+#include <map>
 #include <mutex>
+#include <set>
 
 #include "delta/log_replay.h"
 #include "delta/typed_value.h"
@@ -18,6 +20,12 @@
 #include "duckdb/parser/expression/constant_expression.hpp"
 #include "duckdb/planner/filter/conjunction_filter.hpp"
 #include "duckdb/planner/filter/constant_filter.hpp"
+#include "duckdb/planner/filter/in_filter.hpp"
+#include "duckdb/planner/filter/optional_filter.hpp"
+#include "duckdb/execution/expression_executor.hpp"
+#include "duckdb/planner/expression/bound_columnref_expression.hpp"
+#include "duckdb/planner/expression/bound_constant_expression.hpp"
+#include "duckdb/planner/expression_iterator.hpp"
 #include "duckdb/planner/table_filter.hpp"
 #include "engine/delta_checkpoint_reader.h"
 #include "engine/errors.h"
@@ -137,6 +145,25 @@ bool may_match(const duckdb::TableFilter& filter, const Value& min, const Value&
       }
       return true;
     }
+    case duckdb::TableFilterType::CONJUNCTION_OR: {
+      for (const auto& child : filter.Cast<duckdb::ConjunctionOrFilter>().child_filters) {
+        if (may_match(*child, min, max, nulls, rows)) return true;
+      }
+      return false;
+    }
+    // An optional filter is a hint that DuckDB keeps enforcing above the
+    // scan; its child is still a predicate every result row satisfies.
+    case duckdb::TableFilterType::OPTIONAL_FILTER: {
+      const auto& child = filter.Cast<duckdb::OptionalFilter>().child_filter;
+      return !child || may_match(*child, min, max, nulls, rows);
+    }
+    case duckdb::TableFilterType::IN_FILTER: {
+      for (const auto& v : filter.Cast<duckdb::InFilter>().values) {
+        duckdb::ConstantFilter eq(duckdb::ExpressionType::COMPARE_EQUAL, v);
+        if (may_match(eq, min, max, nulls, rows)) return true;
+      }
+      return false;
+    }
     case duckdb::TableFilterType::IS_NULL: return !nulls || *nulls > 0;
     case duckdb::TableFilterType::IS_NOT_NULL: return !nulls || rows < 0 || *nulls < rows;
     case duckdb::TableFilterType::CONSTANT_COMPARISON: {
@@ -161,6 +188,45 @@ bool may_match(const duckdb::TableFilter& filter, const Value& min, const Value&
   }
 }
 
+
+// A partition value as the typed constant DuckDB sees for every row of the
+// file (an absent or empty value is NULL).
+duckdb::Value partition_constant(const std::optional<std::string>& raw, const duckdb::LogicalType& type) {
+  return (!raw || raw->empty()) ? duckdb::Value(type) : duckdb::Value(*raw).DefaultCastAs(type);
+}
+
+// True if `expr` reads only columns of the scan that `partition_of` maps to
+// partition columns; collects those partition indexes in `reads`.
+bool reads_only_partitions(const duckdb::Expression& expr, idx_t table_index,
+                           const std::map<idx_t, int>& partition_of, std::set<int>& reads) {
+  if (expr.GetExpressionClass() == duckdb::ExpressionClass::BOUND_COLUMN_REF) {
+    const auto& ref = expr.Cast<duckdb::BoundColumnRefExpression>();
+    if (ref.binding.table_index != table_index || !partition_of.count(ref.binding.column_index)) return false;
+    reads.insert(partition_of.at(ref.binding.column_index));
+    return true;
+  }
+  bool ok = true;
+  duckdb::ExpressionIterator::EnumerateChildren(expr, [&](const duckdb::Expression& child) {
+    ok = ok && reads_only_partitions(child, table_index, partition_of, reads);
+  });
+  return ok;
+}
+
+// Replaces the scan's column references in `expr` by the file's partition
+// constants.
+void bind_partition_values(duckdb::unique_ptr<duckdb::Expression>& expr, idx_t table_index,
+                           const std::map<idx_t, int>& partition_of, const delta::FileEntry& file) {
+  if (expr->GetExpressionClass() == duckdb::ExpressionClass::BOUND_COLUMN_REF) {
+    const auto& ref = expr->Cast<duckdb::BoundColumnRefExpression>();
+    const int p = partition_of.at(ref.binding.column_index);
+    expr = duckdb::make_uniq<duckdb::BoundConstantExpression>(
+        partition_constant(file.partition_values[static_cast<size_t>(p)], ref.return_type));
+    return;
+  }
+  duckdb::ExpressionIterator::EnumerateChildren(*expr, [&](duckdb::unique_ptr<duckdb::Expression>& child) {
+    bind_partition_values(child, table_index, partition_of, file);
+  });
+}
 
 // The files of one snapshot, loaded on first use (the version is known only
 // after the named parameters are parsed).
@@ -203,6 +269,75 @@ class DeltaFileList : public duckdb::MultiFileList {
   duckdb::unique_ptr<duckdb::MultiFileList> Copy() override {
     load();
     return duckdb::make_uniq<DeltaFileList>(*this, files_);
+  }
+
+  // Drops files for which a filter on partition columns only (any
+  // expression: IN lists, ORs, functions of the values) is false or NULL,
+  // evaluated once per distinct combination of the values it reads. Runs at
+  // planning time, before any file is opened, so EXPLAIN shows the count.
+  // The filters stay in place: DuckDB still applies them to the constants.
+  duckdb::unique_ptr<duckdb::MultiFileList> ComplexFilterPushdown(
+      duckdb::ClientContext& context, const duckdb::MultiFileOptions&, duckdb::MultiFilePushdownInfo& info,
+      duckdb::vector<duckdb::unique_ptr<duckdb::Expression>>& filters) override {
+    try {
+      load();
+    } catch (const Error& e) {
+      throw_into_duckdb(e);
+    }
+    const auto& snap = *snapshot_;
+    if (filters.empty() || snap.metadata.partition_columns.empty()) return nullptr;
+    std::map<idx_t, int> partition_of;  // the scan's column index -> partition index
+    for (idx_t i = 0; i < info.column_ids.size(); ++i) {
+      if (duckdb::IsVirtualColumn(info.column_ids[i]) || info.column_ids[i] >= info.column_names.size()) continue;
+      const int p = snap.partition_index(info.column_names[info.column_ids[i]]);
+      if (p >= 0) partition_of[i] = p;
+    }
+    struct PartitionFilter {
+      const duckdb::Expression* expr;
+      std::vector<int> reads;  // partition indexes, for the cache key
+      std::map<std::vector<std::optional<std::string>>, bool> keeps;
+    };
+    std::vector<PartitionFilter> usable;
+    for (const auto& f : filters) {
+      std::set<int> reads;
+      if (!f->IsFoldable() && reads_only_partitions(*f, info.table_index, partition_of, reads) && !reads.empty()) {
+        usable.push_back({f.get(), std::vector<int>(reads.begin(), reads.end()), {}});
+      }
+    }
+    if (usable.empty()) return nullptr;
+    std::vector<const delta::FileEntry*> kept;
+    std::string applied;
+    for (const auto* file : files_) {
+      bool keep = true;
+      for (auto& pf : usable) {
+        std::vector<std::optional<std::string>> key;
+        for (int p : pf.reads) key.push_back(file->partition_values[static_cast<size_t>(p)]);
+        auto it = pf.keeps.find(key);
+        if (it == pf.keeps.end()) {
+          auto bound = pf.expr->Copy();
+          bind_partition_values(bound, info.table_index, partition_of, *file);
+          duckdb::Value result;
+          bool k = true;  // an expression we cannot evaluate here never prunes
+          if (bound->IsFoldable() && duckdb::ExpressionExecutor::TryEvaluateScalar(context, *bound, result)) {
+            k = !result.IsNull() && result.DefaultCastAs(duckdb::LogicalType::BOOLEAN).GetValue<bool>();
+          }
+          it = pf.keeps.emplace(std::move(key), k).first;
+          if (!k && applied.find(pf.expr->ToString()) == std::string::npos) {
+            applied += (applied.empty() ? "" : " AND ") + pf.expr->ToString();
+          }
+        }
+        if (!it->second) {
+          keep = false;
+          break;
+        }
+      }
+      if (keep) kept.push_back(file);
+    }
+    if (kept.size() == files_.size()) return nullptr;
+    info.extra_info.file_filters = applied;
+    info.extra_info.total_files = files_.size();
+    info.extra_info.filtered_files = kept.size();
+    return duckdb::make_uniq<DeltaFileList>(*this, std::move(kept));
   }
 
   // Drops files whose partition values or stats show that no row can pass
