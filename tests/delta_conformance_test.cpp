@@ -129,7 +129,7 @@ TEST_P(DeltaConformance, EveryVersionsFileSet) {
     EXPECT_EQ(static_cast<int64_t>(snap->num_files()), v["num_active_files"].get<int64_t>());
     std::set<std::string> paths, decoded;
     snap->for_each_file([&](const delta::FileEntry& f) {
-      paths.insert(f.path);
+      paths.insert(std::string(f.path));
       decoded.insert(delta::url_decode(f.path));
     });
     EXPECT_EQ(paths, sorted_set(v["active_files"]));

@@ -24,8 +24,8 @@ const std::vector<std::string>& supported_reader_features() {
 
 namespace {
 
-std::string file_identity(const std::string& path, const DeletionVectorDescriptor* dv) {
-  std::string key = path;
+std::string file_identity(std::string_view path, const DeletionVectorDescriptor* dv) {
+  std::string key(path);
   if (dv) key += '\x01' + dv->unique_id();
   return key;
 }
@@ -86,6 +86,7 @@ struct Replay {
   const TableLocation& table;
   Snapshot& snap;
   std::vector<FileEntry> files;  // the segment being built
+  std::shared_ptr<TextArena> text = std::make_shared<TextArena>();  // what `files` point into
   std::vector<bool> removed;
   std::unordered_map<std::string, size_t> index;  // identity -> position in `files`
   std::unordered_set<std::string> removed_elsewhere;  // identities to remove from older segments
@@ -129,21 +130,22 @@ struct Replay {
 
   void add(const json& a) {
     FileEntry e;
-    e.path = a.at("path").get<std::string>();
+    e.path = text->store(a.at("path").get_ref<const std::string&>());
     e.size = a.value("size", int64_t{0});
     e.modification_time = a.value("modificationTime", int64_t{0});
     e.deletion_vector = parse_dv(a);
     if (!partition_keys.empty()) {
-      e.partition_values.resize(partition_keys.size());
+      std::vector<std::optional<std::string_view>> values(partition_keys.size());
       if (auto pv = a.find("partitionValues"); pv != a.end() && pv->is_object()) {
         for (size_t i = 0; i < partition_keys.size(); ++i) {
           auto v = pv->find(partition_keys[i]);
-          if (v != pv->end() && v->is_string()) e.partition_values[i] = v->get<std::string>();
+          if (v != pv->end() && v->is_string()) values[i] = v->get_ref<const std::string&>();
         }
       }
+      e.set_partition_values(values, *text);
     }
     if (auto s = a.find("stats"); s != a.end() && s->is_string()) {
-      e.stats = encode_stats(s->get_ref<const std::string&>(), snap.stats_layout, e.num_records);
+      e.stats = text->store(encode_stats(s->get_ref<const std::string&>(), snap.stats_layout, e.num_records));
     }
     insert(std::move(e));
   }
@@ -151,17 +153,16 @@ struct Replay {
   // An add from a checkpoint, already typed by the checkpoint reader.
   void add(const CheckpointAdd& a) {
     FileEntry e;
-    e.path = std::string(a.path);
+    e.path = text->store(a.path);
     e.size = a.size;
     e.modification_time = a.modification_time;
     e.deletion_vector = a.deletion_vector;
     if (!partition_keys.empty()) {
-      e.partition_values.resize(partition_keys.size());
-      for (size_t i = 0; i < partition_keys.size() && i < a.partition_values.size(); ++i) {
-        if (a.partition_values[i]) e.partition_values[i] = std::string(*a.partition_values[i]);
-      }
+      std::vector<std::optional<std::string_view>> values(partition_keys.size());
+      for (size_t i = 0; i < partition_keys.size() && i < a.partition_values.size(); ++i) values[i] = a.partition_values[i];
+      e.set_partition_values(values, *text);
     }
-    if (a.stats) e.stats = encode_stats(*a.stats, snap.stats_layout, e.num_records);
+    if (a.stats) e.stats = text->store(encode_stats(*a.stats, snap.stats_layout, e.num_records));
     insert(std::move(e));
   }
 
@@ -344,12 +345,12 @@ void finish_segment(Replay& replay, Snapshot& snap) {
       for (size_t i = 0; i < replay.files.size(); ++i) {
         if (!replay.removed[i]) kept.push_back(std::move(replay.files[i]));
       }
-      snap.segments.push_back({std::make_shared<const std::vector<FileEntry>>(std::move(kept)), nullptr});
+      snap.segments.push_back({std::make_shared<const std::vector<FileEntry>>(std::move(kept)), nullptr, replay.text});
     } else {
       replay.files.shrink_to_fit();
       snap.segments.push_back(
           {std::make_shared<const std::vector<FileEntry>>(std::move(replay.files)),
-           any_removed ? std::make_shared<const std::vector<bool>>(std::move(replay.removed)) : nullptr});
+           any_removed ? std::make_shared<const std::vector<bool>>(std::move(replay.removed)) : nullptr, replay.text});
     }
   }
   snap.num_files_ += live;

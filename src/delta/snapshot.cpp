@@ -1,14 +1,43 @@
 // Snapshot accessors over the shared file segments.
 #include "delta/snapshot.h"
 
+#include <cstring>
+
 #include "delta/typed_value.h"
 
 namespace neuralake::delta {
 
-std::string TableLocation::file_key(const std::string& log_path) const {
+std::string TableLocation::file_key(std::string_view log_path) const {
   // Absolute URIs name their own location; the store must be the one serving it.
   if (log_path.find("://") != std::string::npos) return split_uri(url_decode(log_path)).key;
   return key.empty() ? url_decode(log_path) : key + "/" + url_decode(log_path);
+}
+
+std::optional<std::string> FileEntry::partition_value(size_t i) const {
+  size_t at = 0;
+  for (size_t k = 0;; ++k) {
+    if (at >= partition_text_.size()) return std::nullopt;
+    const bool present = partition_text_[at++] != 0;
+    uint32_t len = 0;
+    if (present) {
+      std::memcpy(&len, partition_text_.data() + at, sizeof len);
+      at += sizeof len;
+    }
+    if (k == i) return present ? std::optional<std::string>(std::string(partition_text_.substr(at, len))) : std::nullopt;
+    at += len;
+  }
+}
+
+void FileEntry::set_partition_values(const std::vector<std::optional<std::string_view>>& values, TextArena& arena) {
+  std::string packed;
+  for (const auto& v : values) {
+    packed += v ? '\x01' : '\x00';
+    if (!v) continue;
+    const uint32_t len = static_cast<uint32_t>(v->size());
+    packed.append(reinterpret_cast<const char*>(&len), sizeof len);
+    packed += *v;
+  }
+  partition_text_ = arena.store(packed);
 }
 
 int64_t Snapshot::total_bytes() const {

@@ -9,11 +9,13 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "delta/deletion_vector.h"
 #include "delta/file_stats.h"
 #include "delta/schema.h"
+#include "delta/text_arena.h"
 #include "neuralake/object_store.h"
 
 namespace neuralake::delta {
@@ -37,15 +39,25 @@ struct Metadata {
 
 // One live data file. `path` is add.path exactly as the log writes it
 // (relative paths URL-encoded); partition values are indexed like
-// Metadata::partition_columns, raw (typed later by the column type).
+// Metadata::partition_columns, raw (typed later by the column type). The text
+// lives in the arena of the segment holding the entry (a few hundred bytes
+// per file matter at 100k files), so an entry is valid while its segment is.
 struct FileEntry {
-  std::string path;
-  std::string stats;  // file_stats.h encoding
-  std::vector<std::optional<std::string>> partition_values;
+  std::string_view path;
+  std::string_view stats;  // file_stats.h encoding
   int64_t size = 0;
   int64_t modification_time = 0;
   int64_t num_records = -1;
   std::shared_ptr<const DeletionVectorDescriptor> deletion_vector;
+
+  // Partition value `i` (nullopt: null), decoded from the packed form.
+  std::optional<std::string> partition_value(size_t i) const;
+  // Packs `values` into `arena` as this entry's partition values.
+  void set_partition_values(const std::vector<std::optional<std::string_view>>& values, TextArena& arena);
+
+ private:
+  // Per value: a byte 0 (null) or 1, then for 1 a 4-byte length and the bytes.
+  std::string_view partition_text_;
 };
 
 struct Txn {
@@ -76,7 +88,7 @@ struct TableLocation {
   std::string key;
   std::string name;
   // The key of `path` from the log: URL-decoded and made relative to the store.
-  std::string file_key(const std::string& log_path) const;
+  std::string file_key(std::string_view log_path) const;
 };
 
 class Snapshot {
@@ -100,6 +112,7 @@ class Snapshot {
   struct Segment {
     std::shared_ptr<const std::vector<FileEntry>> files;
     std::shared_ptr<const std::vector<bool>> removed;  // null: none removed
+    std::shared_ptr<const TextArena> text;  // the text `files` point into
   };
   std::vector<Segment> segments;
 

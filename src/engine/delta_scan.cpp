@@ -220,7 +220,7 @@ void bind_partition_values(duckdb::unique_ptr<duckdb::Expression>& expr, idx_t t
     const auto& ref = expr->Cast<duckdb::BoundColumnRefExpression>();
     const int p = partition_of.at(ref.binding.column_index);
     expr = duckdb::make_uniq<duckdb::BoundConstantExpression>(
-        partition_constant(file.partition_values[static_cast<size_t>(p)], ref.return_type));
+        partition_constant(file.partition_value(static_cast<size_t>(p)), ref.return_type));
     return;
   }
   duckdb::ExpressionIterator::EnumerateChildren(*expr, [&](duckdb::unique_ptr<duckdb::Expression>& child) {
@@ -311,7 +311,7 @@ class DeltaFileList : public duckdb::MultiFileList {
       bool keep = true;
       for (auto& pf : usable) {
         std::vector<std::optional<std::string>> key;
-        for (int p : pf.reads) key.push_back(file->partition_values[static_cast<size_t>(p)]);
+        for (int p : pf.reads) key.push_back(file->partition_value(static_cast<size_t>(p)));
         auto it = pf.keeps.find(key);
         if (it == pf.keeps.end()) {
           auto bound = pf.expr->Copy();
@@ -361,7 +361,7 @@ class DeltaFileList : public duckdb::MultiFileList {
           const int field = snap.schema.find(name);
           Value v;
           try {
-            v = delta::parse_partition_value(file->partition_values[static_cast<size_t>(p)],
+            v = delta::parse_partition_value(file->partition_value(static_cast<size_t>(p)),
                                              snap.schema.fields[static_cast<size_t>(field)].type, name);
           } catch (const Error&) {
             continue;
@@ -498,7 +498,7 @@ class DeltaMultiFileReader : public duckdb::MultiFileReader {
       if (col >= global_columns.size()) continue;  // virtual columns
       const int p = snap.partition_index(global_columns[col].name);
       if (p < 0) continue;
-      const auto& raw = entry.partition_values[static_cast<size_t>(p)];
+      const auto raw = entry.partition_value(static_cast<size_t>(p));
       const auto& type = global_columns[col].type;
       duckdb::Value v = (!raw || raw->empty()) ? duckdb::Value(type) : duckdb::Value(*raw).DefaultCastAs(type);
       reader_data.constant_map.Add(duckdb::MultiFileGlobalIndex(i), std::move(v));
