@@ -1,4 +1,4 @@
-// The quickstart's sample data and a scalable TPC-H-like generator.
+// The quickstart's sample data (the TPC-H-like generator is in generate.h).
 #pragma once
 
 #include <cstdint>
