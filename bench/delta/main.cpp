@@ -45,6 +45,10 @@ int64_t rss_anon_bytes() {
   return 0;
 }
 
+// Heap bytes in use over all malloc arenas: the snapshot's own size, free of
+// what allocators keep cached (which RSS includes).
+int64_t heap_in_use_bytes() { return static_cast<int64_t>(mallinfo2().uordblks); }
+
 double peak_rss_mb() {
   struct rusage u {};
   getrusage(RUSAGE_SELF, &u);
@@ -73,11 +77,13 @@ int child_load(const fs::path& table) {
   const double cold_ms = ms_since(t0);
   malloc_trim(0);
   const int64_t rss1 = rss_anon_bytes();
+  const int64_t heap1 = heap_in_use_bytes();
   // A second snapshot held beside the first: its growth is the snapshot alone
   // (DuckDB's buffers and code pages are already there from the first load).
   auto snap2 = nd::load_snapshot(where, *reader);
   malloc_trim(0);
   const int64_t rss2 = rss_anon_bytes();
+  const int64_t heap2 = heap_in_use_bytes();
   std::vector<double> warm;
   for (int i = 0; i < 3; ++i) {
     auto t = Clock::now();
@@ -95,10 +101,10 @@ int child_load(const fs::path& table) {
   const double refresh_none_ms = ms_since(t2);
   fs::remove(table / "_delta_log" / (std::string(20 - std::to_string(next).size(), '0') + std::to_string(next) + ".json"));
   std::printf("files=%zu version=%lld cold_ms=%.1f warm_ms=%.1f refresh_ms=%.2f refresh_none_ms=%.2f "
-              "refreshed_files=%zu first_growth=%lld second_growth=%lld peak_mb=%.1f\n",
+              "refreshed_files=%zu first_growth=%lld second_growth=%lld second_heap=%lld peak_mb=%.1f\n",
               snap->num_files(), static_cast<long long>(snap->version), cold_ms, median(warm), refresh_ms,
               refresh_none_ms, refreshed->num_files(), static_cast<long long>(rss1 - rss0),
-              static_cast<long long>(rss2 - rss1), peak_rss_mb());
+              static_cast<long long>(rss2 - rss1), static_cast<long long>(heap2 - heap1), peak_rss_mb());
   return snap2->num_files() == snap->num_files() && unchanged == refreshed ? 0 : 1;
 }
 

@@ -4,6 +4,9 @@
 #include "delta/log_replay.h"
 
 #include <algorithm>
+#include <deque>
+#include <exception>
+#include <thread>
 #include <unordered_map>
 #include <unordered_set>
 
@@ -88,8 +91,15 @@ struct Replay {
   std::vector<FileEntry> files;  // the segment being built
   std::shared_ptr<TextArena> text = std::make_shared<TextArena>();  // what `files` point into
   std::vector<bool> removed;
-  std::unordered_map<std::string, size_t> index;  // identity -> position in `files`
-  std::unordered_set<std::string> removed_elsewhere;  // identities to remove from older segments
+  // Identity -> position in `files`. Keys view the path in `text`, or for a
+  // file with a deletion vector its identity in `dv_identities`: no string
+  // copy per file. A checkpoint's adds are unique and not indexed at all
+  // (`indexed` false): later commits reconcile against them as an older segment.
+  std::unordered_map<std::string_view, size_t> index;
+  std::deque<std::string> dv_identities;
+  bool indexed = true;
+  // Identities a commit added or removed: an older segment's copy is dead.
+  std::unordered_set<std::string> removed_elsewhere;
   std::vector<std::string> partition_keys;  // partitionValues keys, by partition column
   bool have_metadata = false;
   bool have_protocol = false;
@@ -167,15 +177,25 @@ struct Replay {
   }
 
   void insert(FileEntry&& e) {
-    std::string id = file_identity(e.path, e.deletion_vector.get());
-    auto [it, inserted] = index.try_emplace(std::move(id), files.size());
+    if (!indexed) {
+      files.push_back(std::move(e));
+      removed.push_back(false);
+      return;
+    }
+    std::string_view id = e.path;
+    if (e.deletion_vector) id = dv_identities.emplace_back(file_identity(e.path, e.deletion_vector.get()));
+    auto [it, inserted] = index.try_emplace(id, files.size());
     if (inserted) {
       files.push_back(std::move(e));
       removed.push_back(false);
     } else {
-      // A later add of the same file replaces the earlier one.
-      files[it->second] = std::move(e);
-      removed[it->second] = false;
+      // A later add of the same file replaces the earlier one (the key is
+      // re-pointed at the new entry's text: same bytes).
+      const size_t at = it->second;
+      index.erase(it);
+      files[at] = std::move(e);
+      removed[at] = false;
+      index.emplace(id, at);
     }
   }
 
@@ -186,9 +206,10 @@ struct Replay {
     if (auto it = index.find(id); it != index.end()) {
       removed[it->second] = true;
       index.erase(it);
-    } else {
-      removed_elsewhere.insert(std::move(id));
     }
+    // Also when found here: the file may have been re-added over a copy in
+    // an older segment, which this removes too.
+    removed_elsewhere.insert(std::move(id));
   }
 
   void txn(const json& t) {
@@ -356,6 +377,32 @@ void finish_segment(Replay& replay, Snapshot& snap) {
   snap.num_files_ += live;
 }
 
+// Marks dead the files of segments [0, old_segments) that `replay` (the
+// newest segment) removed or re-added, and lowers the live count.
+void remove_from_older(Replay& replay, Snapshot& snap, size_t old_segments) {
+  // A new add of a file an older segment holds replaces it.
+  for (const auto& [id, pos] : replay.index) replay.removed_elsewhere.emplace(id);
+  if (replay.removed_elsewhere.empty()) return;
+  std::unordered_set<std::string_view> paths;
+  for (const auto& id : replay.removed_elsewhere) paths.insert(std::string_view(id).substr(0, id.find('\x01')));
+  for (size_t s = 0; s < old_segments; ++s) {
+    auto& seg = snap.segments[s];
+    std::shared_ptr<std::vector<bool>> removed;
+    const auto& files = *seg.files;
+    for (size_t i = 0; i < files.size(); ++i) {
+      if ((seg.removed && (*seg.removed)[i]) || !paths.count(files[i].path)) continue;
+      if (!replay.removed_elsewhere.count(file_identity(files[i].path, files[i].deletion_vector.get()))) continue;
+      if (!removed) {
+        removed = seg.removed ? std::make_shared<std::vector<bool>>(*seg.removed)
+                              : std::make_shared<std::vector<bool>>(files.size(), false);
+      }
+      (*removed)[i] = true;
+      --snap.num_files_;
+    }
+    if (removed) seg.removed = std::move(removed);
+  }
+}
+
 }  // namespace
 
 SnapshotPtr load_snapshot(const TableLocation& table, CheckpointReader& checkpoints, std::optional<int64_t> version) {
@@ -441,16 +488,84 @@ SnapshotPtr load_snapshot(const TableLocation& table, CheckpointReader& checkpoi
     replay.counts = &summary;
     replay.apply(rows);
     replay.counts = nullptr;
-    // Adds come typed (no JSON): they are most of a checkpoint.
-    checkpoints.read_adds(*table.store, cp->keys, replay.partition_keys, [&](const CheckpointAdd& a) {
-      if (!replay.have_metadata) {
-        throw Error(ErrorCode::Corruption, cp->keys.front(),
-                    "Delta table '" + table.name + "': checkpoint " + cp->keys.front() + " has adds but no metaData");
-      }
-      ++summary.adds;
-      replay.add(a);
-    });
+    // The commits after the checkpoint are replayed on a second thread into
+    // their own segment (starting from the checkpoint's protocol, metadata
+    // and txns) while the checkpoint's adds are read; they reconcile against
+    // the checkpoint's files afterwards, as a refresh does.
+    Snapshot tail_snap = *snap;
+    Replay tail(table, tail_snap);
+    tail.have_metadata = replay.have_metadata;
+    tail.have_protocol = replay.have_protocol;
+    tail.partition_keys = replay.partition_keys;
+    std::exception_ptr tail_error;
+    std::thread worker;
+    if (start <= target) {
+      worker = std::thread([&] {
+        try {
+          for (int64_t v = start; v <= target; ++v) read_commit_into(tail, table, listing.commits.at(v).key);
+        } catch (...) {
+          tail_error = std::current_exception();
+        }
+      });
+    }
+    // Adds come typed (no JSON): they are most of a checkpoint, and unique
+    // within it, so they need no index.
+    replay.indexed = false;
+    auto read_adds = [&] {
+      checkpoints.read_adds(*table.store, cp->keys, replay.partition_keys, [&](const CheckpointAdd& a) {
+        if (!replay.have_metadata) {
+          throw Error(ErrorCode::Corruption, cp->keys.front(),
+                      "Delta table '" + table.name + "': checkpoint " + cp->keys.front() + " has adds but no metaData");
+        }
+        ++summary.adds;
+        replay.add(a);
+      });
+    };
+    try {
+      read_adds();
+    } catch (...) {
+      if (worker.joinable()) worker.join();
+      throw;
+    }
+    if (worker.joinable()) worker.join();
+    if (tail_error) std::rethrow_exception(tail_error);
+    if (summary.adds > 0 && (tail_snap.metadata.schema_string != snap->metadata.schema_string ||
+                             tail_snap.metadata.partition_columns != snap->metadata.partition_columns ||
+                             tail_snap.metadata.configuration != snap->metadata.configuration)) {
+      // A later commit changed the schema or partitioning: the checkpoint's
+      // adds are read again, encoded for the snapshot's own layout.
+      replay.files.clear();
+      replay.removed.clear();
+      replay.text = std::make_shared<TextArena>();
+      snap->metadata = tail_snap.metadata;
+      snap->schema = tail_snap.schema;
+      snap->column_mapping = tail_snap.column_mapping;
+      snap->stats_layout = tail_snap.stats_layout;
+      replay.compute_partition_keys();
+      summary.adds = 0;
+      read_adds();
+    }
     snap->checkpoint = summary;
+    finish_segment(replay, *snap);
+    snap->protocol = std::move(tail_snap.protocol);
+    snap->metadata = std::move(tail_snap.metadata);
+    snap->schema = std::move(tail_snap.schema);
+    snap->column_mapping = tail_snap.column_mapping;
+    snap->stats_layout = std::move(tail_snap.stats_layout);
+    snap->txns = std::move(tail_snap.txns);
+    if (!tail.have_protocol || !tail.have_metadata) {
+      throw Error(ErrorCode::Corruption, table.name,
+                  "Delta table '" + table.name + "' has no " + std::string(tail.have_protocol ? "metaData" : "protocol") +
+                      " action at version " + std::to_string(target));
+    }
+    check_protocol(*snap, table.name);
+    auto c = listing.commits.find(target);
+    snap->timestamp_ms = tail.in_commit_timestamp ? *tail.in_commit_timestamp
+                                                  : (c != listing.commits.end() ? c->second.mtime_ms : 0);
+    const size_t old_segments = snap->segments.size();
+    finish_segment(tail, *snap);
+    remove_from_older(tail, *snap, old_segments);
+    return snap;
   }
   for (int64_t v = start; v <= target; ++v) {
     read_commit_into(replay, table, listing.commits.at(v).key);
@@ -498,30 +613,8 @@ SnapshotPtr refresh_snapshot(const SnapshotPtr& base, CheckpointReader& checkpoi
   check_protocol(*snap, table.name);
   const size_t old_segments = snap->segments.size();
   finish_segment(replay, *snap);
-  size_t live = base->num_files_ + snap->num_files_;
-  // A new add of a file an older segment holds replaces it.
-  for (const auto& [id, pos] : replay.index) replay.removed_elsewhere.insert(id);
-  if (!replay.removed_elsewhere.empty()) {
-    std::unordered_set<std::string_view> paths;
-    for (const auto& id : replay.removed_elsewhere) paths.insert(std::string_view(id).substr(0, id.find('\x01')));
-    for (size_t s = 0; s < old_segments; ++s) {
-      auto& seg = snap->segments[s];
-      std::shared_ptr<std::vector<bool>> removed;
-      const auto& files = *seg.files;
-      for (size_t i = 0; i < files.size(); ++i) {
-        if ((seg.removed && (*seg.removed)[i]) || !paths.count(files[i].path)) continue;
-        if (!replay.removed_elsewhere.count(file_identity(files[i].path, files[i].deletion_vector.get()))) continue;
-        if (!removed) {
-          removed = seg.removed ? std::make_shared<std::vector<bool>>(*seg.removed)
-                                : std::make_shared<std::vector<bool>>(files.size(), false);
-        }
-        (*removed)[i] = true;
-        --live;
-      }
-      if (removed) seg.removed = std::move(removed);
-    }
-  }
-  snap->num_files_ = live;
+  snap->num_files_ += base->num_files_;
+  remove_from_older(replay, *snap, old_segments);
   auto c = listing.commits.rbegin();
   snap->timestamp_ms = replay.in_commit_timestamp ? *replay.in_commit_timestamp : c->second.mtime_ms;
   return snap;
