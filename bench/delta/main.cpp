@@ -238,6 +238,9 @@ int main(int argc, char** argv) {
     std::printf("  snapshot memory      %8.0f B/file as RSS growth of a second snapshot held (target <= 400: %s);"
                 " first load incl. reader buffers %.0f B/file\n",
                 per_file, verdict(per_file <= 400), per_file_first);
+    std::printf("                       %8.0f B/file as heap in use by the second snapshot (RSS growth also counts"
+                " freed memory malloc keeps cached, which varies with the arena the allocations land in)\n",
+                med(loads, "second_heap") / files);
     std::printf("  peak RSS             %8.1f MB (load child), %.1f MB (floor child)\n", med(loads, "peak_mb"),
                 med(floors, "peak_mb"));
 

@@ -307,16 +307,37 @@ int StatsLayout::find(const std::string& name) const {
   return -1;
 }
 
+struct StatsEncoder::Buffers {
+  // Per column: min, max, nullCount as scanned.
+  std::vector<Token> mins, maxs, nulls;
+  // Strings with escapes need storage that outlives the scan of one value;
+  // a deque keeps the addresses of the views stable.
+  std::deque<std::string> decoded;
+  std::string scratch, col_key, out;
+};
+
+StatsEncoder::StatsEncoder() : buffers_(std::make_unique<Buffers>()) {}
+StatsEncoder::~StatsEncoder() = default;
+
 std::string encode_stats(std::string_view stats_json, const StatsLayout& layout, int64_t& num_records) {
+  StatsEncoder encoder;
+  return std::string(encoder.encode(stats_json, layout, num_records));
+}
+
+std::string_view StatsEncoder::encode(std::string_view stats_json, const StatsLayout& layout, int64_t& num_records) {
   num_records = -1;
   if (stats_json.empty()) return {};
   const size_t n = layout.columns.size();
-  // Per column: min, max, nullCount as scanned. Strings with escapes need
-  // storage that outlives the scan of one value.
-  std::vector<Token> mins(n), maxs(n), nulls(n);
-  std::deque<std::string> decoded;  // stable addresses for the views
+  auto& mins = buffers_->mins;
+  auto& maxs = buffers_->maxs;
+  auto& nulls = buffers_->nulls;
+  mins.assign(n, Token{});
+  maxs.assign(n, Token{});
+  nulls.assign(n, Token{});
+  auto& decoded = buffers_->decoded;
+  decoded.clear();
   Scanner in(stats_json);
-  std::string scratch;
+  std::string& scratch = buffers_->scratch;
   auto column_of = [&](std::string_view key, size_t& hint) -> int {
     // Writers list columns in schema order, so the next column is the usual match.
     for (size_t k = 0; k < n; ++k) {
@@ -362,7 +383,8 @@ std::string encode_stats(std::string_view stats_json, const StatsLayout& layout,
     do {
       std::string_view col;
       if (!in.string(col, scratch)) return {};
-      const std::string col_key(col);  // `scratch` is reused for the value
+      std::string& col_key = buffers_->col_key;  // `scratch` is reused for the value
+      col_key.assign(col);
       if (!in.consume(':')) return {};
       Token t;
       if (!in.value(t, scratch)) return {};
@@ -375,8 +397,8 @@ std::string encode_stats(std::string_view stats_json, const StatsLayout& layout,
   } while (in.consume(','));
   if (!in.consume('}')) return {};
 
-  std::string out;
-  out.reserve(n * 20);
+  std::string& out = buffers_->out;
+  out.clear();
   bool any = false;
   for (size_t i = 0; i < n; ++i) {
     const auto kind = layout.columns[i].kind;
@@ -394,7 +416,7 @@ std::string encode_stats(std::string_view stats_json, const StatsLayout& layout,
     any |= flags != 0;
   }
   // All-unknown stats need no bytes at all.
-  return any ? out : std::string();
+  return any ? std::string_view(out) : std::string_view();
 }
 
 ColumnStats decode_column_stats(std::string_view blob, const StatsLayout& layout, size_t index) {

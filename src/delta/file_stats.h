@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -39,6 +40,22 @@ struct ColumnStats {
 // form; sets `num_records` (-1 when absent). Malformed stats are treated as
 // absent (no pruning), never as an error: they only ever make reads faster.
 std::string encode_stats(std::string_view stats_json, const StatsLayout& layout, int64_t& num_records);
+
+// encode_stats() over many files without a heap allocation per file: the
+// scan buffers and the output are kept between calls. One per thread.
+class StatsEncoder {
+ public:
+  StatsEncoder();
+  ~StatsEncoder();
+  StatsEncoder(const StatsEncoder&) = delete;
+  StatsEncoder& operator=(const StatsEncoder&) = delete;
+  // As encode_stats(); the view is valid until the next call.
+  std::string_view encode(std::string_view stats_json, const StatsLayout& layout, int64_t& num_records);
+
+ private:
+  struct Buffers;
+  std::unique_ptr<Buffers> buffers_;
+};
 
 // The stats of column `index` from an encoded blob (all unknown if empty).
 ColumnStats decode_column_stats(std::string_view blob, const StatsLayout& layout, size_t index);

@@ -101,6 +101,10 @@ struct Replay {
   // Identities a commit added or removed: an older segment's copy is dead.
   std::unordered_set<std::string> removed_elsewhere;
   std::vector<std::string> partition_keys;  // partitionValues keys, by partition column
+  // Buffers reused for every file of this replay.
+  StatsEncoder stats_encoder;
+  std::vector<std::optional<std::string_view>> partition_scratch;
+  std::string packed_scratch;
   bool have_metadata = false;
   bool have_protocol = false;
   CheckpointSummary* counts = nullptr;  // set while reading a checkpoint
@@ -145,17 +149,18 @@ struct Replay {
     e.modification_time = a.value("modificationTime", int64_t{0});
     e.deletion_vector = parse_dv(a);
     if (!partition_keys.empty()) {
-      std::vector<std::optional<std::string_view>> values(partition_keys.size());
+      auto& values = partition_scratch;
+      values.assign(partition_keys.size(), std::nullopt);
       if (auto pv = a.find("partitionValues"); pv != a.end() && pv->is_object()) {
         for (size_t i = 0; i < partition_keys.size(); ++i) {
           auto v = pv->find(partition_keys[i]);
           if (v != pv->end() && v->is_string()) values[i] = v->get_ref<const std::string&>();
         }
       }
-      e.set_partition_values(values, *text);
+      e.set_partition_values(values, *text, packed_scratch);
     }
     if (auto s = a.find("stats"); s != a.end() && s->is_string()) {
-      e.stats = text->store(encode_stats(s->get_ref<const std::string&>(), snap.stats_layout, e.num_records));
+      e.stats = text->store(stats_encoder.encode(s->get_ref<const std::string&>(), snap.stats_layout, e.num_records));
     }
     insert(std::move(e));
   }
@@ -168,11 +173,12 @@ struct Replay {
     e.modification_time = a.modification_time;
     e.deletion_vector = a.deletion_vector;
     if (!partition_keys.empty()) {
-      std::vector<std::optional<std::string_view>> values(partition_keys.size());
+      auto& values = partition_scratch;
+      values.assign(partition_keys.size(), std::nullopt);
       for (size_t i = 0; i < partition_keys.size() && i < a.partition_values.size(); ++i) values[i] = a.partition_values[i];
-      e.set_partition_values(values, *text);
+      e.set_partition_values(values, *text, packed_scratch);
     }
-    if (a.stats) e.stats = text->store(encode_stats(*a.stats, snap.stats_layout, e.num_records));
+    if (a.stats) e.stats = text->store(stats_encoder.encode(*a.stats, snap.stats_layout, e.num_records));
     insert(std::move(e));
   }
 

@@ -30,6 +30,12 @@ std::optional<std::string> FileEntry::partition_value(size_t i) const {
 
 void FileEntry::set_partition_values(const std::vector<std::optional<std::string_view>>& values, TextArena& arena) {
   std::string packed;
+  set_partition_values(values, arena, packed);
+}
+
+void FileEntry::set_partition_values(const std::vector<std::optional<std::string_view>>& values, TextArena& arena,
+                                     std::string& packed) {
+  packed.clear();
   for (const auto& v : values) {
     packed += v ? '\x01' : '\x00';
     if (!v) continue;

@@ -54,6 +54,9 @@ struct FileEntry {
   std::optional<std::string> partition_value(size_t i) const;
   // Packs `values` into `arena` as this entry's partition values.
   void set_partition_values(const std::vector<std::optional<std::string_view>>& values, TextArena& arena);
+  // The same, packing in `scratch` (reused between files: no allocation each).
+  void set_partition_values(const std::vector<std::optional<std::string_view>>& values, TextArena& arena,
+                            std::string& scratch);
 
  private:
   // Per value: a byte 0 (null) or 1, then for 1 a 4-byte length and the bytes.
