@@ -34,6 +34,9 @@ struct StoreFactory {
   // server that ignores If-None-Match), or "" if it can; the put_if_absent
   // tests then skip with that reason instead of failing.
   std::function<std::string()> put_if_absent_unsupported = {};
+  // True where the ETag is a digest of the content (S3: MD5 of a single-part
+  // object), so rewriting identical bytes keeps the same ETag.
+  bool etag_is_content_digest = false;
 };
 
 // Test names and failure messages show the factory's name, not its bytes.
@@ -243,7 +246,9 @@ TEST_P(ObjectStoreContract, PutReplacesAndChangesEtag) {
   EXPECT_NE(first->etag, second->etag);
   // Same content again still counts as a new version.
   store().put("k", "second!");
-  EXPECT_NE(store().head("k")->etag, second->etag);
+  if (!GetParam().etag_is_content_digest) {
+    EXPECT_NE(store().head("k")->etag, second->etag);
+  }
 }
 
 TEST_P(ObjectStoreContract, PutIfAbsent) {

@@ -33,8 +33,11 @@ size_t on_header(char* data, size_t size, size_t n, void* user) {
   std::string_view value = line.substr(colon + 1);
   while (!value.empty() && (value.front() == ' ' || value.front() == '\t')) value.remove_prefix(1);
   while (!value.empty() && (value.back() == '\r' || value.back() == '\n' || value.back() == ' ')) value.remove_suffix(1);
+  // A range of a zero-byte object has nothing to send; a server that still
+  // announces a body would leave us waiting for bytes that never come.
+  bool nothing_to_send = name == "content-range" && value.ends_with("/0");
   headers->emplace_back(std::move(name), std::string(value));
-  return size * n;
+  return nothing_to_send ? 0 : size * n;
 }
 
 struct Upload {

@@ -1,0 +1,532 @@
+// S3Store: each ObjectStore call as one or more signed S3 requests, with
+// retries (full-jitter backoff) on throttling, 5xx and transport failures, and
+// errors that name s3://bucket/key and never a credential.
+#include "storage/s3/s3_store.h"
+
+#include <openssl/evp.h>
+
+#include <algorithm>
+#include <atomic>
+#include <ctime>
+#include <random>
+#include <thread>
+
+#include "neuralake/error.h"
+
+namespace neuralake::s3 {
+namespace {
+
+std::string xml_value(std::string_view xml, std::string_view tag, size_t from = 0) {
+  std::string open = "<" + std::string(tag) + ">", close = "</" + std::string(tag) + ">";
+  size_t b = xml.find(open, from);
+  if (b == std::string_view::npos) return "";
+  b += open.size();
+  size_t e = xml.find(close, b);
+  return e == std::string_view::npos ? "" : std::string(xml.substr(b, e - b));
+}
+
+// The five predefined XML entities and numeric references, as S3 escapes keys.
+std::string xml_unescape(std::string_view s) {
+  std::string out;
+  for (size_t i = 0; i < s.size(); ++i) {
+    if (s[i] != '&') {
+      out += s[i];
+      continue;
+    }
+    size_t semi = s.find(';', i);
+    if (semi == std::string_view::npos) {
+      out += s[i];
+      continue;
+    }
+    std::string_view ent = s.substr(i + 1, semi - i - 1);
+    if (ent == "amp") out += '&';
+    else if (ent == "lt") out += '<';
+    else if (ent == "gt") out += '>';
+    else if (ent == "quot") out += '"';
+    else if (ent == "apos") out += '\'';
+    else if (!ent.empty() && ent[0] == '#') {
+      unsigned long cp = ent.size() > 1 && (ent[1] == 'x' || ent[1] == 'X') ? std::stoul(std::string(ent.substr(2)), nullptr, 16)
+                                                                             : std::stoul(std::string(ent.substr(1)));
+      // UTF-8 encode
+      if (cp < 0x80) out += static_cast<char>(cp);
+      else if (cp < 0x800) out += static_cast<char>(0xC0 | (cp >> 6)), out += static_cast<char>(0x80 | (cp & 0x3F));
+      else if (cp < 0x10000)
+        out += static_cast<char>(0xE0 | (cp >> 12)), out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F)),
+            out += static_cast<char>(0x80 | (cp & 0x3F));
+      else
+        out += static_cast<char>(0xF0 | (cp >> 18)), out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F)),
+            out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F)), out += static_cast<char>(0x80 | (cp & 0x3F));
+    } else {
+      out.append(s.substr(i, semi - i + 1));
+    }
+    i = semi;
+  }
+  return out;
+}
+
+std::chrono::system_clock::time_point parse_time(const std::string& text) {
+  std::tm tm{};
+  if (strptime(text.c_str(), "%Y-%m-%dT%H:%M:%S", &tm) || strptime(text.c_str(), "%a, %d %b %Y %H:%M:%S", &tm)) {
+    return std::chrono::system_clock::from_time_t(timegm(&tm));
+  }
+  return {};
+}
+
+struct Counters {
+  std::atomic<uint64_t> get{0}, head{0}, list{0}, put{0}, remove{0}, multipart{0}, retries{0};
+};
+
+class S3StoreImpl;
+
+// Multipart when the object outgrows one part; a single PUT otherwise. Parts
+// are uploaded as they fill, so memory stays at one part.
+class S3Writer : public ObjectWriter {
+ public:
+  S3Writer(S3StoreImpl& store, std::string key) : store_(store), key_(std::move(key)) {}
+  ~S3Writer() override;
+  void write(const char* data, size_t n) override;
+  void close() override;
+
+ private:
+  void flush_part();
+  S3StoreImpl& store_;
+  std::string key_;
+  std::string buffer_;
+  std::string upload_id_;
+  std::vector<std::string> etags_;
+  bool closed_ = false;
+};
+
+class S3Reader : public ObjectReader {
+ public:
+  S3Reader(S3StoreImpl& store, std::string key, std::string first_chunk, uint64_t size, std::string etag)
+      : store_(store), key_(std::move(key)), buffer_(std::move(first_chunk)), size_(size), etag_(std::move(etag)) {}
+  size_t read(char* out, size_t n) override;
+  uint64_t size() const override { return size_; }
+
+ private:
+  S3StoreImpl& store_;
+  std::string key_;
+  std::string buffer_;     // bytes [buffer_start_, buffer_start_ + buffer_.size())
+  uint64_t buffer_start_ = 0;
+  uint64_t offset_ = 0;
+  uint64_t size_;
+  std::string etag_;
+};
+
+class S3StoreImpl : public S3Store {
+ public:
+  explicit S3StoreImpl(S3StoreOptions o) : o_(std::move(o)), rng_(std::random_device{}()) {
+    if (o_.endpoint.empty()) o_.endpoint = "https://s3." + o_.region + ".amazonaws.com";
+    ep_ = config::parse_endpoint(o_.endpoint, "s3.endpoint");
+    if (!o_.http) o_.http = std::make_shared<HttpClient>();
+    while (!o_.prefix.empty() && o_.prefix.back() == '/') o_.prefix.pop_back();
+    while (!o_.prefix.empty() && o_.prefix.front() == '/') o_.prefix.erase(0, 1);
+  }
+
+  std::string uri() const override { return "s3://" + o_.bucket + (o_.prefix.empty() ? "" : "/" + o_.prefix); }
+
+  S3RequestCounts request_counts() const override {
+    return {c_.get, c_.head, c_.list, c_.put, c_.remove, c_.multipart, c_.retries};
+  }
+
+  std::optional<ObjectInfo> head(std::string_view key) override {
+    ++c_.head;
+    HttpResponse r = request("HEAD", key, {}, {}, {});
+    if (r.status == 404) return std::nullopt;
+    check(r, key, "HEAD");
+    return info_from_headers(key, r);
+  }
+
+  std::vector<ObjectInfo> list(std::string_view prefix, std::string_view start_after) override {
+    std::vector<ObjectInfo> out;
+    std::string token;
+    const std::string full_prefix = full_key(prefix);
+    const std::string full_start = start_after.empty() ? "" : full_key(start_after);
+    do {
+      ++c_.list;
+      QueryList q{{"list-type", "2"}, {"prefix", full_prefix}};
+      if (!full_start.empty()) q.emplace_back("start-after", full_start);
+      if (!token.empty()) q.emplace_back("continuation-token", token);
+      HttpResponse r = request("GET", "", q, {}, {}, /*bucket_level=*/true);
+      check(r, prefix, "LIST");
+      const std::string& xml = r.body;
+      if (xml.find("<ListBucketResult") == std::string::npos) {
+        throw Error(ErrorCode::Corruption, uri(), "ListObjectsV2 on " + uri() + " answered without a ListBucketResult");
+      }
+      size_t pos = 0;
+      while ((pos = xml.find("<Contents>", pos)) != std::string::npos) {
+        size_t end = xml.find("</Contents>", pos);
+        std::string_view item(xml.data() + pos, end - pos);
+        ObjectInfo info;
+        std::string key = xml_unescape(xml_value(item, "Key"));
+        info.key = o_.prefix.empty() ? key : key.substr(std::min(key.size(), o_.prefix.size() + 1));
+        info.size = std::stoull("0" + xml_value(item, "Size"));
+        info.etag = xml_unescape(xml_value(item, "ETag"));
+        info.last_modified = parse_time(xml_value(item, "LastModified"));
+        out.push_back(std::move(info));
+        pos = end;
+      }
+      token = xml_value(xml, "IsTruncated") == "true" ? xml_unescape(xml_value(xml, "NextContinuationToken")) : "";
+    } while (!token.empty());
+    // S3 lists in UTF-8 byte order; not every compatible server does, and callers rely on it.
+    std::sort(out.begin(), out.end(), [](const ObjectInfo& a, const ObjectInfo& b) { return a.key < b.key; });
+    return out;
+  }
+
+  size_t read_range(std::string_view key, uint64_t offset, uint64_t length, char* out) override {
+    if (length == 0) return 0;
+    RangeResult r = fetch_range(key, offset, length, {});
+    std::copy_n(r.data.data(), r.data.size(), out);
+    return r.data.size();
+  }
+
+  struct RangeResult {
+    std::string data;     // exactly min(length, total - offset) bytes
+    uint64_t total = 0;   // the object's size
+    std::string etag;
+  };
+
+  // One ranged GET, checked: the bytes returned are exactly those asked for
+  // (fewer only at the end of the object), or it throws. `if_match` pins the
+  // version a streaming reader started on.
+  RangeResult fetch_range(std::string_view key, uint64_t offset, uint64_t length, const std::string& if_match) {
+    HeaderList h{{"Range", "bytes=" + std::to_string(offset) + "-" + std::to_string(offset + length - 1)}};
+    if (!if_match.empty()) h.emplace_back("If-Match", if_match);
+    for (int attempt = 0;; ++attempt) {
+      ++c_.get;
+      HttpResponse r = request("GET", key, {}, h, {});
+      RangeResult out;
+      out.etag = r.header("etag");
+      if (r.status == 416) {  // offset at or past the end
+        std::string cr = r.header("content-range");
+        unsigned long long t = 0;
+        if (std::sscanf(cr.c_str(), "bytes */%llu", &t) == 1) out.total = t;
+        return out;
+      }
+      if (r.status == 412 || (!if_match.empty() && r.status / 100 == 2 && !out.etag.empty() && out.etag != if_match)) {
+        throw Error(ErrorCode::IOError, describe(key), describe(key) + " changed while it was being read");
+      }
+      // Some servers answer a range on an empty object with a malformed 206
+      // ("bytes 0-0/0" and a body that never comes); its total says: nothing to read.
+      if (unsigned long long s, e, t; r.status == 206 || r.transport_error) {
+        std::string cr = r.header("content-range");
+        if (std::sscanf(cr.c_str(), "bytes %llu-%llu/%llu", &s, &e, &t) == 3 && offset >= t) {
+          out.total = t;
+          // An object caught mid-rewrite can look empty; its ETag tells.
+          if (t != 0 || etag_matches_content(r, "")) return out;
+          if (attempt >= o_.max_retries) {
+            throw Error(ErrorCode::Corruption, describe(key), describe(key) + ": content does not match its ETag");
+          }
+          ++c_.retries;
+          backoff(attempt);
+          continue;
+        }
+      }
+      check(r, key, "GET");
+      std::string_view body = r.body;
+      if (r.status == 206) {
+        // "bytes start-end/total": the server must answer the range we asked for.
+        std::string cr = r.header("content-range");
+        unsigned long long s = 0, e = 0, t = 0;
+        if (std::sscanf(cr.c_str(), "bytes %llu-%llu/%llu", &s, &e, &t) != 3 || s != offset) {
+          throw Error(ErrorCode::Corruption, describe(key), describe(key) + ": server answered range '" + cr + "' for offset " + std::to_string(offset));
+        }
+        out.total = t;
+      } else {  // 200: the server ignored Range and sent everything
+        out.total = body.size();
+        body = offset >= body.size() ? std::string_view() : body.substr(offset);
+      }
+      uint64_t expected = offset >= out.total ? 0 : std::min<uint64_t>(length, out.total - offset);
+      bool torn = false;
+      if (body.size() >= expected) {
+        out.data.assign(body.data(), expected);
+        if (offset != 0 || expected != out.total || etag_matches_content(r, out.data)) return out;
+        torn = true;  // a whole object whose bytes do not match its own ETag
+      }
+      // Fewer bytes than the range promised, or torn content: never hand back
+      // partial or mixed data.
+      if (attempt >= o_.max_retries) {
+        throw Error(torn ? ErrorCode::Corruption : ErrorCode::IOError, describe(key),
+                    describe(key) + (torn ? ": content does not match its ETag" : ": short read, got " + std::to_string(body.size()) +
+                                                                                     " of " + std::to_string(expected) + " bytes"));
+      }
+      ++c_.retries;
+      backoff(attempt);
+      continue;
+    }
+  }
+
+  // S3's ETag of a single-part object stored in plaintext or with SSE-S3 is the
+  // MD5 of its bytes; where that holds, a whole-object read is checked against
+  // it. Multipart ("...-N") and KMS/customer-key ETags are not digests: skipped.
+  static bool etag_matches_content(const HttpResponse& r, std::string_view data) {
+    std::string etag = r.header("etag");
+    if (etag.size() == 34 && etag.front() == '"' && etag.back() == '"') etag = etag.substr(1, 32);
+    if (etag.size() != 32 || !std::all_of(etag.begin(), etag.end(), ::isxdigit)) return true;
+    std::string sse = r.header("x-amz-server-side-encryption");
+    if ((!sse.empty() && sse != "AES256") || !r.header("x-amz-server-side-encryption-customer-algorithm").empty()) return true;
+    unsigned char digest[EVP_MAX_MD_SIZE];
+    unsigned int len = 0;
+    EVP_Digest(data.data(), data.size(), digest, &len, EVP_md5(), nullptr);
+    std::string hex = to_hex(std::string_view(reinterpret_cast<const char*>(digest), len));
+    std::transform(etag.begin(), etag.end(), etag.begin(), ::tolower);
+    return hex == etag;
+  }
+
+  // Streaming reads fetch this much per request.
+  static constexpr uint64_t kReadChunk = 8u << 20;
+
+  // The first chunk comes with the open: one request for small objects, and
+  // the ETag it returns pins the version every later chunk must match.
+  std::unique_ptr<ObjectReader> open_reader(std::string_view key) override {
+    RangeResult first = fetch_range(key, 0, kReadChunk, {});
+    return std::make_unique<S3Reader>(*this, std::string(key), std::move(first.data), first.total, first.etag);
+  }
+
+  std::unique_ptr<ObjectWriter> open_writer(std::string_view key) override {
+    return std::make_unique<S3Writer>(*this, std::string(key));
+  }
+
+  void put(std::string_view key, std::string_view data) override {
+    ++c_.put;
+    HttpResponse r = request("PUT", key, {}, {{"Content-Type", "application/octet-stream"}}, data);
+    check(r, key, "PUT");
+  }
+
+  bool put_if_absent(std::string_view key, std::string_view data) override {
+    ++c_.put;
+    HttpResponse r = request("PUT", key, {}, {{"Content-Type", "application/octet-stream"}, {"If-None-Match", "*"}}, data);
+    if (r.status == 412) return false;
+    check(r, key, "PUT");
+    return true;
+  }
+
+  void remove(std::string_view key) override {
+    ++c_.remove;
+    HttpResponse r = request("DELETE", key, {}, {}, {});
+    if (r.status == 404) return;
+    check(r, key, "DELETE");
+  }
+
+  // --- multipart, for the writer ---
+  std::string create_multipart(const std::string& key) {
+    ++c_.multipart;
+    HttpResponse r = request("POST", key, {{"uploads", ""}}, {{"Content-Type", "application/octet-stream"}}, {});
+    check(r, key, "CreateMultipartUpload");
+    std::string id = xml_unescape(xml_value(r.body, "UploadId"));
+    if (id.empty()) throw Error(ErrorCode::Corruption, describe(key), describe(key) + ": CreateMultipartUpload answered without an UploadId");
+    return id;
+  }
+  std::string upload_part(const std::string& key, const std::string& id, int number, std::string_view data) {
+    ++c_.multipart;
+    HttpResponse r = request("PUT", key, {{"partNumber", std::to_string(number)}, {"uploadId", id}}, {}, data);
+    check(r, key, "UploadPart");
+    std::string etag = r.header("etag");
+    if (etag.empty()) throw Error(ErrorCode::Corruption, describe(key), describe(key) + ": UploadPart answered without an ETag");
+    return etag;
+  }
+  void complete_multipart(const std::string& key, const std::string& id, const std::vector<std::string>& etags) {
+    ++c_.multipart;
+    std::string xml = "<CompleteMultipartUpload>";
+    for (size_t i = 0; i < etags.size(); ++i) {
+      xml += "<Part><PartNumber>" + std::to_string(i + 1) + "</PartNumber><ETag>" + etags[i] + "</ETag></Part>";
+    }
+    xml += "</CompleteMultipartUpload>";
+    HttpResponse r = request("POST", key, {{"uploadId", id}}, {{"Content-Type", "application/xml"}}, xml);
+    check(r, key, "CompleteMultipartUpload");
+    // S3 may answer 200 with an error document when completion fails late.
+    if (r.body.find("<Error>") != std::string::npos) {
+      throw Error(ErrorCode::IOError, describe(key), describe(key) + ": CompleteMultipartUpload failed (" + xml_value(r.body, "Code") + ")");
+    }
+  }
+  void abort_multipart(const std::string& key, const std::string& id) noexcept {
+    try {
+      ++c_.multipart;
+      request("DELETE", key, {{"uploadId", id}}, {}, {});
+    } catch (...) {
+      // Best effort: an abandoned upload is reclaimed by the bucket's lifecycle rules.
+    }
+  }
+  size_t part_size() const { return std::max<size_t>(o_.part_size, 1); }
+
+  std::string describe(std::string_view key) const {
+    return "s3://" + o_.bucket + "/" + full_key(key);
+  }
+
+ private:
+  std::string full_key(std::string_view key) const {
+    return o_.prefix.empty() ? std::string(key) : o_.prefix + "/" + std::string(key);
+  }
+
+  ObjectInfo info_from_headers(std::string_view key, const HttpResponse& r) const {
+    ObjectInfo info;
+    info.key = std::string(key);
+    std::string len = r.header("content-length");
+    info.size = len.empty() ? 0 : std::stoull(len);
+    info.etag = r.header("etag");
+    info.last_modified = parse_time(r.header("last-modified"));
+    return info;
+  }
+
+  void backoff(int attempt) {
+    auto cap = std::min<long long>(o_.retry_max_delay.count(), o_.retry_base_delay.count() << std::min(attempt, 20));
+    long long wait;
+    {
+      std::lock_guard lock(rng_mutex_);
+      wait = std::uniform_int_distribution<long long>(0, std::max(0LL, cap))(rng_);
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(wait));
+  }
+
+  static bool retryable(const HttpResponse& r) {
+    if (r.transport_error) return !r.header("content-range").ends_with("/0");
+    if (r.status >= 500 || r.status == 429) return true;
+    if (r.status == 409 && r.body.find("ConditionalRequestConflict") != std::string::npos) return true;
+    return r.status == 400 && r.body.find("<Code>RequestTimeout</Code>") != std::string::npos;
+  }
+
+  // Signs and sends one request, retrying what may succeed on a second try.
+  HttpResponse request(const std::string& method, std::string_view key, const QueryList& query, const HeaderList& headers,
+                       std::string_view body, bool bucket_level = false) {
+    std::string path = o_.path_style ? "/" + o_.bucket : "";
+    if (!bucket_level) path += "/" + full_key(key);
+    if (path.empty()) path = "/";
+    std::string host = o_.path_style ? ep_.authority() : o_.bucket + "." + ep_.authority();
+    std::string url = ep_.scheme + "://" + host + ep_.path + uri_encode(path, true);
+    std::string qs;
+    for (const auto& [k, v] : query) qs += (qs.empty() ? "?" : "&") + uri_encode(k, false) + "=" + uri_encode(v, false);
+    url += qs;
+    const std::string payload_hash = body.empty() ? std::string(kEmptyPayloadHash) : sha256_hex(body);
+    for (int attempt = 0;; ++attempt) {
+      TimedCredentials creds = o_.credentials->get();
+      SigningRequest sr{method, ep_.path + path, query, headers, payload_hash};
+      sr.headers.emplace_back("host", host);
+      SigningOptions so;
+      so.region = o_.region;
+      so.time = std::chrono::system_clock::now();
+      SignedRequest signed_req = sign_v4(sr, creds.credentials, so);
+      HttpRequest hr{method, url, sr.headers, body};
+      hr.headers.insert(hr.headers.end(), signed_req.added_headers.begin(), signed_req.added_headers.end());
+      HttpResponse r = o_.http->perform(hr);
+      if (!retryable(r) || attempt >= o_.max_retries) return r;
+      ++c_.retries;
+      backoff(attempt);
+    }
+  }
+
+  // Turns a final non-2xx response into an Error naming bucket and key.
+  void check(const HttpResponse& r, std::string_view key, const char* op) const {
+    const std::string object = describe(key);
+    if (r.transport_error) {
+      throw Error(r.timed_out ? ErrorCode::Timeout : ErrorCode::Unavailable, object,
+                  std::string(op) + " " + object + " failed after " + std::to_string(o_.max_retries + 1) + " attempts: " +
+                      r.transport_message + " (endpoint " + ep_.base_url() + ")");
+    }
+    if (r.status >= 200 && r.status < 300) return;
+    const std::string code = xml_value(r.body, "Code");
+    const std::string what = std::string(op) + " " + object + ": HTTP " + std::to_string(r.status) + (code.empty() ? "" : " " + code);
+    if (r.status == 403) {
+      throw Error(ErrorCode::PermissionDenied, object,
+                  what + " (access denied to bucket '" + o_.bucket + "': check the credentials and their permissions)");
+    }
+    if (r.status == 404) {
+      if (code == "NoSuchBucket") throw Error(ErrorCode::NotFound, "s3://" + o_.bucket, what + " (bucket '" + o_.bucket + "' does not exist)");
+      throw Error(ErrorCode::NotFound, object, what + " (no such key)");
+    }
+    if (r.status == 503 || r.status == 500 || r.status == 429 || r.status >= 500) {
+      throw Error(ErrorCode::Unavailable, object, what + " after " + std::to_string(o_.max_retries + 1) + " attempts");
+    }
+    throw Error(ErrorCode::IOError, object, what);
+  }
+
+  S3StoreOptions o_;
+  config::Endpoint ep_;
+  mutable Counters c_;
+  std::mutex rng_mutex_;
+  std::mt19937_64 rng_;
+};
+
+S3Writer::~S3Writer() {
+  if (!closed_ && !upload_id_.empty()) store_.abort_multipart(key_, upload_id_);
+}
+
+void S3Writer::write(const char* data, size_t n) {
+  if (closed_) throw Error(ErrorCode::InvalidArgument, store_.describe(key_), "write after close on " + store_.describe(key_));
+  while (n > 0) {
+    size_t take = std::min(n, store_.part_size() - buffer_.size());
+    buffer_.append(data, take);
+    data += take;
+    n -= take;
+    if (buffer_.size() == store_.part_size()) flush_part();
+  }
+}
+
+void S3Writer::flush_part() {
+  if (upload_id_.empty()) upload_id_ = store_.create_multipart(key_);
+  etags_.push_back(store_.upload_part(key_, upload_id_, static_cast<int>(etags_.size()) + 1, buffer_));
+  buffer_.clear();
+}
+
+void S3Writer::close() {
+  if (closed_) return;
+  if (upload_id_.empty()) {
+    store_.put(key_, buffer_);
+  } else {
+    if (!buffer_.empty()) flush_part();
+    store_.complete_multipart(key_, upload_id_, etags_);
+  }
+  closed_ = true;
+  buffer_ = std::string();
+}
+
+size_t S3Reader::read(char* out, size_t n) {
+  if (offset_ >= size_ || n == 0) return 0;
+  if (offset_ >= buffer_start_ + buffer_.size()) {
+    auto next = store_.fetch_range(key_, offset_, S3StoreImpl::kReadChunk, etag_);
+    if (next.total != size_ || next.data.empty()) {
+      throw Error(ErrorCode::IOError, store_.describe(key_), store_.describe(key_) + " changed while it was being read");
+    }
+    buffer_ = std::move(next.data);
+    buffer_start_ = offset_;
+  }
+  size_t avail = static_cast<size_t>(buffer_start_ + buffer_.size() - offset_);
+  size_t take = std::min(n, avail);
+  std::copy_n(buffer_.data() + (offset_ - buffer_start_), take, out);
+  offset_ += take;
+  return take;
+}
+
+}  // namespace
+
+std::shared_ptr<S3Store> make_s3_store(S3StoreOptions options) {
+  if (options.bucket.empty()) throw Error(ErrorCode::InvalidArgument, "s3://", "an s3:// URI needs a bucket name");
+  if (!options.credentials) throw Error(ErrorCode::InvalidArgument, "credentials", "an S3 store needs a credential chain");
+  return std::make_shared<S3StoreImpl>(std::move(options));
+}
+
+S3StoreOptions s3_options_from_config(const Config& config, const Environment& env, const std::string& store_uri) {
+  if (store_uri.rfind("s3://", 0) != 0) {
+    throw Error(ErrorCode::InvalidArgument, store_uri, "'" + store_uri + "' is not an s3:// URI");
+  }
+  std::string rest = store_uri.substr(5);
+  S3StoreOptions o;
+  o.bucket = rest.substr(0, rest.find('/'));
+  o.prefix = rest.find('/') == std::string::npos ? "" : rest.substr(rest.find('/') + 1);
+  o.endpoint = config.s3.endpoint;
+  o.region = config.s3.region;
+  o.path_style = config.s3.path_style;
+  o.max_retries = config.s3.max_retries;
+  HttpOptions http;
+  http.connect_timeout = config.s3.connect_timeout;
+  http.request_timeout = config.s3.request_timeout;
+  http.https_proxy = config.s3.https_proxy;
+  http.http_proxy = config.s3.http_proxy;
+  http.no_proxy = config.s3.no_proxy;
+  http.ca_bundle = config.s3.ca_bundle;
+  o.http = std::make_shared<HttpClient>(http);
+  o.credentials = make_default_chain(config, env, o.http);
+  return o;
+}
+
+}  // namespace neuralake::s3
