@@ -3,16 +3,22 @@
 
 #include <chrono>
 #include <cstdint>
+#include <optional>
 #include <string>
+
+#include "neuralake/config.h"
 
 namespace neuralake {
 
 struct SessionOptions {
   // --- where data lives ---
   // The warehouse root that "{warehouse}" in table locations expands to: a
-  // directory or a file:// URI. Default: $NEURALAKE_WAREHOUSE, else ./warehouse
-  // (see from_environment()).
+  // directory, a file:// URI or s3://bucket/prefix. Default: ./warehouse;
+  // from_environment() takes it from the resolved profile.
   std::string warehouse = "./warehouse";
+  // The resolved configuration the options came from, if any: s3:// stores
+  // are made from its S3 settings. Without it, s3:// URIs are not served.
+  std::optional<Config> config;
 
   // --- resources ---
   // Threads one query may use. 0: all hardware threads.
@@ -34,7 +40,10 @@ struct SessionOptions {
   // commits (then only the new commits are read). 0: look on every query.
   std::chrono::milliseconds delta_staleness{1000};
 
-  // Reads NEURALAKE_WAREHOUSE (and later profile settings) from the environment.
+  // Resolves and validates the configuration (Config::resolve() of the
+  // process environment: NEURALAKE_ENV, the config file, NEURALAKE_WAREHOUSE,
+  // the AWS variables) and takes the warehouse from it. Throws what
+  // Config::resolve() throws, e.g. InvalidArgument naming NEURALAKE_ENV.
   static SessionOptions from_environment();
 };
 

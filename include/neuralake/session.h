@@ -11,6 +11,7 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "neuralake/data_frame.h"
@@ -74,6 +75,10 @@ class Session {
   // Serves URIs under `store_uri` (e.g. "memory://test") from `store` in this
   // session's queries. Throws InvalidArgument for a malformed store URI.
   void add_store(const std::string& store_uri, std::shared_ptr<ObjectStore> store);
+  // The store serving `uri` ("file:///dir/x", "s3://bucket/key"...) in this
+  // session's queries, and the key within it. Throws InvalidArgument for an
+  // unsupported scheme, NotFound naming the store URI when no store serves it.
+  std::pair<std::shared_ptr<ObjectStore>, std::string> resolve_store(const std::string& uri);
 
   const SessionOptions& options() const;
   // Expands "{warehouse}" in a table location to the warehouse URI.

@@ -20,6 +20,7 @@
 #include "frame/plan.h"
 #include "neuralake/error.h"
 #include "neuralake/expr.h"
+#include "storage/s3/s3_factory.h"
 #include "storage/store_registry.h"
 
 namespace neuralake {
@@ -28,7 +29,9 @@ namespace fs = std::filesystem;
 
 SessionOptions SessionOptions::from_environment() {
   SessionOptions o;
-  if (const char* w = std::getenv("NEURALAKE_WAREHOUSE"); w && *w) o.warehouse = w;
+  // Resolved and validated once, here: a bad profile stops the run before any query.
+  o.config = Config::resolve(Environment::from_process());
+  o.warehouse = o.config->warehouse;
   return o;
 }
 
@@ -340,6 +343,10 @@ static void open_database(SessionState& st) {
   }
   // Every table read goes through our ObjectStore adapter, which counts it.
   st.stores = std::make_shared<StoreRegistry>();
+  // s3:// buckets become stores on first use, configured by the resolved profile.
+  if (st.options.config) {
+    s3::add_s3_factory(*st.stores, std::make_shared<const Config>(*st.options.config), Environment::from_process());
+  }
   register_object_store_filesystem(*st.db->instance, st.stores);
   register_delta_scan(*st.db->instance, st.stores, st.options.delta_staleness.count());
   // Parquet footers are cached per session (checked against the file's
@@ -489,6 +496,11 @@ void Session::reset_io_stats() { state_->stores->reset(); }
 
 void Session::add_store(const std::string& store_uri, std::shared_ptr<ObjectStore> store) {
   state_->stores->add(store_uri, std::move(store));
+}
+
+std::pair<std::shared_ptr<ObjectStore>, std::string> Session::resolve_store(const std::string& uri) {
+  auto r = state_->stores->resolve(uri);
+  return {r.store, r.key};
 }
 
 const SessionOptions& Session::options() const { return state_->options; }
