@@ -39,6 +39,7 @@ std::string exit_code_help() {
     s += "  " + n + std::string(5 - n.size(), ' ') + to_string(c) + (c == ErrorCode::Cancelled ? " (Ctrl-C)" : "") +
          "\n";
   }
+  s += "  " + std::to_string(kExitChecksFailed) + "   verify: a check failed (or was skipped, with --strict)\n";
   return s;
 }
 

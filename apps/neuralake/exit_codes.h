@@ -12,6 +12,8 @@ namespace neuralake::cli {
 inline constexpr int kExitOk = 0;
 inline constexpr int kExitInternal = 1;  // ErrorCode::Internal and unexpected exceptions
 inline constexpr int kExitUsage = 2;     // bad command line: unknown command or option
+// `neuralake verify` ran and a check failed (or, with --strict, was skipped).
+inline constexpr int kExitChecksFailed = 12;
 // Ctrl-C: 128 + SIGINT, what a shell reports for a process stopped by it.
 inline constexpr int kExitInterrupted = 130;
 

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "common/names.h"
+#include "config_commands.h"
 #include "delta_commands.h"
 #include "exit_codes.h"
 #include "frame_writers.h"
@@ -21,6 +22,7 @@
 #include "neuralake/sample_data.h"
 #include "neuralake/session.h"
 #include "table_docs.h"
+#include "verify_command.h"
 
 namespace nl = neuralake;
 
@@ -120,8 +122,10 @@ int run(int argc, char** argv) {
   app.footer(
       "Environment:\n"
       "  NEURALAKE_CATALOG    catalog plugin to load when --catalog is not given\n"
-      "  NEURALAKE_WAREHOUSE  warehouse directory that {warehouse} in table locations expands to (default "
-      "./warehouse)\n\n" +
+      "  NEURALAKE_ENV        configuration profile: local (default), minio, production or one from the config "
+      "file\n"
+      "  NEURALAKE_CONFIG     profiles file (default ./neuralake.toml if present); see `neuralake config show`\n"
+      "  NEURALAKE_WAREHOUSE  warehouse that {warehouse} in table locations expands to (default: the profile's)\n\n" +
       nl::cli::exit_code_help());
 
   GlobalOptions g;
@@ -144,6 +148,11 @@ int run(int argc, char** argv) {
 
   nl::cli::DeltaHistoryCommand delta_history;
   nl::cli::add_delta_commands(app, delta_history);
+
+  nl::cli::ConfigCommand config_command;
+  nl::cli::add_config_commands(app, config_command);
+  nl::cli::VerifyCommand verify_command;
+  nl::cli::add_verify_command(app, verify_command);
 
   std::string query, format = "table";
   size_t max_rows = nl::FormatOptions{}.max_rows;
@@ -191,6 +200,17 @@ int run(int argc, char** argv) {
       std::cout << t.name << ": " << t.rows << " rows in " << t.files.size() << " file"
                 << (t.files.size() == 1 ? "" : "s") << " under " << t.directory << "\n";
     return nl::cli::kExitOk;
+  }
+
+  // Neither needs the catalog loaded first: verify reports a plugin that fails.
+  if (*config_command.show) {
+    nl::cli::run_config_show(std::cout);
+    return nl::cli::kExitOk;
+  }
+  if (*verify_command.verify) {
+    bool ok = nl::cli::run_verify(std::cout, verify_command, g.catalog,
+                                  [&g](const nl::SessionOptions& base) { return session_options(g, base); });
+    return ok ? nl::cli::kExitOk : nl::cli::kExitChecksFailed;
   }
 
   std::optional<nl::Catalog> catalog = load_catalog(g);
