@@ -21,6 +21,7 @@
 #include "neuralake/error.h"
 #include "neuralake/expr.h"
 #include "storage/s3/s3_factory.h"
+#include "storage/s3/s3_factory.h"
 #include "storage/store_registry.h"
 
 namespace neuralake {
@@ -343,6 +344,9 @@ static void open_database(SessionState& st) {
   }
   // Every table read goes through our ObjectStore adapter, which counts it.
   st.stores = std::make_shared<StoreRegistry>();
+  // s3:// stores are made per bucket from the resolved configuration.
+  if (st.options.config)
+    s3::add_s3_factory(*st.stores, std::make_shared<const Config>(*st.options.config), Environment::from_process());
   // s3:// buckets become stores on first use, configured by the resolved profile.
   if (st.options.config) {
     s3::add_s3_factory(*st.stores, std::make_shared<const Config>(*st.options.config), Environment::from_process());
