@@ -15,7 +15,7 @@ foreach(t test_throwing_catalog test_throwing_std_catalog test_documented_catalo
   target_compile_options(${t} PRIVATE ${NEURALAKE_WARNINGS})
 endforeach()
 
-foreach(test cli_test plugin_test)
+foreach(test cli_test plugin_test config_cli_test verify_test)
   if(NOT TARGET ${test} OR NOT TARGET quickstart_catalog)
     continue()
   endif()

@@ -46,7 +46,8 @@ struct VerifyReport {
 //   config       Config::resolve(env) loads and validates;
 //   credentials  the AWS credential chain yields credentials (skipped when the
 //                warehouse is not on S3);
-//   storage.list the warehouse can be listed;
+//   storage.list the warehouse can be listed (this and the other storage
+//                checks are skipped when credentials did not resolve);
 //   storage.read an object in it can be read (skipped when it is empty);
 //   storage.write a probe object is written, read back and deleted (only with
 //                options.write; else skipped);

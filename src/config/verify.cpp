@@ -210,10 +210,11 @@ VerifyReport verify(const Environment& env, const Catalog* catalog, const Verify
     return report;
   }
 
+  bool credentials_ok = true;
   if (!config->uses_s3()) {
     checks.skip("credentials", "not needed: the " + config->profile + " warehouse is not on S3");
   } else {
-    checks.run("credentials", [&] {
+    credentials_ok = checks.run("credentials", [&] {
       s3::HttpOptions http;
       http.connect_timeout = config->s3.connect_timeout;
       http.request_timeout = config->s3.request_timeout;
@@ -243,7 +244,13 @@ VerifyReport verify(const Environment& env, const Catalog* catalog, const Verify
     return report;
   }
 
-  check_storage(checks, *session, options);
+  if (credentials_ok) {
+    check_storage(checks, *session, options);
+  } else {
+    // Every storage request would fail the same way; say so once.
+    for (const char* name : {"storage.list", "storage.read", "storage.write"})
+      checks.skip(name, "no credentials to reach the warehouse with");
+  }
   if (!catalog) {
     checks.skip("tables", "no catalog given (pass --catalog or set NEURALAKE_CATALOG)");
     return report;
