@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "delta/deletion_vector.h"
+#include "delta/file_stats.h"
 #include "neuralake/object_store.h"
 
 namespace neuralake::delta {
@@ -25,6 +26,10 @@ struct CheckpointAdd {
   int64_t size = 0;
   int64_t modification_time = 0;
   std::optional<std::string_view> stats;  // the stats JSON text
+  // add.stats_parsed, typed for the `stats_layout` passed to read_adds(),
+  // where the checkpoint has that column (then `stats` is not read: the
+  // same numbers as text); null otherwise or for a row without it.
+  const TypedStats* stats_parsed = nullptr;
   std::shared_ptr<const DeletionVectorDescriptor> deletion_vector;
 };
 
@@ -40,9 +45,10 @@ class CheckpointReader {
                             const std::function<void(std::string_view json_row)>& row) = 0;
   // Every add action of the same parts, typed (no JSON in between: a
   // checkpoint may hold hundreds of thousands). `partition_keys` are the
-  // partitionValues keys to extract (physical names). Same errors.
+  // partitionValues keys to extract (physical names); `stats_layout` the
+  // columns whose add.stats_parsed bounds to extract. Same errors.
   virtual void read_adds(ObjectStore& store, const std::vector<std::string>& keys,
-                         const std::vector<std::string>& partition_keys,
+                         const std::vector<std::string>& partition_keys, const StatsLayout& stats_layout,
                          const std::function<void(const CheckpointAdd& add)>& add) = 0;
 };
 

@@ -210,7 +210,36 @@ uint64_t get_varint(std::string_view s, size_t& pos) {
   return v;
 }
 
-// Encodes one bound; false if it cannot be kept (then the bound is unknown).
+// The bound writers shared by the JSON and the typed input; false if the
+// bound cannot be kept (then it is unknown).
+void put_double(std::string& out, double d) { out.append(reinterpret_cast<const char*>(&d), 8); }
+
+bool put_string_bound(std::string& out, std::string_view s, bool is_max) {
+  // A prefix is still a lower bound, but not an upper one.
+  if (s.size() > kMaxStringBound && is_max) return false;
+  const size_t n = std::min(s.size(), kMaxStringBound);
+  out += static_cast<char>(n);
+  out.append(s.data(), n);
+  return true;
+}
+
+// Writers round timestamp stats to milliseconds: widen the upper bound.
+void put_timestamp_bound(std::string& out, int64_t micros, bool is_max) { put64(out, is_max ? micros + 999 : micros); }
+
+bool encode_typed_bound(const TypedBound& v, StatsColumn::Kind kind, bool is_max, std::string& out) {
+  if (!v.known) return false;
+  switch (kind) {
+    case StatsColumn::Kind::Int:
+    case StatsColumn::Kind::Date: put64(out, v.i); return true;
+    case StatsColumn::Kind::Double: put_double(out, v.d); return true;
+    case StatsColumn::Kind::String: return put_string_bound(out, v.s, is_max);
+    case StatsColumn::Kind::Timestamp: put_timestamp_bound(out, v.i, is_max); return true;
+    case StatsColumn::Kind::NullCountOnly: return false;
+  }
+  return false;
+}
+
+// Encodes one bound scanned from JSON; false if it cannot be kept.
 bool encode_bound(const Token& v, StatsColumn::Kind kind, bool is_max, std::string& out) {
   switch (kind) {
     case StatsColumn::Kind::Int: {
@@ -224,17 +253,12 @@ bool encode_bound(const Token& v, StatsColumn::Kind kind, bool is_max, std::stri
       double d = 0;
       auto r = std::from_chars(v.text.data(), v.text.data() + v.text.size(), d);
       if (r.ec != std::errc()) return false;
-      out.append(reinterpret_cast<const char*>(&d), 8);
+      put_double(out, d);
       return true;
     }
     case StatsColumn::Kind::String: {
       if (v.type != Token::Type::String) return false;
-      // A prefix is still a lower bound, but not an upper one.
-      if (v.text.size() > kMaxStringBound && is_max) return false;
-      const size_t n = std::min(v.text.size(), kMaxStringBound);
-      out += static_cast<char>(n);
-      out.append(v.text.data(), n);
-      return true;
+      return put_string_bound(out, v.text, is_max);
     }
     case StatsColumn::Kind::Date: {
       if (v.type != Token::Type::String) return false;
@@ -255,9 +279,7 @@ bool encode_bound(const Token& v, StatsColumn::Kind kind, bool is_max, std::stri
       } catch (...) {
         return false;
       }
-      // Writers round timestamp stats to milliseconds: widen the upper bound.
-      if (is_max) micros += 999;
-      put64(out, micros);
+      put_timestamp_bound(out, micros, is_max);
       return true;
     }
     case StatsColumn::Kind::NullCountOnly: return false;
@@ -416,6 +438,29 @@ std::string_view StatsEncoder::encode(std::string_view stats_json, const StatsLa
     any |= flags != 0;
   }
   // All-unknown stats need no bytes at all.
+  return any ? std::string_view(out) : std::string_view();
+}
+
+std::string_view StatsEncoder::encode(const TypedStats& stats, const StatsLayout& layout, int64_t& num_records) {
+  num_records = stats.num_records;
+  std::string& out = buffers_->out;
+  out.clear();
+  bool any = false;
+  const TypedBound unknown;
+  for (size_t i = 0; i < layout.columns.size(); ++i) {
+    const auto kind = layout.columns[i].kind;
+    const size_t flag_pos = out.size();
+    out += '\0';
+    uint8_t flags = 0;
+    if (encode_typed_bound(i < stats.mins.size() ? stats.mins[i] : unknown, kind, false, out)) flags |= kHasMin;
+    if (encode_typed_bound(i < stats.maxs.size() ? stats.maxs[i] : unknown, kind, true, out)) flags |= kHasMax;
+    if (i < stats.null_counts.size() && stats.null_counts[i] && *stats.null_counts[i] >= 0) {
+      put_varint(out, static_cast<uint64_t>(*stats.null_counts[i]));
+      flags |= kHasNulls;
+    }
+    out[flag_pos] = static_cast<char>(flags);
+    any |= flags != 0;
+  }
   return any ? std::string_view(out) : std::string_view();
 }
 

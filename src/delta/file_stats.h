@@ -41,6 +41,21 @@ struct ColumnStats {
 // absent (no pruning), never as an error: they only ever make reads faster.
 std::string encode_stats(std::string_view stats_json, const StatsLayout& layout, int64_t& num_records);
 
+// Stats already typed, as a checkpoint's add.stats_parsed holds them:
+// per column of a layout, bounds by the column's kind (Int: `i`; Date: days
+// in `i`; Timestamp: microseconds in `i`; Double: `d`; String: `s`).
+struct TypedBound {
+  bool known = false;
+  int64_t i = 0;
+  double d = 0;
+  std::string_view s;
+};
+struct TypedStats {
+  int64_t num_records = -1;  // -1: absent
+  std::vector<TypedBound> mins, maxs;  // indexed like StatsLayout::columns
+  std::vector<std::optional<int64_t>> null_counts;
+};
+
 // encode_stats() over many files without a heap allocation per file: the
 // scan buffers and the output are kept between calls. One per thread.
 class StatsEncoder {
@@ -51,6 +66,9 @@ class StatsEncoder {
   StatsEncoder& operator=(const StatsEncoder&) = delete;
   // As encode_stats(); the view is valid until the next call.
   std::string_view encode(std::string_view stats_json, const StatsLayout& layout, int64_t& num_records);
+  // The same encoding from typed stats (no JSON to scan); vectors shorter
+  // than the layout leave the remaining columns unknown.
+  std::string_view encode(const TypedStats& stats, const StatsLayout& layout, int64_t& num_records);
 
  private:
   struct Buffers;

@@ -178,7 +178,11 @@ struct Replay {
       for (size_t i = 0; i < partition_keys.size() && i < a.partition_values.size(); ++i) values[i] = a.partition_values[i];
       e.set_partition_values(values, *text, packed_scratch);
     }
-    if (a.stats) e.stats = text->store(stats_encoder.encode(*a.stats, snap.stats_layout, e.num_records));
+    if (a.stats_parsed) {
+      e.stats = text->store(stats_encoder.encode(*a.stats_parsed, snap.stats_layout, e.num_records));
+    } else if (a.stats) {
+      e.stats = text->store(stats_encoder.encode(*a.stats, snap.stats_layout, e.num_records));
+    }
     insert(std::move(e));
   }
 
@@ -518,7 +522,7 @@ SnapshotPtr load_snapshot(const TableLocation& table, CheckpointReader& checkpoi
     // within it, so they need no index.
     replay.indexed = false;
     auto read_adds = [&] {
-      checkpoints.read_adds(*table.store, cp->keys, replay.partition_keys, [&](const CheckpointAdd& a) {
+      checkpoints.read_adds(*table.store, cp->keys, replay.partition_keys, snap->stats_layout, [&](const CheckpointAdd& a) {
         if (!replay.have_metadata) {
           throw Error(ErrorCode::Corruption, cp->keys.front(),
                       "Delta table '" + table.name + "': checkpoint " + cp->keys.front() + " has adds but no metaData");
