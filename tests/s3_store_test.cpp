@@ -171,5 +171,8 @@ INSTANTIATE_TEST_SUITE_P(
     ::testing::Values(nlt::StoreFactory{"s3rver", [](const std::filesystem::path&) -> std::shared_ptr<ObjectStore> {
                                           return make_store(fresh_prefix(), [](S3StoreOptions& o) { o.part_size = 5u << 20; });
                                         },
-                                        conditional_put_probe, /*etag_is_content_digest=*/true}),
+                                        conditional_put_probe, /*etag_is_content_digest=*/true,
+                                        "s3rver rewrites an object's file in place, so a concurrent reader can see "
+                                        "a torn object; our client detects it (the ETag is the content's MD5) and "
+                                        "fails with Corruption rather than return it"}),
     nlt::store_factory_name);

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <signal.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -26,6 +27,7 @@ class LocalS3Server {
     pid_ = ::fork();
     if (pid_ == 0) {
       ::setpgid(0, 0);  // its own group, so stopping it stops only what it started
+      ::prctl(PR_SET_PDEATHSIG, SIGKILL);  // and it dies with the test, even a crashed one
       ::dup2(out[1], 1);
       ::close(out[0]);
       ::close(out[1]);

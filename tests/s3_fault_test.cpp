@@ -1,0 +1,223 @@
+// Fault injection between our S3 client and a live local server: retries
+// succeed when they should, fail clearly when they should, never return wrong
+// or partial data, and no error ever carries the secret key.
+#include <gtest/gtest.h>
+
+#include "neuralake/config.h"
+#include "storage/s3/s3_store.h"
+#include "testing/fault_proxy.h"
+#include "testing/object_store_contract.h"
+#include "testing/s3_local_server.h"
+#include "testing/test_util.h"
+
+using namespace neuralake;
+using namespace neuralake::s3;
+namespace nlt = neuralake::testing;
+using std::chrono::milliseconds;
+// Only pattern_bytes() is used from the contract header here.
+GTEST_ALLOW_UNINSTANTIATED_PARAMETERIZED_TEST(ObjectStoreContract);
+
+namespace {
+
+// A secret that appears nowhere else, so finding it anywhere is a leak.
+const std::string kSecret = "Zx9-unique-secret-value-41d7";
+
+nlt::LocalS3Server* server = nullptr;
+
+class S3Env : public ::testing::Environment {
+ public:
+  void SetUp() override { server = new nlt::LocalS3Server("neuralake"); }
+  void TearDown() override {
+    delete server;
+    server = nullptr;
+  }
+};
+[[maybe_unused]] auto* const s3_env = ::testing::AddGlobalTestEnvironment(new S3Env);
+
+Environment env_for(const std::string& endpoint) {
+  return Environment{{{"NEURALAKE_ENV", "minio"},
+                      {"AWS_ENDPOINT_URL", endpoint},
+                      {"AWS_ACCESS_KEY_ID", "minioadmin"},
+                      {"AWS_SECRET_ACCESS_KEY", kSecret},
+                      {"NEURALAKE_S3_REQUEST_TIMEOUT_MS", "1000"},
+                      {"AWS_EC2_METADATA_DISABLED", "true"}}};
+}
+
+std::string fresh_prefix() {
+  static int n = 0;
+  return "s3://neuralake/f" + std::to_string(::getpid()) + "-" + std::to_string(++n);
+}
+
+std::shared_ptr<S3Store> store_via(const std::string& endpoint, const std::string& uri, int retries = 3) {
+  Environment env = env_for(endpoint);
+  S3StoreOptions o = s3_options_from_config(Config::resolve(env), env, uri);
+  o.retry_base_delay = milliseconds(1);
+  o.max_retries = retries;
+  return make_s3_store(o);
+}
+
+// Faults built field by field (designated initializers would leave fields unnamed).
+nlt::Fault error_fault(const std::string& method, int times, int status, const std::string& code) {
+  nlt::Fault f;
+  f.method = method;
+  f.times = times;
+  f.status = status;
+  f.s3_code = code;
+  return f;
+}
+nlt::Fault damage_fault(const std::string& method, int times, long truncate_at, bool reset, milliseconds delay) {
+  nlt::Fault f;
+  f.method = method;
+  f.times = times;
+  f.truncate_body_at = truncate_at;
+  f.reset = reset;
+  f.delay = delay;
+  return f;
+}
+
+struct FaultFixture : ::testing::Test {
+  nlt::FaultProxy proxy{server->endpoint()};
+  std::string uri = fresh_prefix();
+  std::shared_ptr<S3Store> store = store_via(proxy.url(), uri);
+  std::vector<std::string> messages;  // every error text seen, checked for the secret
+
+  template <class F>
+  void expect_error(F f, ErrorCode code, const std::string& object_text) {
+    try {
+      f();
+      ADD_FAILURE() << "expected an error naming " << object_text;
+    } catch (const Error& e) {
+      messages.push_back(e.what());
+      EXPECT_EQ(e.code(), code) << e.what();
+      EXPECT_NE(std::string(e.what()).find(object_text), std::string::npos) << e.what();
+    }
+  }
+  void TearDown() override {
+    for (const auto& m : messages) EXPECT_EQ(m.find(kSecret), std::string::npos) << "secret leaked: " << m;
+    for (const auto& ex : proxy.seen()) {
+      for (const auto& [k, v] : ex.headers) EXPECT_EQ(v.find(kSecret), std::string::npos) << "secret sent in " << k;
+    }
+  }
+};
+
+}  // namespace
+
+TEST_F(FaultFixture, ServerErrorsAndSlowDownAreRetried) {
+  const std::string data = nlt::pattern_bytes(100000);
+  store->put("obj", data);
+  proxy.inject(error_fault("GET", 1, 500, "InternalError"));
+  proxy.inject(error_fault("GET", 1, 503, "SlowDown"));
+  std::string buf(1000, '\0');
+  EXPECT_EQ(store->read_range("obj", 500, 1000, buf.data()), 1000u);
+  EXPECT_EQ(buf, data.substr(500, 1000));
+  EXPECT_EQ(store->request_counts().retries, 2u);
+}
+
+TEST_F(FaultFixture, PersistentFailureIsAClearErrorNamingBucketAndKey) {
+  store->put("obj", "x");
+  proxy.inject(error_fault("GET", 100, 503, "SlowDown"));
+  char c;
+  expect_error([&] { store->read_range("obj", 0, 1, &c); }, ErrorCode::Unavailable, uri + "/obj");
+  EXPECT_EQ(store->request_counts().retries, 3u);
+}
+
+TEST_F(FaultFixture, ForbiddenIsPermissionDeniedAndNotRetried) {
+  proxy.inject(error_fault("HEAD", 1, 403, "AccessDenied"));
+  expect_error([&] { store->head("secret/report.parquet"); }, ErrorCode::PermissionDenied, "secret/report.parquet");
+  EXPECT_NE(messages.back().find("neuralake"), std::string::npos) << "names the bucket";
+  EXPECT_EQ(store->request_counts().retries, 0u);
+}
+
+TEST_F(FaultFixture, TruncatedBodyIsRetriedNeverReturnedPartially) {
+  const std::string data = nlt::pattern_bytes(200000, 7);
+  store->put("obj", data);
+  proxy.inject(damage_fault("GET", 1, 1234, false, milliseconds(0)));
+  std::string buf(data.size(), '\0');
+  EXPECT_EQ(store->read_range("obj", 0, data.size(), buf.data()), data.size());
+  EXPECT_TRUE(buf == data);
+  proxy.inject(damage_fault("GET", 100, 1234, false, milliseconds(0)));
+  std::string partial(data.size(), '\0');
+  expect_error([&] { store->read_range("obj", 0, data.size(), partial.data()); }, ErrorCode::Unavailable, "obj");
+}
+
+TEST_F(FaultFixture, ConnectionResetIsRetried) {
+  store->put("obj", "payload");
+  proxy.inject(damage_fault("GET", 2, -1, true, milliseconds(0)));
+  EXPECT_EQ(store->read_all("obj"), "payload");
+  EXPECT_EQ(proxy.faults_fired(), 2u);
+  // curl itself resends once on a reused connection found dead; the rest are ours.
+  EXPECT_GE(store->request_counts().retries, 1u);
+}
+
+TEST_F(FaultFixture, StalledResponseTimesOutAndIsRetried) {
+  store->put("obj", "payload");
+  proxy.inject(damage_fault("GET", 1, -1, false, milliseconds(2500)));
+  EXPECT_EQ(store->read_all("obj"), "payload");
+  EXPECT_GE(store->request_counts().retries, 1u);
+}
+
+TEST_F(FaultFixture, PutIfAbsentSendsIfNoneMatchAndHonours412) {
+  EXPECT_TRUE(store->put_if_absent("log/00000.json", "first"));
+  proxy.inject(error_fault("PUT", 1, 412, "PreconditionFailed"));
+  EXPECT_FALSE(store->put_if_absent("log/00000.json", "second"));
+  int conditional = 0;
+  for (const auto& ex : proxy.seen()) {
+    if (ex.method == "PUT" && ex.path().find("log/00000.json") != std::string::npos) {
+      EXPECT_EQ(ex.header("if-none-match"), "*");
+      ++conditional;
+    }
+  }
+  EXPECT_EQ(conditional, 2);
+  EXPECT_EQ(store->read_all("log/00000.json"), "first");
+}
+
+TEST_F(FaultFixture, MissingBucketAndUnreachableEndpointNeverLeakTheSecret) {
+  auto no_bucket = store_via(proxy.url(), "s3://no-such-bucket-x1");
+  expect_error([&] { no_bucket->list(""); }, ErrorCode::NotFound, "no-such-bucket-x1");
+  auto unreachable = store_via("http://127.0.0.1:1", uri, 1);
+  expect_error([&] { unreachable->head("k"); }, ErrorCode::Unavailable, "127.0.0.1:1");
+  Config c = Config::resolve(env_for(proxy.url()));
+  messages.push_back(c.describe());
+}
+
+TEST(S3Addressing, VirtualHostedThroughHttpProxy) {
+  // The endpoint's host does not exist: the proxy (HTTP_PROXY) answers for it
+  // and shows the Host header and path the client used.
+  nlt::FaultProxy proxy("http://127.0.0.1:1", [](const nlt::HttpExchange&) {
+    nlt::HttpReply r;
+    r.headers = {{"Content-Length", "5"}, {"ETag", "\"e\""}};
+    return r;
+  });
+  Environment env{{{"NEURALAKE_ENV", "minio"},
+                   {"NEURALAKE_S3_ADDRESSING", "virtual"},
+                   {"AWS_ENDPOINT_URL", "http://s3.example.invalid:9000"},
+                   {"HTTP_PROXY", proxy.url()},
+                   {"AWS_EC2_METADATA_DISABLED", "true"}}};
+  Config config = Config::resolve(env);
+  EXPECT_FALSE(config.s3.path_style);
+  auto store = make_s3_store(s3_options_from_config(config, env, "s3://lake-bucket/tables"));
+  auto info = store->head("part=1/data file.parquet");
+  ASSERT_TRUE(info.has_value());
+  EXPECT_EQ(info->size, 5u);
+  auto seen = proxy.seen();
+  ASSERT_EQ(seen.size(), 1u);
+  EXPECT_EQ(seen[0].header("host"), "lake-bucket.s3.example.invalid:9000");
+  EXPECT_EQ(seen[0].target, "http://lake-bucket.s3.example.invalid:9000/tables/part%3D1/data%20file.parquet");
+}
+
+TEST(S3Addressing, PathStyleThroughHttpProxy) {
+  nlt::FaultProxy proxy("http://127.0.0.1:1", [](const nlt::HttpExchange&) {
+    nlt::HttpReply r;
+    r.status = 404;
+    return r;
+  });
+  Environment env{{{"NEURALAKE_ENV", "minio"},
+                   {"AWS_ENDPOINT_URL", "http://s3.example.invalid:9000"},
+                   {"HTTP_PROXY", proxy.url()},
+                   {"AWS_EC2_METADATA_DISABLED", "true"}}};
+  auto store = make_s3_store(s3_options_from_config(Config::resolve(env), env, "s3://lake-bucket"));
+  EXPECT_FALSE(store->head("k").has_value());
+  ASSERT_EQ(proxy.seen().size(), 1u);
+  EXPECT_EQ(proxy.seen()[0].header("host"), "s3.example.invalid:9000");
+  EXPECT_EQ(proxy.seen()[0].target, "http://s3.example.invalid:9000/lake-bucket/k");
+}
