@@ -134,9 +134,25 @@ void write_big_log(const fs::path& root, const BigLogSpec& spec) {
       app.EndRow();
     }
   }
+  // stats_parsed: the JSON stats parsed by DuckDB into the typed structs of
+  // the Delta checkpoint schema (minValues/maxValues in the column types).
+  const std::string bounds_type =
+      "STRUCT(a BIGINT, b BIGINT, c DOUBLE, d DOUBLE, e VARCHAR, f VARCHAR, g DATE, h TIMESTAMP)";
+  const std::string parsed_type = "STRUCT(numRecords BIGINT, minValues " + bounds_type + ", maxValues " +
+                                  bounds_type +
+                                  ", nullCount STRUCT(a BIGINT, b BIGINT, c BIGINT, d BIGINT, e BIGINT, f BIGINT, "
+                                  "g BIGINT, h BIGINT))";
+  const std::string parsed_shape =
+      R"({"numRecords":"BIGINT","minValues":{"a":"BIGINT","b":"BIGINT","c":"DOUBLE","d":"DOUBLE","e":"VARCHAR",)"
+      R"("f":"VARCHAR","g":"DATE","h":"TIMESTAMP"},"maxValues":{"a":"BIGINT","b":"BIGINT","c":"DOUBLE",)"
+      R"("d":"DOUBLE","e":"VARCHAR","f":"VARCHAR","g":"DATE","h":"TIMESTAMP"},"nullCount":{"a":"BIGINT",)"
+      R"("b":"BIGINT","c":"BIGINT","d":"BIGINT","e":"BIGINT","f":"BIGINT","g":"BIGINT","h":"BIGINT"}})";
   const std::string add_type =
       "STRUCT(path VARCHAR, partitionValues MAP(VARCHAR, VARCHAR), size BIGINT, modificationTime BIGINT, "
-      "dataChange BOOLEAN, stats VARCHAR, tags MAP(VARCHAR, VARCHAR))";
+      "dataChange BOOLEAN" + std::string(spec.stats_json ? ", stats VARCHAR" : "") +
+      (spec.stats_parsed ? ", stats_parsed " + parsed_type : "") + ", tags MAP(VARCHAR, VARCHAR))";
+  std::string add_stats = spec.stats_json ? "'stats': stats, " : "";
+  if (spec.stats_parsed) add_stats += "'stats_parsed': from_json(stats, " + sql_string(parsed_shape) + "), ";
   const std::string remove_type =
       "STRUCT(path VARCHAR, deletionTimestamp BIGINT, dataChange BOOLEAN)";
   const std::string meta_type =
@@ -154,7 +170,7 @@ void write_big_log(const fs::path& root, const BigLogSpec& spec) {
                sql_string(kSchema) +
                ", 'partitionColumns': ['day'], 'configuration': MAP {}, 'createdTime': 1735689600000}, NULL "
                "UNION ALL SELECT NULL, {'path': path, 'partitionValues': MAP {'day': day}, 'size': size, "
-               "'modificationTime': mtime, 'dataChange': false, 'stats': stats, 'tags': NULL}, NULL, NULL, NULL "
+               "'modificationTime': mtime, 'dataChange': false, " + add_stats + "'tags': NULL}, NULL, NULL, NULL "
                "FROM adds) TO " +
                sql_string(ckpt) + " (FORMAT parquet, COMPRESSION zstd)");
   write_text(log / "_last_checkpoint",

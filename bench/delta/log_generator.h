@@ -12,6 +12,11 @@ struct BigLogSpec {
   int64_t commits = 1000;           // JSON commits 1..commits after it
   int64_t adds_per_commit = 10;
   int64_t removes_every = 1;  // a commit removes one checkpoint file every this many commits
+  // How the checkpoint carries the stats of its adds: add.stats (JSON text),
+  // add.stats_parsed (typed structs, as delta.checkpoint.writeStatsAsStruct
+  // writes them), or both. Commits always carry JSON stats.
+  bool stats_json = true;
+  bool stats_parsed = false;
 };
 
 // A table at `root` whose log has spec's checkpoint and commits. Every file

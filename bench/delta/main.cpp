@@ -124,8 +124,11 @@ int child_floor(const fs::path& table) {
   must(con.Query("SELECT count(*) FROM read_json(" + commits + ", format = 'newline_delimited')"));
   const double count_ms = ms_since(t0);
   auto t1 = Clock::now();
-  must(con.Query("SELECT count(add.path), count(add.partitionValues), sum(add.size), count(add.stats) FROM read_parquet(" +
-                 ckpt + ")"));
+  // The stats column the snapshot reads: the typed one where present.
+  auto described = con.Query("SELECT count(*) FROM (DESCRIBE SELECT add.stats_parsed FROM read_parquet(" + ckpt + "))");
+  const std::string stats = described->HasError() ? "add.stats" : "add.stats_parsed";
+  must(con.Query("SELECT count(add.path), count(add.partitionValues), sum(add.size), count(" + stats +
+                 ") FROM read_parquet(" + ckpt + ")"));
   must(con.Query("SELECT count(add), count(remove) FROM read_json(" + commits + ", format = 'newline_delimited')"));
   const double columns_ms = ms_since(t1);
   std::printf("floor_count_ms=%.1f floor_columns_ms=%.1f peak_mb=%.1f\n", count_ms, columns_ms, peak_rss_mb());
@@ -200,11 +203,28 @@ int main(int argc, char** argv) {
     const char* env = std::getenv("NEURALAKE_BENCH_DIR");
     const fs::path dir = fs::absolute(env && *env ? env : "bench-data/delta");
     const std::string self = fs::canonical("/proc/self/exe").string();
-    const fs::path big = dir / "log_100k", scan = dir / "scan_1000";
-    if (!fs::exists(big / "_delta_log" / "_last_checkpoint")) {
-      std::fprintf(stderr, "generating the 100k-file log in %s ...\n", big.c_str());
-      fs::remove_all(big);
-      bench::delta::write_big_log(big, {});
+    const fs::path scan = dir / "scan_1000";
+    // The same log three ways: checkpoint stats as JSON text (add.stats),
+    // as typed structs only (add.stats_parsed), and both (the reader then
+    // reads the structs).
+    struct Variant {
+      const char* dir;
+      const char* label;
+      bench::delta::BigLogSpec spec;
+    };
+    std::vector<Variant> variants = {{"log_100k", "checkpoint stats as JSON (add.stats)", {}},
+                                     {"log_100k_parsed", "checkpoint stats typed only (add.stats_parsed)", {}},
+                                     {"log_100k_both", "checkpoint with add.stats and add.stats_parsed", {}}};
+    variants[1].spec.stats_json = false;
+    variants[1].spec.stats_parsed = true;
+    variants[2].spec.stats_parsed = true;
+    for (const auto& v : variants) {
+      const fs::path big = dir / v.dir;
+      if (!fs::exists(big / "_delta_log" / "_last_checkpoint")) {
+        std::fprintf(stderr, "generating the 100k-file log in %s ...\n", big.c_str());
+        fs::remove_all(big);
+        bench::delta::write_big_log(big, v.spec);
+      }
     }
     if (!fs::exists(scan / "_delta_log" / "00000000000000000000.json")) {
       std::fprintf(stderr, "generating the 1,000-file table in %s ...\n", scan.c_str());
@@ -212,37 +232,40 @@ int main(int argc, char** argv) {
       bench::delta::write_scan_table(scan, 1000, 20000);
     }
 
-    std::vector<std::map<std::string, double>> loads, floors;
-    for (int i = 0; i < 3; ++i) {
-      loads.push_back(run_child(self, "load", big));
-      floors.push_back(run_child(self, "floor", big));
+    for (const auto& variant : variants) {
+      const fs::path big = dir / variant.dir;
+      std::vector<std::map<std::string, double>> loads, floors;
+      for (int i = 0; i < 3; ++i) {
+        loads.push_back(run_child(self, "load", big));
+        floors.push_back(run_child(self, "floor", big));
+      }
+      auto med = [](const std::vector<std::map<std::string, double>>& runs, const std::string& key) {
+        std::vector<double> v;
+        for (const auto& r : runs) v.push_back(r.at(key));
+        return median(v);
+      };
+      const double files = loads[0].at("files");
+      const double cold = med(loads, "cold_ms"), refresh = med(loads, "refresh_ms");
+      const double floor_count = med(floors, "floor_count_ms"), floor_cols = med(floors, "floor_columns_ms");
+      const double per_file_first = med(loads, "first_growth") / files, per_file = med(loads, "second_growth") / files;
+      std::printf("Delta snapshot of a %.0f-file log (90k adds in a checkpoint + 1,000 commits of 10, 1%% removes), "
+                  "%s, median of 3 child processes:\n", files, variant.label);
+      std::printf("  cold load            %8.1f ms   (target <= 1000 ms: %s)\n", cold, verdict(cold <= 1000));
+      std::printf("  warm reload          %8.1f ms\n", med(loads, "warm_ms"));
+      std::printf("  DuckDB floor, count  %8.1f ms   cold/floor %.2fx (target <= 3x: %s)\n", floor_count,
+                  cold / floor_count, verdict(cold <= 3 * floor_count));
+      std::printf("  DuckDB floor, columns%8.1f ms   cold/floor %.2fx\n", floor_cols, cold / floor_cols);
+      std::printf("  refresh, 1 commit    %8.2f ms   (target <= 20 ms: %s); no new commit %.2f ms\n", refresh,
+                  verdict(refresh <= 20), med(loads, "refresh_none_ms"));
+      std::printf("  snapshot memory      %8.0f B/file as RSS growth of a second snapshot held (target <= 400: %s);"
+                  " first load incl. reader buffers %.0f B/file\n",
+                  per_file, verdict(per_file <= 400), per_file_first);
+      std::printf("                       %8.0f B/file as heap in use by the second snapshot (RSS growth also counts"
+                  " freed memory malloc keeps cached, which varies with the arena the allocations land in)\n",
+                  med(loads, "second_heap") / files);
+      std::printf("  peak RSS             %8.1f MB (load child), %.1f MB (floor child)\n", med(loads, "peak_mb"),
+                  med(floors, "peak_mb"));
     }
-    auto med = [](const std::vector<std::map<std::string, double>>& runs, const std::string& key) {
-      std::vector<double> v;
-      for (const auto& r : runs) v.push_back(r.at(key));
-      return median(v);
-    };
-    const double files = loads[0].at("files");
-    const double cold = med(loads, "cold_ms"), refresh = med(loads, "refresh_ms");
-    const double floor_count = med(floors, "floor_count_ms"), floor_cols = med(floors, "floor_columns_ms");
-    const double per_file_first = med(loads, "first_growth") / files, per_file = med(loads, "second_growth") / files;
-    std::printf("Delta snapshot of a %.0f-file log (90k adds in a checkpoint + 1,000 commits of 10, 1%% removes), "
-                "median of 3 child processes:\n", files);
-    std::printf("  cold load            %8.1f ms   (target <= 1000 ms: %s)\n", cold, verdict(cold <= 1000));
-    std::printf("  warm reload          %8.1f ms\n", med(loads, "warm_ms"));
-    std::printf("  DuckDB floor, count  %8.1f ms   cold/floor %.2fx (target <= 3x: %s)\n", floor_count,
-                cold / floor_count, verdict(cold <= 3 * floor_count));
-    std::printf("  DuckDB floor, columns%8.1f ms   cold/floor %.2fx\n", floor_cols, cold / floor_cols);
-    std::printf("  refresh, 1 commit    %8.2f ms   (target <= 20 ms: %s); no new commit %.2f ms\n", refresh,
-                verdict(refresh <= 20), med(loads, "refresh_none_ms"));
-    std::printf("  snapshot memory      %8.0f B/file as RSS growth of a second snapshot held (target <= 400: %s);"
-                " first load incl. reader buffers %.0f B/file\n",
-                per_file, verdict(per_file <= 400), per_file_first);
-    std::printf("                       %8.0f B/file as heap in use by the second snapshot (RSS growth also counts"
-                " freed memory malloc keeps cached, which varies with the arena the allocations land in)\n",
-                med(loads, "second_heap") / files);
-    std::printf("  peak RSS             %8.1f MB (load child), %.1f MB (floor child)\n", med(loads, "peak_mb"),
-                med(floors, "peak_mb"));
 
     auto s = run_child(self, "scan", scan);
     std::printf("Selective query vs full scan over 1,000 files x 20k rows (median of 3, warm snapshot):\n");
