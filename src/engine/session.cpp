@@ -347,10 +347,6 @@ static void open_database(SessionState& st) {
   // s3:// stores are made per bucket from the resolved configuration.
   if (st.options.config)
     s3::add_s3_factory(*st.stores, std::make_shared<const Config>(*st.options.config), Environment::from_process());
-  // s3:// buckets become stores on first use, configured by the resolved profile.
-  if (st.options.config) {
-    s3::add_s3_factory(*st.stores, std::make_shared<const Config>(*st.options.config), Environment::from_process());
-  }
   register_object_store_filesystem(*st.db->instance, st.stores);
   register_delta_scan(*st.db->instance, st.stores, st.options.delta_staleness.count());
   // Parquet footers are cached per session (checked against the file's
