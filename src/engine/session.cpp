@@ -21,7 +21,6 @@
 #include "neuralake/error.h"
 #include "neuralake/expr.h"
 #include "storage/s3/s3_factory.h"
-#include "storage/s3/s3_factory.h"
 #include "storage/store_registry.h"
 
 namespace neuralake {
