@@ -16,7 +16,9 @@ $(BUILD)/CMakeCache.txt: | deps
 build: deps $(BUILD)/CMakeCache.txt
 	cmake --build $(BUILD) -j $(JOBS)
 
+# Tests start their own local S3 server; fetch it once before they run in parallel.
 test: build
+	@scripts/local-s3 fetch
 	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
 
 # The quickstart needs only the CLI (for the sample data) and query_data.
