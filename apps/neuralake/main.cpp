@@ -21,6 +21,7 @@
 #include "neuralake/plugin.h"
 #include "neuralake/sample_data.h"
 #include "neuralake/session.h"
+#include "s3_commands.h"
 #include "table_docs.h"
 #include "verify_command.h"
 
@@ -153,6 +154,8 @@ int run(int argc, char** argv) {
   nl::cli::add_config_commands(app, config_command);
   nl::cli::VerifyCommand verify_command;
   nl::cli::add_verify_command(app, verify_command);
+  nl::cli::S3Command s3_command;
+  nl::cli::add_s3_commands(app, s3_command);
 
   std::string query, format = "table";
   size_t max_rows = nl::FormatOptions{}.max_rows;
@@ -211,6 +214,12 @@ int run(int argc, char** argv) {
     bool ok = nl::cli::run_verify(std::cout, verify_command, g.catalog,
                                   [&g](const nl::SessionOptions& base) { return session_options(g, base); });
     return ok ? nl::cli::kExitOk : nl::cli::kExitChecksFailed;
+  }
+
+  if (*s3_command.s3) {
+    nl::Session session(session_options(g, nl::SessionOptions::from_environment()));
+    nl::cli::run_s3_command(std::cout, s3_command, session, isatty(STDERR_FILENO) != 0);
+    return nl::cli::kExitOk;
   }
 
   std::optional<nl::Catalog> catalog = load_catalog(g);

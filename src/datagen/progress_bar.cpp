@@ -14,8 +14,8 @@ void ProgressBar::advance(uint64_t n, const std::string& label) {
   std::string bar(static_cast<size_t>(filled), '#');
   bar.append(static_cast<size_t>(kWidth - filled), '-');
   // \r and a trailing clear-to-end-of-line redraw the same line in place.
-  std::fprintf(stderr, "\r[%s] %3d%% %s %llu/%llu rows\x1b[K", bar.c_str(), static_cast<int>(fraction * 100),
-               label.c_str(), static_cast<unsigned long long>(done_), static_cast<unsigned long long>(total_));
+  std::fprintf(stderr, "\r[%s] %3d%% %s %llu/%llu %s\x1b[K", bar.c_str(), static_cast<int>(fraction * 100),
+               label.c_str(), static_cast<unsigned long long>(done_), static_cast<unsigned long long>(total_), unit_.c_str());
   std::fflush(stderr);
   drawn_ = true;
 }

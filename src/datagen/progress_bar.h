@@ -4,12 +4,15 @@
 
 #include <cstdint>
 #include <string>
+#include <utility>
 
 namespace neuralake {
 
 class ProgressBar {
  public:
-  ProgressBar(uint64_t total, bool enabled) : total_(total), enabled_(enabled) {}
+  // `unit` names what is counted ("rows", "bytes").
+  ProgressBar(uint64_t total, bool enabled, std::string unit = "rows")
+      : total_(total), enabled_(enabled), unit_(std::move(unit)) {}
   ~ProgressBar() { finish(); }
   ProgressBar(const ProgressBar&) = delete;
   ProgressBar& operator=(const ProgressBar&) = delete;
@@ -23,6 +26,7 @@ class ProgressBar {
   uint64_t total_;
   uint64_t done_ = 0;
   bool enabled_;
+  std::string unit_;
   bool drawn_ = false;
 };
 
