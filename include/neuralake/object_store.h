@@ -61,6 +61,16 @@ class ObjectStore {
   // segments, so a glob like "dir/*.parquet" need not walk everything under
   // "dir/". The default filters list(); stores that can stop early override it.
   virtual std::vector<ObjectInfo> list_shallow(std::string_view prefix, size_t max_segments);
+  // One level of the key hierarchy under `prefix`: the objects whose keys have
+  // no '/' after it, and the distinct "sub-directories" (prefix + text up to and
+  // including the next '/'), both in key order. Lets a glob descend only into
+  // the directories whose names match. The default filters list(); stores with
+  // a delimiter listing (S3) override it to read just that level.
+  struct Level {
+    std::vector<ObjectInfo> objects;
+    std::vector<std::string> prefixes;
+  };
+  virtual Level list_level(std::string_view prefix);
   // Reads `length` bytes at `offset` into `out`; returns the bytes read, fewer
   // only at the end of the object. Throws NotFound if absent.
   virtual size_t read_range(std::string_view key, uint64_t offset, uint64_t length, char* out) = 0;
@@ -90,6 +100,7 @@ class ForwardingObjectStore : public ObjectStore {
   std::vector<ObjectInfo> list_shallow(std::string_view prefix, size_t max_segments) override {
     return target_->list_shallow(prefix, max_segments);
   }
+  Level list_level(std::string_view prefix) override { return target_->list_level(prefix); }
   size_t read_range(std::string_view key, uint64_t offset, uint64_t length, char* out) override {
     return target_->read_range(key, offset, length, out);
   }

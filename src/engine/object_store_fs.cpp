@@ -227,13 +227,7 @@ class ObjectStoreFileSystem : public duckdb::FileSystem {
       auto loc = registry_->resolve(path);
       if (loc.key.empty()) return result;
       if (storage::has_glob(loc.key)) {
-        ++loc.counters->list_requests;
-        // Without "**" a match has exactly as many segments as the pattern: list no deeper.
-        bool crawl = loc.key == "**" || loc.key.rfind("**/", 0) == 0 || loc.key.find("/**") != std::string::npos;
-        std::string_view prefix = storage::glob_literal_prefix(loc.key);
-        auto infos = crawl ? loc.store->list(prefix)
-                           : loc.store->list_shallow(prefix, std::count(loc.key.begin(), loc.key.end(), '/') + 1);
-        for (const auto& info : infos) {
+        for (const auto& info : glob_candidates(loc, loc.key)) {
           if (storage::glob_match(loc.key, info.key)) result.push_back(describe(uri_of(loc.store_uri, info.key), info));
         }
         if (!result.empty()) return result;
@@ -303,6 +297,50 @@ class ObjectStoreFileSystem : public duckdb::FileSystem {
   static std::string dir_prefix(const std::string& key) {
     if (key.empty() || key.back() == '/') return key;
     return key + "/";
+  }
+
+  // Objects that may match `pattern`, listing as little as it allows. Without
+  // "**" a match has exactly as many segments as the pattern, so nothing deeper
+  // is listed. A directory segment that restricts names ("part=3", "p=[35]",
+  // "day=2024-*") is walked level by level, so only the matching directories
+  // are listed: DuckDB (1.4) expands a glob whole before its Hive filters
+  // prune the files, so a partition filter spelled in the glob is what limits
+  // the listing. A bare "*" directory segment gains nothing from a walk (every
+  // directory matches); from there one shallow listing covers the rest.
+  static std::vector<ObjectInfo> glob_candidates(const StoreRegistry::Resolved& loc, const std::string& pattern) {
+    if (pattern == "**" || pattern.rfind("**/", 0) == 0 || pattern.find("/**") != std::string::npos) {
+      ++loc.counters->list_requests;
+      return loc.store->list(storage::glob_literal_prefix(pattern));
+    }
+    const size_t depth = std::count(pattern.begin(), pattern.end(), '/') + 1;
+    std::vector<std::string> dirs{""};  // directory prefixes that can still match
+    size_t rest = 0;                    // where the unwalked part of the pattern starts
+    for (size_t slash; (slash = pattern.find('/', rest)) != std::string::npos; rest = slash + 1) {
+      std::string_view segment(pattern.data() + rest, slash - rest);
+      if (segment == "*") break;
+      std::vector<std::string> next;
+      for (const auto& dir : dirs) {
+        if (!storage::has_glob(segment)) {
+          next.push_back(dir + std::string(segment) + "/");
+          continue;
+        }
+        ++loc.counters->list_requests;
+        auto level = loc.store->list_level(dir + std::string(storage::glob_literal_prefix(segment)));
+        for (auto& sub : level.prefixes) {
+          std::string_view name(sub.data() + dir.size(), sub.size() - dir.size() - 1);
+          if (storage::glob_match(segment, name)) next.push_back(std::move(sub));
+        }
+      }
+      dirs = std::move(next);
+    }
+    std::vector<ObjectInfo> out;
+    std::string_view tail = storage::glob_literal_prefix(std::string_view(pattern).substr(rest));
+    for (const auto& dir : dirs) {
+      ++loc.counters->list_requests;
+      auto infos = loc.store->list_shallow(dir + std::string(tail), depth);
+      std::move(infos.begin(), infos.end(), std::back_inserter(out));
+    }
+    return out;
   }
 
   // A glob result that carries what head() knew, so opening it needs no second request.

@@ -33,6 +33,19 @@ std::vector<ObjectInfo> ObjectStore::list_shallow(std::string_view prefix, size_
   return out;
 }
 
+ObjectStore::Level ObjectStore::list_level(std::string_view prefix) {
+  Level out;
+  for (auto& info : list(prefix)) {
+    size_t slash = info.key.find('/', prefix.size());
+    if (slash == std::string::npos) {
+      out.objects.push_back(std::move(info));
+    } else if (std::string_view dir(info.key.data(), slash + 1); out.prefixes.empty() || out.prefixes.back() != dir) {
+      out.prefixes.emplace_back(dir);  // list() is in key order, so duplicates are adjacent
+    }
+  }
+  return out;
+}
+
 namespace {
 
 // A local path made absolute and normal, returned as a key under the root "/".

@@ -139,13 +139,56 @@ class S3StoreImpl : public S3Store {
   }
 
   std::vector<ObjectInfo> list(std::string_view prefix, std::string_view start_after) override {
+    std::vector<ObjectInfo> out = list_objects(prefix, start_after, /*delimited=*/false).objects;
+    // S3 lists in UTF-8 byte order; not every compatible server does, and callers rely on it.
+    std::sort(out.begin(), out.end(), [](const ObjectInfo& a, const ObjectInfo& b) { return a.key < b.key; });
+    return out;
+  }
+
+  // One ListObjectsV2 walk with delimiter '/': this level only, however deep
+  // the keys below it go.
+  Level list_level(std::string_view prefix) override {
+    Level out = list_objects(prefix, {}, /*delimited=*/true);
+    std::sort(out.objects.begin(), out.objects.end(), [](const ObjectInfo& a, const ObjectInfo& b) { return a.key < b.key; });
+    std::sort(out.prefixes.begin(), out.prefixes.end());
+    return out;
+  }
+
+  // Level by level, descending only while a key below could still have at
+  // most `max_segments` segments: deeper subtrees are never listed.
+  std::vector<ObjectInfo> list_shallow(std::string_view prefix, size_t max_segments) override {
     std::vector<ObjectInfo> out;
+    std::vector<std::string> pending{std::string(prefix)};
+    while (!pending.empty()) {
+      std::string p = std::move(pending.back());
+      pending.pop_back();
+      Level level = list_level(p);
+      for (auto& o : level.objects) {
+        if (static_cast<size_t>(std::count(o.key.begin(), o.key.end(), '/')) + 1 <= max_segments) out.push_back(std::move(o));
+      }
+      // A sub-prefix "a/b/" holds keys of at least slashes + 1 segments.
+      for (auto& d : level.prefixes) {
+        if (static_cast<size_t>(std::count(d.begin(), d.end(), '/')) + 1 <= max_segments) pending.push_back(std::move(d));
+      }
+    }
+    std::sort(out.begin(), out.end(), [](const ObjectInfo& a, const ObjectInfo& b) { return a.key < b.key; });
+    return out;
+  }
+
+  // ListObjectsV2 over every page; with `delimited`, keys below the next '/'
+  // come back as common prefixes instead.
+  Level list_objects(std::string_view prefix, std::string_view start_after, bool delimited) {
+    Level out;
     std::string token;
     const std::string full_prefix = full_key(prefix);
     const std::string full_start = start_after.empty() ? "" : full_key(start_after);
+    auto relative = [&](const std::string& key) {
+      return o_.prefix.empty() ? key : key.substr(std::min(key.size(), o_.prefix.size() + 1));
+    };
     do {
       ++c_.list;
       QueryList q{{"list-type", "2"}, {"prefix", full_prefix}};
+      if (delimited) q.emplace_back("delimiter", "/");
       if (!full_start.empty()) q.emplace_back("start-after", full_start);
       if (!token.empty()) q.emplace_back("continuation-token", token);
       HttpResponse r = request("GET", "", q, {}, {}, /*bucket_level=*/true);
@@ -159,26 +202,67 @@ class S3StoreImpl : public S3Store {
         size_t end = xml.find("</Contents>", pos);
         std::string_view item(xml.data() + pos, end - pos);
         ObjectInfo info;
-        std::string key = xml_unescape(xml_value(item, "Key"));
-        info.key = o_.prefix.empty() ? key : key.substr(std::min(key.size(), o_.prefix.size() + 1));
+        info.key = relative(xml_unescape(xml_value(item, "Key")));
         info.size = std::stoull("0" + xml_value(item, "Size"));
         info.etag = xml_unescape(xml_value(item, "ETag"));
         info.last_modified = parse_time(xml_value(item, "LastModified"));
-        out.push_back(std::move(info));
+        out.objects.push_back(std::move(info));
+        pos = end;
+      }
+      pos = 0;
+      while ((pos = xml.find("<CommonPrefixes>", pos)) != std::string::npos) {
+        size_t end = xml.find("</CommonPrefixes>", pos);
+        std::string_view item(xml.data() + pos, end - pos);
+        out.prefixes.push_back(relative(xml_unescape(xml_value(item, "Prefix"))));
         pos = end;
       }
       token = xml_value(xml, "IsTruncated") == "true" ? xml_unescape(xml_value(xml, "NextContinuationToken")) : "";
     } while (!token.empty());
-    // S3 lists in UTF-8 byte order; not every compatible server does, and callers rely on it.
-    std::sort(out.begin(), out.end(), [](const ObjectInfo& a, const ObjectInfo& b) { return a.key < b.key; });
     return out;
   }
 
   size_t read_range(std::string_view key, uint64_t offset, uint64_t length, char* out) override {
     if (length == 0) return 0;
+    const uint64_t part = std::max<uint64_t>(o_.read_part_size, 1);
+    if (o_.read_parallelism > 1 && length > part) return read_range_parallel(key, offset, length, out, part);
     RangeResult r = fetch_range(key, offset, length, {});
     std::copy_n(r.data.data(), r.data.size(), out);
     return r.data.size();
+  }
+
+  // A large range as parts fetched by several threads at once, straight into
+  // `out`. Every part must come from the same version of the object (one ETag),
+  // else the range would mix two versions.
+  size_t read_range_parallel(std::string_view key, uint64_t offset, uint64_t length, char* out, uint64_t part) {
+    const size_t parts = static_cast<size_t>((length + part - 1) / part);
+    std::vector<RangeResult> results(parts);
+    std::vector<std::exception_ptr> errors(parts);
+    std::atomic<size_t> next{0};
+    auto work = [&] {
+      for (size_t i; (i = next++) < parts;) {
+        uint64_t start = offset + i * part;
+        try {
+          results[i] = fetch_range(key, start, std::min(part, offset + length - start), {});
+          std::copy_n(results[i].data.data(), results[i].data.size(), out + (start - offset));
+        } catch (...) {
+          errors[i] = std::current_exception();
+        }
+      }
+    };
+    std::vector<std::thread> threads;
+    for (size_t t = 1; t < std::min<size_t>(parts, static_cast<size_t>(o_.read_parallelism)); ++t) threads.emplace_back(work);
+    work();
+    for (auto& t : threads) t.join();
+    for (auto& e : errors) {
+      if (e) std::rethrow_exception(e);
+    }
+    const uint64_t total = results[0].total;
+    for (const auto& r : results) {
+      if (r.total != total || (!r.etag.empty() && !results[0].etag.empty() && r.etag != results[0].etag)) {
+        throw Error(ErrorCode::IOError, describe(key), describe(key) + " changed while it was being read");
+      }
+    }
+    return offset >= total ? 0 : static_cast<size_t>(std::min<uint64_t>(length, total - offset));
   }
 
   struct RangeResult {

@@ -28,6 +28,11 @@ struct S3StoreOptions {
   std::chrono::milliseconds retry_max_delay{5000};
   // Streaming writes upload parts of this size (S3's minimum is 5 MiB).
   size_t part_size = 8u << 20;
+  // A read_range longer than read_part_size is fetched as parts of that size,
+  // up to read_parallelism at once (1: one request per range). A ranged GET
+  // on S3 runs at tens of MB/s per connection; parallel parts add up.
+  size_t read_part_size = 8u << 20;
+  int read_parallelism = 4;
   std::shared_ptr<CredentialChain> credentials;
   std::shared_ptr<HttpClient> http;
 };
