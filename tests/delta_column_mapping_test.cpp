@@ -11,31 +11,15 @@
 #include <gtest/gtest.h>
 
 #include "delta/log_listing.h"
+#include "neuralake/expr.h"
 #include "neuralake/session.h"
 #include "testing/test_util.h"
 
 namespace nl = neuralake;
 namespace fs = std::filesystem;
+using nl::testing::json_string;
 
 namespace {
-
-std::string sql_string(const std::string& s) {
-  std::string out = "'";
-  for (char c : s) {
-    if (c == '\'') out += '\'';
-    out += c;
-  }
-  return out + "'";
-}
-
-std::string json_string(const std::string& s) {
-  std::string out = "\"";
-  for (char c : s) {
-    if (c == '"' || c == '\\') out += '\\';
-    out += c;
-  }
-  return out + "\"";
-}
 
 // One row of the model, logical columns: id, "Full Name", info.score, info.tag, region.
 struct Row {
@@ -70,7 +54,7 @@ class DeltaColumnMapping : public ::testing::TestWithParam<std::string> {
   std::string mode() const { return GetParam(); }
   fs::path log() const { return dir_.path() / "_delta_log"; }
   std::string scan(const std::string& extra = "") const {
-    return "delta_scan(" + sql_string("file://" + dir_.str()) + extra + ")";
+    return "delta_scan(" + nl::sql_string_literal("file://" + dir_.str()) + extra + ")";
   }
 
   // Writes `rows` (one region) as a Parquet file with the physical layout of
@@ -85,8 +69,8 @@ class DeltaColumnMapping : public ::testing::TestWithParam<std::string> {
     std::string values;
     for (const auto& r : rows) {
       values += std::string(values.empty() ? "" : " UNION ALL ") + "SELECT " + std::to_string(r.id) + "::BIGINT AS \"" +
-                c_id + "\", " + sql_string(r.name) + " AS \"" + c_name + "\", {'" + c_score + "': " +
-                std::to_string(r.score) + "::DOUBLE, '" + c_tag + "': " + sql_string(r.tag) + "} AS \"" + c_info + "\"";
+                c_id + "\", " + nl::sql_string_literal(r.name) + " AS \"" + c_name + "\", {'" + c_score + "': " +
+                std::to_string(r.score) + "::DOUBLE, '" + c_tag + "': " + nl::sql_string_literal(r.tag) + "} AS \"" + c_info + "\"";
     }
     std::string options = "FORMAT parquet";
     if (by_id) {
@@ -94,7 +78,7 @@ class DeltaColumnMapping : public ::testing::TestWithParam<std::string> {
                  ": 4, " + c_tag + ": 5}}";
     }
     fs::create_directories((dir_.path() / file).parent_path());
-    session_.execute("COPY (" + values + ") TO " + sql_string((dir_.path() / file).string()) + " (" + options + ")");
+    session_.execute("COPY (" + values + ") TO " + nl::sql_string_literal((dir_.path() / file).string()) + " (" + options + ")");
     int64_t lo = rows.front().id, hi = rows.front().id;
     for (const auto& r : rows) lo = std::min(lo, r.id), hi = std::max(hi, r.id);
     const std::string stats = R"({"numRecords":)" + std::to_string(rows.size()) + R"(,"minValues":{"col-7f1a":)" +

@@ -13,26 +13,20 @@
 #include "delta/log_listing.h"
 #include "delta/log_replay.h"
 #include "engine/delta_checkpoint_reader.h"
+#include "neuralake/expr.h"
 #include "neuralake/session.h"
 #include "testing/test_util.h"
 
 namespace nl = neuralake;
 namespace delta = neuralake::delta;
 namespace fs = std::filesystem;
+using nl::testing::json_string;
 
 namespace {
 
 const char* kProtocol = R"({"protocol":{"minReaderVersion":1,"minWriterVersion":2}})";
 const char* kSchema = R"({"type":"struct","fields":[{"name":"id","type":"long","nullable":true,"metadata":{}},{"name":"p","type":"long","nullable":true,"metadata":{}}]})";
 
-std::string json_string(const std::string& s) {
-  std::string out = "\"";
-  for (char c : s) {
-    if (c == '"' || c == '\\') out += '\\';
-    out += c;
-  }
-  return out + "\"";
-}
 std::string metadata(bool partitioned) {
   return R"({"metaData":{"id":"g","format":{"provider":"parquet","options":{}},"schemaString":)" + json_string(kSchema) +
          R"(,"partitionColumns":[)" + (partitioned ? "\"p\"" : "") + R"(],"configuration":{}}})";
@@ -43,14 +37,6 @@ std::string add(const std::string& path, const std::string& extra = "") {
 }
 std::string remove(const std::string& path) {
   return R"({"remove":{"path":)" + json_string(path) + R"(,"deletionTimestamp":0,"dataChange":true}})" "\n";
-}
-std::string sql_string(const std::string& s) {
-  std::string out = "'";
-  for (char c : s) {
-    if (c == '\'') out += '\'';
-    out += c;
-  }
-  return out + "'";
 }
 void set_mtime_ms(const fs::path& p, int64_t ms) {
   struct timespec t[2] = {{static_cast<time_t>(ms / 1000), static_cast<long>(ms % 1000) * 1000000},
@@ -70,14 +56,14 @@ void write_checkpoint(nl::Session& s, const fs::path& log, int64_t version, cons
   for (int part = 0; part < parts; ++part) {
     std::string paths = "[";
     for (size_t i = static_cast<size_t>(part); i < live.size(); i += static_cast<size_t>(parts)) {
-      paths += (paths.size() > 1 ? ", " : "") + sql_string(live[i]);
+      paths += (paths.size() > 1 ? ", " : "") + nl::sql_string_literal(live[i]);
     }
     paths += "]";
     std::string head;
     if (part == 0) {
       head = "SELECT NULL::" + add_t + " AS add, {'minReaderVersion': 1, 'minWriterVersion': 2}::" + proto_t +
              " AS protocol, NULL::" + meta_t + " AS metaData UNION ALL SELECT NULL, NULL, {'id': 'g', 'schemaString': " +
-             sql_string(kSchema) + ", 'partitionColumns': []::VARCHAR[], 'configuration': MAP {}}::" + meta_t +
+             nl::sql_string_literal(kSchema) + ", 'partitionColumns': []::VARCHAR[], 'configuration': MAP {}}::" + meta_t +
              " UNION ALL ";
     }
     char name[128];
@@ -90,7 +76,7 @@ void write_checkpoint(nl::Session& s, const fs::path& log, int64_t version, cons
     s.execute("COPY (" + head + "SELECT {'path': u, 'partitionValues': MAP {}, 'size': 1, 'modificationTime': 0, " +
               "'dataChange': false, 'stats': NULL}::" + add_t + " AS add, NULL::" + proto_t + " AS protocol, NULL::" + meta_t +
               " AS metaData" +
-              " FROM unnest(" + paths + "::VARCHAR[]) t(u)) TO " + sql_string((log / name).string()) +
+              " FROM unnest(" + paths + "::VARCHAR[]) t(u)) TO " + nl::sql_string_literal((log / name).string()) +
               " (FORMAT parquet)");
   }
   nl::testing::write_file(log / "_last_checkpoint", "{\"version\":" + std::to_string(version) +
@@ -166,7 +152,7 @@ TEST_F(DeltaGenerated, MultiPartCheckpoint) {
   for (int64_t k = 0; k < 12; ++k) {
     const std::string f = "d" + std::to_string(k) + ".parquet";
     session_.execute("COPY (SELECT " + std::to_string(k) + "::BIGINT AS id, 0::BIGINT AS p) TO " +
-                     sql_string((dir_.path() / f).string()) + " (FORMAT parquet)");
+                     nl::sql_string_literal((dir_.path() / f).string()) + " (FORMAT parquet)");
     if (k < 10) {
       live.push_back(f);
       ids.insert(k);
@@ -184,7 +170,7 @@ TEST_F(DeltaGenerated, MultiPartCheckpoint) {
   EXPECT_EQ(snap->checkpoint->parts, 3);
   EXPECT_EQ(snap->checkpoint->adds, 10);
   EXPECT_EQ(snap->num_files(), ids.size());
-  auto df = session_.sql("SELECT id FROM delta_scan(" + sql_string("file://" + dir_.str()) + ") ORDER BY id");
+  auto df = session_.sql("SELECT id FROM delta_scan(" + nl::sql_string_literal("file://" + dir_.str()) + ") ORDER BY id");
   std::set<int64_t> got;
   for (size_t r = 0; r < df.num_rows(); ++r) got.insert(*df.column(0).at<int64_t>(r));
   EXPECT_EQ(got, ids);
@@ -202,11 +188,11 @@ TEST_F(DeltaGenerated, TenThousandFilesAsOneScan) {
   fs::create_directories(log());
   // One COPY writes all files: file b (in folder b=<b>) holds ids [b*rows, (b+1)*rows).
   session_.execute("COPY (SELECT i AS id, i // " + std::to_string(rows) + " AS b FROM range(" +
-                   std::to_string(files * rows) + ") t(i)) TO " + sql_string((dir_.path() / "data").string()) +
+                   std::to_string(files * rows) + ") t(i)) TO " + nl::sql_string_literal((dir_.path() / "data").string()) +
                    " (FORMAT parquet, PARTITION_BY (b))");
-  auto listing = session_.sql("SELECT replace(filename, " + sql_string(dir_.str() + "/data/") +
+  auto listing = session_.sql("SELECT replace(filename, " + nl::sql_string_literal(dir_.str() + "/data/") +
                               ", '') AS f, min(id) AS lo, max(id) AS hi FROM read_parquet(" +
-                              sql_string((dir_.path() / "data" / "*" / "*.parquet").string()) +
+                              nl::sql_string_literal((dir_.path() / "data" / "*" / "*.parquet").string()) +
                               ", filename = true, hive_partitioning = false) GROUP BY filename");
   ASSERT_EQ(listing.num_rows(), static_cast<size_t>(files));
   std::string text = std::string(kProtocol) + "\n" + metadata(true) + "\n";
@@ -229,7 +215,7 @@ TEST_F(DeltaGenerated, TenThousandFilesAsOneScan) {
   }
   nl::testing::write_file(log() / fs::path(delta::padded_version(0) + ".json"), text);
 
-  const std::string scan = "delta_scan(" + sql_string("file://" + dir_.str()) + ")";
+  const std::string scan = "delta_scan(" + nl::sql_string_literal("file://" + dir_.str()) + ")";
   auto all = session_.sql("SELECT count(*) FROM " + scan);
   EXPECT_EQ(*all.column(0).at<int64_t>(0), files * rows);
   const std::string plan = session_.explain("SELECT count(*) FROM " + scan);

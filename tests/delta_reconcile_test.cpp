@@ -12,35 +12,19 @@
 #include "delta/log_listing.h"
 #include "delta/log_replay.h"
 #include "engine/delta_checkpoint_reader.h"
+#include "neuralake/expr.h"
 #include "neuralake/session.h"
 #include "testing/test_util.h"
 
 namespace nl = neuralake;
 namespace delta = neuralake::delta;
 namespace fs = std::filesystem;
+using nl::testing::json_string;
 
 namespace {
 
 const char* kSchema =
     R"({"type":"struct","fields":[{"name":"id","type":"long","nullable":true,"metadata":{}}]})";
-
-std::string json_string(const std::string& s) {
-  std::string out = "\"";
-  for (char c : s) {
-    if (c == '"' || c == '\\') out += '\\';
-    out += c;
-  }
-  return out + "\"";
-}
-
-std::string sql_string(const std::string& s) {
-  std::string out = "'";
-  for (char c : s) {
-    if (c == '\'') out += '\'';
-    out += c;
-  }
-  return out + "'";
-}
 
 // One file action of a commit; an add's size is its version, so the model
 // can tell which of two adds of the same path is the live one.
@@ -103,16 +87,16 @@ class DeltaReconcile : public ::testing::Test {
     const std::string proto_t = "STRUCT(minReaderVersion INTEGER, minWriterVersion INTEGER)";
     std::string rows;
     for (const auto& [path, size] : live) {
-      rows += " UNION ALL SELECT {'path': " + sql_string(path) + ", 'partitionValues': MAP {}, 'size': " +
+      rows += " UNION ALL SELECT {'path': " + nl::sql_string_literal(path) + ", 'partitionValues': MAP {}, 'size': " +
               std::to_string(size) + ", 'modificationTime': 0, 'dataChange': false, 'stats': NULL}::" + add_t +
               ", NULL, NULL";
     }
     const fs::path file = log() / (delta::padded_version(version) + ".checkpoint.parquet");
     session_.execute("COPY (SELECT NULL::" + add_t + " AS add, {'minReaderVersion': 1, 'minWriterVersion': 2}::" +
                      proto_t + " AS protocol, NULL::" + meta_t + " AS metaData UNION ALL SELECT NULL, NULL, "
-                     "{'id': 'r', 'schemaString': " + sql_string(kSchema) +
+                     "{'id': 'r', 'schemaString': " + nl::sql_string_literal(kSchema) +
                      ", 'partitionColumns': []::VARCHAR[], 'configuration': MAP {}}::" + meta_t + rows + ") TO " +
-                     sql_string(file.string()) + " (FORMAT parquet)");
+                     nl::sql_string_literal(file.string()) + " (FORMAT parquet)");
     nl::testing::write_file(log() / "_last_checkpoint", "{\"version\":" + std::to_string(version) + "}");
   }
 

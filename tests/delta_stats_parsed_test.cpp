@@ -10,6 +10,7 @@
 #include "delta/log_listing.h"
 #include "delta/log_replay.h"
 #include "engine/delta_checkpoint_reader.h"
+#include "neuralake/expr.h"
 #include "neuralake/session.h"
 #include "testing/test_util.h"
 
@@ -34,15 +35,6 @@ const char* kShape =
     R"({"numRecords":"BIGINT","minValues":{"id":"BIGINT","x":"DOUBLE","s":"VARCHAR","d":"DATE","t":"TIMESTAMP"},)"
     R"("maxValues":{"id":"BIGINT","x":"DOUBLE","s":"VARCHAR","d":"DATE","t":"TIMESTAMP"},)"
     R"("nullCount":{"id":"BIGINT","x":"BIGINT","s":"BIGINT","d":"BIGINT","t":"BIGINT","flag":"BIGINT"}})";
-
-std::string sql_string(const std::string& s) {
-  std::string out = "'";
-  for (char c : s) {
-    if (c == '\'') out += '\'';
-    out += c;
-  }
-  return out + "'";
-}
 
 // Stats of file k; some files lack some stats, one has no stats at all, one
 // a string bound too long to keep as an upper bound.
@@ -85,19 +77,19 @@ class DeltaStatsParsed : public ::testing::Test {
     std::string rows;
     for (int k = 0; k < kFiles; ++k) {
       const std::string st = stats_of(k);
-      const std::string st_sql = st.empty() ? "NULL::VARCHAR" : sql_string(st);
-      const std::string json_sql = json_disagrees ? sql_string(R"({"numRecords":1,"minValues":{"id":-5}})") : st_sql;
-      rows += " UNION ALL SELECT {'path': " + sql_string("f" + std::to_string(k) + ".parquet") +
+      const std::string st_sql = st.empty() ? "NULL::VARCHAR" : nl::sql_string_literal(st);
+      const std::string json_sql = json_disagrees ? nl::sql_string_literal(R"({"numRecords":1,"minValues":{"id":-5}})") : st_sql;
+      rows += " UNION ALL SELECT {'path': " + nl::sql_string_literal("f" + std::to_string(k) + ".parquet") +
               ", 'partitionValues': MAP {}, 'size': 1, 'modificationTime': 0, 'dataChange': false" +
               (json ? ", 'stats': " + json_sql : "") +
-              (parsed ? ", 'stats_parsed': from_json(" + st_sql + ", " + sql_string(kShape) + ")" : "") + "}::" +
+              (parsed ? ", 'stats_parsed': from_json(" + st_sql + ", " + nl::sql_string_literal(kShape) + ")" : "") + "}::" +
               add_t + ", NULL, NULL";
     }
     session_.execute("COPY (SELECT NULL::" + add_t + " AS add, {'minReaderVersion': 1, 'minWriterVersion': 2}::" +
                      proto_t + " AS protocol, NULL::" + meta_t + " AS metaData UNION ALL SELECT NULL, NULL, "
-                     "{'id': 'sp', 'schemaString': " + sql_string(kSchema) +
+                     "{'id': 'sp', 'schemaString': " + nl::sql_string_literal(kSchema) +
                      ", 'partitionColumns': []::VARCHAR[], 'configuration': MAP {}}::" + meta_t + rows + ") TO " +
-                     sql_string((root / "_delta_log" / "00000000000000000000.checkpoint.parquet").string()) +
+                     nl::sql_string_literal((root / "_delta_log" / "00000000000000000000.checkpoint.parquet").string()) +
                      " (FORMAT parquet)");
     nl::testing::write_file(root / "_delta_log" / "_last_checkpoint", R"({"version":0})");
     return {nl::make_local_store(root.string()), "", name};

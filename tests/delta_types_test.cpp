@@ -8,31 +8,15 @@
 #include <gtest/gtest.h>
 
 #include "delta/log_listing.h"
+#include "neuralake/expr.h"
 #include "neuralake/session.h"
 #include "testing/test_util.h"
 
 namespace nl = neuralake;
 namespace fs = std::filesystem;
+using nl::testing::json_string;
 
 namespace {
-
-std::string sql_string(const std::string& s) {
-  std::string out = "'";
-  for (char c : s) {
-    if (c == '\'') out += '\'';
-    out += c;
-  }
-  return out + "'";
-}
-
-std::string json_string(const std::string& s) {
-  std::string out = "\"";
-  for (char c : s) {
-    if (c == '"' || c == '\\') out += '\\';
-    out += c;
-  }
-  return out + "\"";
-}
 
 // One column of the model: its Delta type (JSON), the DuckDB type the reader
 // must surface, and one SQL literal per row (row i has id i).
@@ -141,7 +125,7 @@ class DeltaTypes : public ::testing::Test {
       std::string select = "SELECT " + std::to_string(r) + "::BIGINT AS id";
       for (const auto& c : model()) select += ", CAST(" + c.values[r] + " AS " + c.duckdb_type + ") AS \"" + c.name + "\"";
       const std::string file = "part-" + std::to_string(r) + ".parquet";
-      session_.execute("COPY (" + select + ") TO " + sql_string((dir_.path() / file).string()) + " (FORMAT parquet)");
+      session_.execute("COPY (" + select + ") TO " + nl::sql_string_literal((dir_.path() / file).string()) + " (FORMAT parquet)");
       std::string values;
       for (const auto& p : partitions()) {
         const std::string& v = p.log_values[r];
@@ -153,7 +137,7 @@ class DeltaTypes : public ::testing::Test {
     nl::testing::write_file(dir_.path() / "_delta_log" / (nl::delta::padded_version(0) + ".json"), log);
   }
 
-  std::string scan() const { return "delta_scan(" + sql_string("file://" + dir_.str()) + ")"; }
+  std::string scan() const { return "delta_scan(" + nl::sql_string_literal("file://" + dir_.str()) + ")"; }
 
   // Ids of the rows whose `column` differs from `values` (NULL equals NULL).
   std::string mismatches(const std::string& column, const std::string& type, const std::vector<std::string>& values) {

@@ -9,6 +9,7 @@
 
 #include "frame_writers.h"
 #include "neuralake/data_frame.h"
+#include "neuralake/expr.h"
 #include "table_docs.h"
 
 namespace neuralake::cli {
@@ -26,12 +27,6 @@ std::string join(const std::vector<std::string>& items) {
 std::string absolute_location(const std::string& path) {
   if (path.find("://") != std::string::npos || path.rfind("{", 0) == 0) return path;
   return std::filesystem::absolute(path).lexically_normal().string();
-}
-
-std::string sql_string(const std::string& s) {
-  std::string q = "'";
-  for (char c : s) q += c == '\'' ? std::string("''") : std::string(1, c);
-  return q + "'";
 }
 
 std::string human_bytes(int64_t bytes) {
@@ -158,7 +153,7 @@ void describe_delta_path(std::ostream& out, Session& session, const std::string&
   write_doc_line(out, "location", info.location);
   write_delta_info(out, info);
   out.flush();
-  write_column_list(out, session.describe("SELECT * FROM delta_scan(" + sql_string(info.location) + ")"));
+  write_column_list(out, session.describe("SELECT * FROM delta_scan(" + sql_string_literal(info.location) + ")"));
 }
 
 }  // namespace neuralake::cli

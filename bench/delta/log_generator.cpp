@@ -7,11 +7,15 @@
 #include <stdexcept>
 #include <string>
 
+#include <nlohmann/json.hpp>
+
 #include "duckdb.hpp"
+#include "neuralake/expr.h"
 
 namespace bench::delta {
 
 namespace fs = std::filesystem;
+using neuralake::sql_string_literal;
 
 namespace {
 
@@ -66,14 +70,7 @@ std::string stats_of(long long n) {
   return buf;
 }
 
-std::string json_string(const std::string& s) {
-  std::string out = "\"";
-  for (char c : s) {
-    if (c == '"' || c == '\\') out += '\\';
-    out += c;
-  }
-  return out + "\"";
-}
+std::string json_string(const std::string& s) { return nlohmann::json(s).dump(); }
 
 std::string add_json(int64_t n) {
   return R"({"add":{"path":)" + json_string(path_of(n)) + R"(,"partitionValues":{"day":")" + day_of(n / 100) +
@@ -90,15 +87,6 @@ void write_text(const fs::path& p, const std::string& text) {
 void run(duckdb::Connection& con, const std::string& sql) {
   auto r = con.Query(sql);
   if (r->HasError()) throw std::runtime_error(r->GetError() + "\nin: " + sql.substr(0, 400));
-}
-
-std::string sql_string(const std::string& s) {
-  std::string out = "'";
-  for (char c : s) {
-    if (c == '\'') out += '\'';
-    out += c;
-  }
-  return out + "'";
 }
 
 const std::string kProtocol = R"({"protocol":{"minReaderVersion":1,"minWriterVersion":2}})";
@@ -152,7 +140,7 @@ void write_big_log(const fs::path& root, const BigLogSpec& spec) {
       "dataChange BOOLEAN" + std::string(spec.stats_json ? ", stats VARCHAR" : "") +
       (spec.stats_parsed ? ", stats_parsed " + parsed_type : "") + ", tags MAP(VARCHAR, VARCHAR))";
   std::string add_stats = spec.stats_json ? "'stats': stats, " : "";
-  if (spec.stats_parsed) add_stats += "'stats_parsed': from_json(stats, " + sql_string(parsed_shape) + "), ";
+  if (spec.stats_parsed) add_stats += "'stats_parsed': from_json(stats, " + sql_string_literal(parsed_shape) + "), ";
   const std::string remove_type =
       "STRUCT(path VARCHAR, deletionTimestamp BIGINT, dataChange BOOLEAN)";
   const std::string meta_type =
@@ -167,12 +155,12 @@ void write_big_log(const fs::path& root, const BigLogSpec& spec) {
                protocol_type + " AS protocol "
                "UNION ALL SELECT NULL, NULL, NULL, {'id': 'bench-table', 'name': NULL, 'description': NULL, "
                "'format': {'provider': 'parquet', 'options': MAP {}}, 'schemaString': " +
-               sql_string(kSchema) +
+               sql_string_literal(kSchema) +
                ", 'partitionColumns': ['day'], 'configuration': MAP {}, 'createdTime': 1735689600000}, NULL "
                "UNION ALL SELECT NULL, {'path': path, 'partitionValues': MAP {'day': day}, 'size': size, "
                "'modificationTime': mtime, 'dataChange': false, " + add_stats + "'tags': NULL}, NULL, NULL, NULL "
                "FROM adds) TO " +
-               sql_string(ckpt) + " (FORMAT parquet, COMPRESSION zstd)");
+               sql_string_literal(ckpt) + " (FORMAT parquet, COMPRESSION zstd)");
   write_text(log / "_last_checkpoint",
              R"({"version":0,"size":)" + std::to_string(spec.checkpoint_adds + 2) + "}");
 
@@ -207,10 +195,10 @@ void write_scan_table(const fs::path& root, int64_t files, int64_t rows_per_file
   run(con, "SET preserve_insertion_order = true");
   const std::string dir = (root / "data").string();
   run(con, "COPY (SELECT i AS id, (i * 7919) % 1000003 AS k, i / 3.0 AS x, 'name-' || (i % 1000) AS s FROM range(" +
-               std::to_string(files * rows_per_file) + ") t(i)) TO " + sql_string(dir) +
+               std::to_string(files * rows_per_file) + ") t(i)) TO " + sql_string_literal(dir) +
                " (FORMAT parquet, ROW_GROUP_SIZE " + std::to_string(rows_per_file) +
                ", ROW_GROUPS_PER_FILE 1, FILENAME_PATTERN 'part_{i}', OVERWRITE_OR_IGNORE)");
-  const std::string glob = sql_string(dir + "/*.parquet");
+  const std::string glob = sql_string_literal(dir + "/*.parquet");
   auto stats = con.Query(
       "WITH s AS (SELECT filename, count(*) AS n, min(id) AS id0, max(id) AS id1, min(k) AS k0, max(k) AS k1, "
       "min(x) AS x0, max(x) AS x1, min(s) AS s0, max(s) AS s1 FROM read_parquet(" + glob +

@@ -21,11 +21,13 @@
 #include "duckdb.hpp"
 #include "engine/delta_checkpoint_reader.h"
 #include "log_generator.h"
+#include "neuralake/expr.h"
 #include "neuralake/object_store.h"
 #include "neuralake/session.h"
 
 namespace fs = std::filesystem;
 namespace nd = neuralake::delta;
+using neuralake::sql_string_literal;
 
 namespace {
 
@@ -63,8 +65,6 @@ double median(std::vector<double> v) {
 nd::TableLocation locate(const fs::path& table) {
   return {neuralake::make_local_store("/"), table.string().substr(1), table.string()};
 }
-
-std::string sql_string(const std::string& s) { return "'" + s + "'"; }
 
 // Child: snapshot load, refresh and memory. Prints key=value pairs.
 int child_load(const fs::path& table) {
@@ -117,8 +117,8 @@ void must(duckdb::unique_ptr<duckdb::MaterializedQueryResult> r) {
 int child_floor(const fs::path& table) {
   duckdb::DuckDB db(nullptr);
   duckdb::Connection con(db);
-  const std::string ckpt = sql_string((table / "_delta_log" / "00000000000000000000.checkpoint.parquet").string());
-  const std::string commits = sql_string((table / "_delta_log" / "0000000000000000*.json").string());
+  const std::string ckpt = sql_string_literal((table / "_delta_log" / "00000000000000000000.checkpoint.parquet").string());
+  const std::string commits = sql_string_literal((table / "_delta_log" / "0000000000000000*.json").string());
   auto t0 = Clock::now();
   must(con.Query("SELECT count(*) FROM read_parquet(" + ckpt + ")"));
   must(con.Query("SELECT count(*) FROM read_json(" + commits + ", format = 'newline_delimited')"));
@@ -140,8 +140,8 @@ int child_scan(const fs::path& table) {
   neuralake::SessionOptions options;
   options.warehouse = table.parent_path().string();
   neuralake::Session session(options);
-  const std::string scan = "delta_scan(" + sql_string("file://" + table.string()) + ")";
-  const std::string glob = "read_parquet(" + sql_string("file://" + (table / "data" / "*.parquet").string()) + ")";
+  const std::string scan = "delta_scan(" + sql_string_literal("file://" + table.string()) + ")";
+  const std::string glob = "read_parquet(" + sql_string_literal("file://" + (table / "data" / "*.parquet").string()) + ")";
   session.sql("SELECT count(*) FROM " + scan);  // loads the snapshot once; later queries reuse it
   auto measure = [&](const std::string& sql, neuralake::IoStats& io) {
     std::vector<double> t;

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "neuralake/value.h"
@@ -68,6 +69,8 @@ Expr count_rows();
 
 // Quotes an identifier for SQL: p_name -> "p_name".
 std::string quote_identifier(const std::string& name);
+// Quotes text as a SQL string literal, doubling single quotes: it's -> 'it''s'.
+std::string sql_string_literal(std::string_view text);
 // Renders a Value as a SQL literal, e.g. 'it''s', DATE '2024-01-02'.
 std::string sql_literal(const Value& v);
 

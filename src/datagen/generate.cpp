@@ -11,6 +11,7 @@
 
 #include "datagen/progress_bar.h"
 #include "neuralake/error.h"
+#include "neuralake/expr.h"
 #include "neuralake/session.h"
 
 namespace neuralake {
@@ -35,12 +36,6 @@ Sizes sizes_for(uint64_t n) {
   return s;
 }
 
-std::string quote_string(const std::string& s) {
-  std::string out = "'";
-  for (char c : s) out += c == '\'' ? std::string("''") : std::string(1, c);
-  return out + "'";
-}
-
 // SQL builders for hash-derived values. Each column draws from its own
 // stream number, so columns are independent of each other.
 class Sql {
@@ -58,7 +53,7 @@ class Sql {
   // One of `choices`.
   std::string pick(const std::string& key, int stream, const std::vector<std::string>& choices) const {
     std::string list = "[";
-    for (size_t i = 0; i < choices.size(); ++i) list += (i ? ", " : "") + quote_string(choices[i]);
+    for (size_t i = 0; i < choices.size(); ++i) list += (i ? ", " : "") + sql_string_literal(choices[i]);
     return "(" + list + "])[" + uniform(key, stream, choices.size(), 1) + "]";
   }
   // A few words of TPC-H-style comment text.
@@ -217,7 +212,7 @@ class TableWriter {
  private:
   void copy(const std::string& select, const fs::path& file) {
     try {
-      session_.execute("COPY (" + select + ") TO " + quote_string(file.string()) + " (FORMAT parquet)");
+      session_.execute("COPY (" + select + ") TO " + sql_string_literal(file.string()) + " (FORMAT parquet)");
     } catch (const Error& e) {
       throw Error(ErrorCode::IOError, file.string(), "cannot write '" + file.string() + "': " + e.what());
     }

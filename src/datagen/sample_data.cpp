@@ -4,6 +4,7 @@
 #include <filesystem>
 
 #include "neuralake/error.h"
+#include "neuralake/expr.h"
 
 namespace neuralake {
 
@@ -17,12 +18,10 @@ std::vector<std::string> write_sample_data(Session& session) {
                   "cannot create the warehouse directory for '" + target + "': " + ec.message());
     }
   }
-  std::string quoted;
-  for (char c : target) quoted += c == '\'' ? std::string("''") : std::string(1, c);
   session.execute(
       "COPY (SELECT i::BIGINT AS p_partkey, 'Part#' || i AS p_name, "
       "'Brand#' || ((i - 1) % 3 + 1) AS p_brand, (10.0 * i)::DOUBLE AS p_retailprice "
-      "FROM range(1, 6) t(i) ORDER BY i) TO '" + quoted + "' (FORMAT parquet)");
+      "FROM range(1, 6) t(i) ORDER BY i) TO " + sql_string_literal(target) + " (FORMAT parquet)");
   return {target};
 }
 

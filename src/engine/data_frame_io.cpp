@@ -66,9 +66,7 @@ void write_with_copy(const DataFrame& df, const std::string& path, const std::st
       for (auto& chunk : to_chunks(df)) appender.AppendDataChunk(*chunk);
       appender.Close();
     }
-    std::string quoted;
-    for (char ch : tmp.string()) quoted += ch == '\'' ? std::string("''") : std::string(1, ch);
-    r = con.Query("COPY frame TO '" + quoted + "' (" + format_options + ")");
+    r = con.Query("COPY frame TO " + sql_string_literal(tmp.string()) + " (" + format_options + ")");
     if (r->HasError()) r->ThrowError();
   } catch (const Error&) {
     fs::remove(tmp, ec);

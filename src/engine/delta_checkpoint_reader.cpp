@@ -8,19 +8,11 @@
 #include "duckdb.hpp"
 #include "engine/errors.h"
 #include "neuralake/error.h"
+#include "neuralake/expr.h"
 
 namespace neuralake::engine {
 
 namespace {
-
-std::string sql_string(const std::string& s) {
-  std::string out = "'";
-  for (char c : s) {
-    if (c == '\'') out += '\'';
-    out += c;
-  }
-  return out + "'";
-}
 
 // A VARCHAR cell as a view into its chunk, or nullopt for NULL.
 std::optional<std::string_view> string_at(duckdb::Vector& v, duckdb::idx_t row) {
@@ -83,7 +75,7 @@ class DuckDbCheckpointReader : public delta::CheckpointReader {
                  "\"add\".deletionVector.cardinality::BIGINT"
                : ", NULL::VARCHAR, NULL::VARCHAR, NULL::INTEGER, NULL::INTEGER, NULL::BIGINT";
     for (const auto& k : partition_keys) {
-      cols += has("partitionValues ") ? ", map_extract_value(\"add\".partitionValues, " + sql_string(k) + ")"
+      cols += has("partitionValues ") ? ", map_extract_value(\"add\".partitionValues, " + sql_string_literal(k) + ")"
                                       : ", NULL::VARCHAR";
     }
     for (const auto& c : plan.columns) cols += ", " + c.sql;
@@ -252,7 +244,7 @@ class DuckDbCheckpointReader : public delta::CheckpointReader {
       if (!store.head(keys[i])) {
         throw Error(ErrorCode::NotFound, keys[i], "Delta checkpoint part '" + keys[i] + "' is missing");
       }
-      files += (i ? ", " : "") + sql_string(object_uri(store, keys[i]));
+      files += (i ? ", " : "") + sql_string_literal(object_uri(store, keys[i]));
     }
     Source src;
     src.sql = "read_parquet(" + files + "], union_by_name = true)";

@@ -48,15 +48,6 @@ namespace engine {
 
 namespace {
 
-std::string quote_string(const std::string& s) {
-  std::string out = "'";
-  for (char c : s) {
-    if (c == '\'') out += '\'';
-    out += c;
-  }
-  return out + "'";
-}
-
 bool has_scheme(const std::string& s) { return s.find("://") != std::string::npos; }
 
 std::string resolve_warehouse(const std::string& w) {
@@ -109,7 +100,7 @@ std::string file_pattern(const SessionState& st, const std::string& location, co
 std::string columns_map(const Schema& schema) {
   std::string s = "{";
   for (size_t i = 0; i < schema.size(); ++i)
-    s += (i ? ", " : "") + quote_string(schema[i].name) + ": " + quote_string(schema[i].type.sql_name());
+    s += (i ? ", " : "") + sql_string_literal(schema[i].name) + ": " + sql_string_literal(schema[i].type.sql_name());
   return s + "}";
 }
 
@@ -176,7 +167,7 @@ std::string table_view_sql(const SessionState& st, const std::string& database, 
   switch (def.kind) {
     case TableKind::Parquet: {
       std::string loc = file_pattern(st, expand_location(st, def.location), "parquet");
-      scan = "read_parquet(" + quote_string(loc);
+      scan = "read_parquet(" + sql_string_literal(loc);
       if (def.file_options.hive_partitioning) {
         scan += ", hive_partitioning = true";
         if (!def.file_options.partition_columns.empty())
@@ -187,8 +178,8 @@ std::string table_view_sql(const SessionState& st, const std::string& database, 
     }
     case TableKind::Csv: {
       std::string loc = file_pattern(st, expand_location(st, def.location), "csv");
-      scan = "read_csv(" + quote_string(loc) + ", header = " + (def.file_options.header ? "true" : "false") +
-             ", delim = " + quote_string(std::string(1, def.file_options.delimiter));
+      scan = "read_csv(" + sql_string_literal(loc) + ", header = " + (def.file_options.header ? "true" : "false") +
+             ", delim = " + sql_string_literal(std::string(1, def.file_options.delimiter));
       if (declared) scan += ", columns = " + columns_map(*declared);
       if (def.file_options.hive_partitioning) scan += ", hive_partitioning = true";
       scan += ")";
@@ -196,16 +187,16 @@ std::string table_view_sql(const SessionState& st, const std::string& database, 
     }
     case TableKind::Json: {
       std::string loc = file_pattern(st, expand_location(st, def.location), "json");
-      scan = "read_json(" + quote_string(loc) + ", format = 'newline_delimited'";
+      scan = "read_json(" + sql_string_literal(loc) + ", format = 'newline_delimited'";
       if (declared) scan += ", columns = " + columns_map(*declared);
       scan += ")";
       break;
     }
     case TableKind::Function:
-      scan = "__neuralake_function_scan(" + quote_string(database) + ", " + quote_string(def.name) + ")";
+      scan = "__neuralake_function_scan(" + sql_string_literal(database) + ", " + sql_string_literal(def.name) + ")";
       break;
     case TableKind::Delta:
-      scan = "delta_scan(" + quote_string(expand_location(st, def.location)) +
+      scan = "delta_scan(" + sql_string_literal(expand_location(st, def.location)) +
              (delta_args.empty() ? "" : ", " + delta_args) + ")";
       break;
   }
@@ -271,10 +262,10 @@ static void check_declared_schema(SessionState& st, const std::string& qualified
     if (table.kind() == TableKind::Parquet) {
       std::string loc = file_pattern(st, expand_location(st, table.def().location), "parquet");
       try {
-        DataFrame files = run_query(st, "SELECT file FROM glob(" + quote_string(loc) + ") ORDER BY file");
+        DataFrame files = run_query(st, "SELECT file FROM glob(" + sql_string_literal(loc) + ") ORDER BY file");
         for (size_t i = 0; i < files.num_rows(); ++i) {
           std::string f = *files.column(0).at<std::string>(i);
-          Schema s = describe_query(st, "SELECT * FROM read_parquet(" + quote_string(f) + ")");
+          Schema s = describe_query(st, "SELECT * FROM read_parquet(" + sql_string_literal(f) + ")");
           bool ok = false;
           for (const auto& c : s)
             if (c.name == want.name && c.type == want.type) ok = true;

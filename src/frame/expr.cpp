@@ -21,13 +21,16 @@ std::string quote_identifier(const std::string& name) {
   return out;
 }
 
-static std::string quote_string(const std::string& s) {
-  std::string out = "'";
-  for (char c : s) {
+std::string sql_string_literal(std::string_view text) {
+  std::string out;
+  out.reserve(text.size() + 2);
+  out += '\'';
+  for (char c : text) {
     if (c == '\'') out += '\'';
     out += c;
   }
-  return out + "'";
+  out += '\'';
+  return out;
 }
 
 std::string format_decimal(const Decimal& d);  // value.cpp
@@ -49,7 +52,7 @@ std::string sql_literal(const Value& v) {
       std::snprintf(buf, sizeof buf, "%.17g", d);
       return std::string(buf) + "::DOUBLE";
     }
-    std::string operator()(const std::string& s) const { return quote_string(s); }
+    std::string operator()(const std::string& s) const { return sql_string_literal(s); }
     std::string operator()(Date d) const { return "DATE '" + format_date(d) + "'"; }
     std::string operator()(Time t) const { return "TIME '" + civil::format_time_of_day(t.micros) + "'"; }
     std::string operator()(Timestamp t) const { return "TIMESTAMP '" + format_timestamp(t) + "'"; }
@@ -76,7 +79,7 @@ std::string sql_literal(const Value& v) {
     }
     std::string operator()(const ValueStruct& st) const {
       std::string s = "{";
-      for (size_t i = 0; i < st.size(); ++i) s += (i ? ", " : "") + quote_string(st[i].first) + ": " + sql_literal(st[i].second);
+      for (size_t i = 0; i < st.size(); ++i) s += (i ? ", " : "") + sql_string_literal(st[i].first) + ": " + sql_literal(st[i].second);
       return s + "}";
     }
   };

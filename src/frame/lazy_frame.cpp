@@ -8,6 +8,7 @@
 #include "engine/engine.h"
 #include "frame/plan.h"
 #include "neuralake/error.h"
+#include "neuralake/expr.h"
 #include "neuralake/session.h"
 
 namespace neuralake {
@@ -229,9 +230,8 @@ LazyFrame LazyFrame::at_version(int64_t version) const {
 
 LazyFrame LazyFrame::as_of(const std::string& timestamp) const {
   const auto& origin = scan_origin(*plan_, "as_of");
-  std::string quoted = "'";
-  for (char c : timestamp) quoted += c == '\'' ? std::string("''") : std::string(1, c);
-  return derive(engine::delta_time_travel_sql(*session_, origin, "\"timestamp\" := " + quoted + "'"));
+  return derive(
+      engine::delta_time_travel_sql(*session_, origin, "\"timestamp\" := " + sql_string_literal(timestamp)));
 }
 
 DataFrame LazyFrame::collect() const { return engine::run_query(*session_, plan_->sql); }

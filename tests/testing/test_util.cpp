@@ -8,6 +8,8 @@
 
 #include <unistd.h>
 
+#include <nlohmann/json.hpp>
+
 namespace neuralake::testing {
 
 TempDir::TempDir() {
@@ -46,6 +48,12 @@ void write_file(const std::filesystem::path& p, const std::string& content) {
   if (p.has_parent_path()) std::filesystem::create_directories(p.parent_path());
   std::ofstream out(p, std::ios::binary);
   out << content;
+}
+
+std::string json_string(std::string_view text) {
+  // nlohmann's serializer already escapes every control character the JSON
+  // grammar forbids; a hand-written loop here once missed them.
+  return nlohmann::json(std::string(text)).dump();
 }
 
 }  // namespace neuralake::testing

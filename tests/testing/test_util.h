@@ -3,6 +3,7 @@
 
 #include <filesystem>
 #include <string>
+#include <string_view>
 
 #include <gtest/gtest.h>
 
@@ -31,6 +32,10 @@ std::filesystem::path source_dir();
 
 std::string read_file(const std::filesystem::path& p);
 void write_file(const std::filesystem::path& p, const std::string& content);
+
+// `text` as a JSON string literal, quotes included: `"` and `\` escaped, control
+// characters as \n, \t, ... or \u00XX, UTF-8 kept as it is.
+std::string json_string(std::string_view text);
 
 }  // namespace neuralake::testing
 
