@@ -1,6 +1,5 @@
 // Conformance of the Delta reader with upstream test tables: every fact in
 // each ../shared/testdata/delta/<table>/EXPECTED.json a reader can observe.
-#include <algorithm>
 #include <filesystem>
 #include <set>
 
@@ -11,34 +10,21 @@
 #include "delta/typed_value.h"
 #include "engine/delta_checkpoint_reader.h"
 #include "neuralake/object_store.h"
+#include "testing/delta_log_writer.h"
 #include "testing/test_util.h"
 
 namespace nl = neuralake;
+using nl::testing::delta_conformance_tables;
+using nl::testing::delta_testdata_dir;
 namespace delta = neuralake::delta;
 using nlohmann::json;
 
 namespace {
 
-std::filesystem::path delta_dir() {
-  auto shared = nl::testing::shared_dir();
-  return shared.empty() ? shared : shared / "testdata" / "delta";
-}
-
-std::vector<std::string> table_names() {
-  std::vector<std::string> names;
-  const auto dir = delta_dir();
-  if (dir.empty() || !std::filesystem::is_directory(dir)) return names;
-  for (const auto& e : std::filesystem::directory_iterator(dir)) {
-    if (std::filesystem::exists(e.path() / "EXPECTED.json")) names.push_back(e.path().filename().string());
-  }
-  std::sort(names.begin(), names.end());
-  return names;
-}
-
 class DeltaConformance : public ::testing::TestWithParam<std::string> {
  protected:
   void SetUp() override {
-    dir_ = delta_dir() / GetParam();
+    dir_ = delta_testdata_dir() / GetParam();
     expected_ = json::parse(nl::testing::read_file(dir_ / "EXPECTED.json"));
     table_.store = nl::make_local_store(dir_.string());
     table_.key = "";
@@ -143,7 +129,7 @@ TEST_P(DeltaConformance, EveryVersionsFileSet) {
   }
 }
 
-INSTANTIATE_TEST_SUITE_P(SharedTables, DeltaConformance, ::testing::ValuesIn(table_names()),
+INSTANTIATE_TEST_SUITE_P(SharedTables, DeltaConformance, ::testing::ValuesIn(delta_conformance_tables()),
                          [](const auto& info) {
                            std::string n = info.param;
                            for (char& c : n) {
@@ -154,7 +140,7 @@ INSTANTIATE_TEST_SUITE_P(SharedTables, DeltaConformance, ::testing::ValuesIn(tab
 GTEST_ALLOW_UNINSTANTIATED_PARAMETERIZED_TEST(DeltaConformance);
 
 TEST(DeltaConformanceData, FolderPresent) {
-  if (table_names().empty()) GTEST_SKIP() << "shared/testdata/delta is absent: no conformance tables to check";
+  if (delta_conformance_tables().empty()) GTEST_SKIP() << "shared/testdata/delta is absent: no conformance tables to check";
   SUCCEED();
 }
 

@@ -8,32 +8,15 @@
 
 #include <gtest/gtest.h>
 
-#include "delta/log_listing.h"
+#include "neuralake/expr.h"
 #include "neuralake/session.h"
+#include "testing/delta_log_writer.h"
 #include "testing/test_util.h"
 
 namespace nl = neuralake;
 namespace fs = std::filesystem;
 
 namespace {
-
-std::string sql_string(const std::string& s) {
-  std::string out = "'";
-  for (char c : s) {
-    if (c == '\'') out += '\'';
-    out += c;
-  }
-  return out + "'";
-}
-
-std::string json_string(const std::string& s) {
-  std::string out = "\"";
-  for (char c : s) {
-    if (c == '"' || c == '\\') out += '\\';
-    out += c;
-  }
-  return out + "\"";
-}
 
 // 40 files: file f holds ids [f*kRows, (f+1)*kRows), partition p = f % 8
 // (integer) and q = "a" or "b" by f / 20 (string).
@@ -46,23 +29,20 @@ class DeltaPruning : public ::testing::Test {
   void SetUp() override {
     const char* schema =
         R"({"type":"struct","fields":[{"name":"id","type":"long","nullable":true,"metadata":{}},{"name":"p","type":"integer","nullable":true,"metadata":{}},{"name":"q","type":"string","nullable":true,"metadata":{}}]})";
-    std::string log = R"({"protocol":{"minReaderVersion":1,"minWriterVersion":2}})" "\n";
-    log += R"({"metaData":{"id":"pr","format":{"provider":"parquet","options":{}},"schemaString":)" +
-           json_string(schema) + R"(,"partitionColumns":["p","q"],"configuration":{}}})" "\n";
+    std::string log = nl::testing::delta_protocol(1, 2) + nl::testing::delta_metadata("pr", schema, {"p", "q"});
     for (int f = 0; f < kFiles; ++f) {
       const std::string file = "p=" + std::to_string(p_of(f)) + "/q=" + q_of(f) + "/f" + std::to_string(f) + ".parquet";
-      fs::create_directories((dir_.path() / file).parent_path());
-      session_.execute("COPY (SELECT i AS id FROM range(" + std::to_string(f * kRows) + ", " +
-                       std::to_string((f + 1) * kRows) + ") t(i)) TO " + sql_string((dir_.path() / file).string()) +
-                       " (FORMAT parquet)");
+      const int64_t size = nl::testing::copy_to_parquet(session_,
+                                                        "SELECT i AS id FROM range(" + std::to_string(f * kRows) +
+                                                            ", " + std::to_string((f + 1) * kRows) + ") t(i)",
+                                                        dir_.path() / file);
       const std::string stats = R"({"numRecords":)" + std::to_string(kRows) + R"(,"minValues":{"id":)" +
                                 std::to_string(f * kRows) + R"(},"maxValues":{"id":)" +
                                 std::to_string((f + 1) * kRows - 1) + R"(},"nullCount":{"id":0}})";
-      log += R"({"add":{"path":)" + json_string(file) + R"(,"partitionValues":{"p":")" + std::to_string(p_of(f)) +
-             R"(","q":")" + q_of(f) + R"("},"size":)" + std::to_string(fs::file_size(dir_.path() / file)) +
-             R"(,"modificationTime":0,"dataChange":true,"stats":)" + json_string(stats) + "}}\n";
+      const std::string partition = R"({"p":")" + std::to_string(p_of(f)) + R"(","q":")" + q_of(f) + R"("})";
+      log += nl::testing::delta_add(file, partition, size, stats);
     }
-    nl::testing::write_file(dir_.path() / "_delta_log" / (nl::delta::padded_version(0) + ".json"), log);
+    nl::testing::write_delta_commit(dir_.path(), 0, log);
     // The store counts every open; a scan opens each file it reads the same
     // number of times, which the full scan measures.
     const auto all = run("true");
@@ -81,7 +61,7 @@ class DeltaPruning : public ::testing::Test {
     auto df = session_.sql("SELECT count(*) FROM " + scan() + " WHERE " + where);
     return {*df.column(0).at<int64_t>(0), session_.total_io_stats()};
   }
-  std::string scan() const { return "delta_scan(" + sql_string("file://" + dir_.str()) + ")"; }
+  std::string scan() const { return "delta_scan(" + nl::sql_string_literal("file://" + dir_.str()) + ")"; }
 
   // Checks rows and opened files of `where` against the files the model
   // keeps; `rows` < 0: every row of the kept files passes.

@@ -1,43 +1,21 @@
 // delta_scan over the shared conformance tables: row counts, sorted rows and
 // every checks[] entry of each EXPECTED.json, at every version.
-#include <algorithm>
 #include <filesystem>
 
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include "neuralake/expr.h"
 #include "neuralake/session.h"
+#include "testing/delta_log_writer.h"
 #include "testing/test_util.h"
 
 namespace nl = neuralake;
+using nl::testing::delta_conformance_tables;
+using nl::testing::delta_testdata_dir;
 using nlohmann::json;
 
 namespace {
-
-std::filesystem::path delta_dir() {
-  auto shared = nl::testing::shared_dir();
-  return shared.empty() ? shared : shared / "testdata" / "delta";
-}
-
-std::vector<std::string> table_names() {
-  std::vector<std::string> names;
-  const auto dir = delta_dir();
-  if (dir.empty() || !std::filesystem::is_directory(dir)) return names;
-  for (const auto& e : std::filesystem::directory_iterator(dir)) {
-    if (std::filesystem::exists(e.path() / "EXPECTED.json")) names.push_back(e.path().filename().string());
-  }
-  std::sort(names.begin(), names.end());
-  return names;
-}
-
-std::string quote(const std::string& s) {
-  std::string out = "'";
-  for (char c : s) {
-    if (c == '\'') out += '\'';
-    out += c;
-  }
-  return out + "'";
-}
 
 // JSON equality with numbers compared by value.
 bool same_json(const json& a, const json& b) {
@@ -62,11 +40,11 @@ bool same_json(const json& a, const json& b) {
 class DeltaScan : public ::testing::TestWithParam<std::string> {
  protected:
   void SetUp() override {
-    dir_ = delta_dir() / GetParam();
+    dir_ = delta_testdata_dir() / GetParam();
     expected_ = json::parse(nl::testing::read_file(dir_ / "EXPECTED.json"));
   }
   std::string scan(int64_t version) const {
-    return "delta_scan(" + quote("file://" + dir_.string()) + ", version := " + std::to_string(version) + ")";
+    return "delta_scan(" + nl::sql_string_literal("file://" + dir_.string()) + ", version := " + std::to_string(version) + ")";
   }
   json query_json(const std::string& expr, int64_t version) {
     auto df = session_.sql("SELECT to_json(" + expr + ")::VARCHAR AS j FROM " + scan(version));
@@ -120,7 +98,7 @@ TEST_P(DeltaScan, SchemaTypes) {
   }
 }
 
-INSTANTIATE_TEST_SUITE_P(SharedTables, DeltaScan, ::testing::ValuesIn(table_names()), [](const auto& info) {
+INSTANTIATE_TEST_SUITE_P(SharedTables, DeltaScan, ::testing::ValuesIn(delta_conformance_tables()), [](const auto& info) {
   std::string n = info.param;
   for (char& c : n) {
     if (!std::isalnum(static_cast<unsigned char>(c))) c = '_';
