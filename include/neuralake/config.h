@@ -8,6 +8,7 @@
 #pragma once
 
 #include <chrono>
+#include <cstdint>
 #include <map>
 #include <optional>
 #include <string>
@@ -63,6 +64,10 @@ struct S3Options {
   // Time without progress after which a request is abandoned (and retried).
   std::chrono::milliseconds request_timeout{30000};
   int max_retries = 5;
+  // Bytes of S3 object data a session keeps in a local in-memory read cache
+  // (keyed by bucket, key and ETag; least recently used evicted). 0, the
+  // default in every profile: no cache, every read goes to S3.
+  uint64_t read_cache_bytes = 0;
 };
 
 // The resolved, validated configuration of one run.

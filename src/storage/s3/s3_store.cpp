@@ -257,7 +257,9 @@ class S3StoreImpl : public S3Store {
       if (e) std::rethrow_exception(e);
     }
     const uint64_t total = results[0].total;
+    if (results[0].data.empty()) return 0;  // the range starts at or past the end
     for (const auto& r : results) {
+      if (r.data.empty()) continue;  // past the end: a 416 need not say the size or ETag
       if (r.total != total || (!r.etag.empty() && !results[0].etag.empty() && r.etag != results[0].etag)) {
         throw Error(ErrorCode::IOError, describe(key), describe(key) + " changed while it was being read");
       }
