@@ -30,6 +30,7 @@ demo: deps $(BUILD)/CMakeCache.txt
 bench: build
 	$(BUILD)/bench/neuralake_bench
 	$(BUILD)/bench/neuralake_delta_bench
+	$(BUILD)/bench/neuralake_s3_scan_bench
 
 clean:
 	rm -rf $(BUILD)
