@@ -36,6 +36,23 @@ class RecordingStore : public nl::ForwardingObjectStore {
     record(key, 0);
     return ForwardingObjectStore::open_reader(key);
   }
+  std::vector<nl::ObjectInfo> list(std::string_view prefix, std::string_view start_after = {}) override {
+    record_list(prefix);
+    return ForwardingObjectStore::list(prefix, start_after);
+  }
+  std::vector<nl::ObjectInfo> list_shallow(std::string_view prefix, size_t max_segments) override {
+    record_list(prefix);
+    return ForwardingObjectStore::list_shallow(prefix, max_segments);
+  }
+  Level list_level(std::string_view prefix) override {
+    record_list(prefix);
+    return ForwardingObjectStore::list_level(prefix);
+  }
+  // Prefixes listed since the last call.
+  std::vector<std::string> take_lists() {
+    std::lock_guard<std::mutex> lock(mu_);
+    return std::exchange(lists_, {});
+  }
   // Bytes read per key since the last call.
   std::map<std::string, uint64_t> take() {
     std::lock_guard<std::mutex> lock(mu_);
@@ -47,8 +64,13 @@ class RecordingStore : public nl::ForwardingObjectStore {
     std::lock_guard<std::mutex> lock(mu_);
     bytes_[std::string(key)] += n;
   }
+  void record_list(std::string_view prefix) {
+    std::lock_guard<std::mutex> lock(mu_);
+    lists_.emplace_back(prefix);
+  }
   std::mutex mu_;
   std::map<std::string, uint64_t> bytes_;
+  std::vector<std::string> lists_;
 };
 
 // sales/region=<r>/year=<y>/*.parquet: 3 regions x 2 years, 100 rows each.
@@ -107,6 +129,36 @@ TEST(Catalog, HivePartitionPruningNeverOpensOtherPartitions) {
   auto types = c.db("shop").table("sales").schema();
   for (const auto& f : types)
     if (f.name == "year") EXPECT_EQ(f.type, nl::DataType::int64());
+}
+
+TEST(Catalog, PartitionFiltersListOnlyTheirPrefixes) {
+  TempDir dir;
+  nl::Session writer(in(dir));
+  write_sales(writer, dir);
+  auto sales = nl::ParquetTable("sales", "{warehouse}/sales")
+                   .partition_columns({{"region", nl::DataType::string()}, {"year", nl::DataType::int64()}});
+  nl::Catalog c(Dbs{{"shop", nl::Database({sales})}}, in(dir));
+  auto recorder = std::make_shared<RecordingStore>(nl::make_local_store("/"));
+  c.session().add_store("file://", recorder);
+  c.db("shop").table("sales").schema();  // bind the view once (lists the whole table)
+  recorder->take_lists();
+
+  auto eu = c.db("shop").table("sales", {nl::Filter("region", "in", {"eu", "us"}), nl::Filter("year", "=", 2024)});
+  auto df = eu.select({nl::count_rows().alias("n")}).collect();
+  EXPECT_EQ(*df.column("n").at<int64_t>(0), 200);
+  auto listed = recorder->take_lists();
+  ASSERT_FALSE(listed.empty());
+  for (const auto& prefix : listed) {
+    bool allowed = prefix.find("/sales/region=eu/year=2024") != std::string::npos ||
+                   prefix.find("/sales/region=us/year=2024") != std::string::npos;
+    EXPECT_TRUE(allowed) << "listed outside the filtered partitions: " << prefix;
+  }
+  // A partition value that does not exist gives no rows (and no error).
+  auto none = c.db("shop").table("sales", {nl::Filter("region", "=", "mars")}).collect();
+  EXPECT_EQ(none.num_rows(), 0u);
+  // A filter on a non-leading partition column alone cannot narrow the prefix; it is still right.
+  auto y = c.db("shop").table("sales", {nl::Filter("year", "=", 2023)}).collect();
+  EXPECT_EQ(y.num_rows(), 300u);
 }
 
 TEST(Catalog, DeclaredSchemaMismatchNamesTableColumnAndFile) {

@@ -1,6 +1,8 @@
 // Session: one embedded DuckDB per session, with each catalog database as a
 // schema, file tables as views over scans and function tables as table functions.
+#include <cctype>
 #include <condition_variable>
+#include <optional>
 #include <cstdlib>
 #include <filesystem>
 #include <thread>
@@ -160,14 +162,19 @@ class RunningQuery {
 }  // namespace
 
 std::string table_view_sql(const SessionState& st, const std::string& database, const Table& table,
-                           const std::string& delta_args) {
+                           const std::string& delta_args, const std::vector<std::string>* parquet_globs) {
   const TableDef& def = table.def();
   const auto& declared = def.metadata.schema;
   std::string scan;
   switch (def.kind) {
     case TableKind::Parquet: {
-      std::string loc = file_pattern(st, expand_location(st, def.location), "parquet");
-      scan = "read_parquet(" + sql_string_literal(loc);
+      if (parquet_globs) {
+        std::string list;
+        for (const auto& g : *parquet_globs) list += (list.empty() ? "" : ", ") + sql_string_literal(g);
+        scan = "read_parquet([" + list + "]";
+      } else {
+        scan = "read_parquet(" + sql_string_literal(file_pattern(st, expand_location(st, def.location), "parquet"));
+      }
       if (def.file_options.hive_partitioning) {
         scan += ", hive_partitioning = true";
         if (!def.file_options.partition_columns.empty())
@@ -204,6 +211,68 @@ std::string table_view_sql(const SessionState& st, const std::string& database, 
   for (const auto& extra : def.metadata.extra_columns)
     select += ", (" + extra.expression + ") AS " + quote_identifier(extra.name);
   return select + " FROM " + scan;
+}
+
+// For a Parquet table with declared Hive partition columns, the directories
+// that AND-ed "=" / "in" filters on its leading partition columns allow
+// (datarepo's partition-prefix construction), as globs, so that only those
+// prefixes are listed instead of the whole table. std::nullopt when no such
+// restriction applies, or when a value cannot be written as a path safely.
+static std::optional<std::vector<std::string>> partition_globs(const SessionState& st, const Table& table,
+                                                               const Filters& filters) {
+  const TableDef& def = table.def();
+  const auto& parts = def.file_options.partition_columns;
+  if (def.kind != TableKind::Parquet || parts.empty() || filters.any_of().size() != 1) return std::nullopt;
+  std::string base = expand_location(st, def.location);
+  // Declared partitions mean a directory location; a glob or a file is taken as written.
+  if (base.find_first_of("*?[") != std::string::npos || base.ends_with(".parquet")) return std::nullopt;
+  while (!base.empty() && base.back() == '/') base.pop_back();
+  if (!st.stores->handles(base)) return std::nullopt;
+
+  auto path_text = [](const Value& v) -> std::optional<std::string> {
+    std::string text;
+    if (v.is<int64_t>()) text = std::to_string(v.as<int64_t>());
+    else if (v.is<uint64_t>()) text = std::to_string(v.as<uint64_t>());
+    else if (v.is<Date>()) text = format_date(v.as<Date>());
+    else if (v.is<std::string>()) text = v.as<std::string>();
+    else return std::nullopt;
+    // Writers escape other characters in paths; only plain text maps 1:1.
+    for (char c : text)
+      if (!std::isalnum(static_cast<unsigned char>(c)) && c != '-' && c != '_' && c != '.') return std::nullopt;
+    return text.empty() ? std::nullopt : std::optional<std::string>(text);
+  };
+
+  std::vector<std::string> prefixes = {base};
+  size_t fixed = 0;
+  for (const auto& column : parts) {
+    const Filter* f = nullptr;
+    for (const auto& candidate : filters.any_of()[0])
+      if (candidate.column() == column.name && (candidate.op() == FilterOp::Eq || candidate.op() == FilterOp::In))
+        f = &candidate;
+    if (!f) break;
+    std::vector<Value> values = f->op() == FilterOp::Eq ? std::vector<Value>{f->value()} : f->values();
+    std::vector<std::string> next;
+    for (const auto& prefix : prefixes) {
+      for (const auto& v : values) {
+        auto text = path_text(detail::coerce_value(v, column.type, column.name));
+        if (!text) return std::nullopt;
+        next.push_back(prefix + "/" + column.name + "=" + *text);
+      }
+    }
+    if (next.empty() || next.size() > 1024) return std::nullopt;
+    prefixes = std::move(next);
+    ++fixed;
+  }
+  if (fixed == 0) return std::nullopt;
+  // Keep the prefixes that exist: a glob that matches nothing is an error.
+  std::vector<std::string> globs;
+  for (const auto& prefix : prefixes) {
+    auto r = st.stores->resolve(prefix + "/");
+    auto level = r.store->list_level(r.key);
+    if (!level.objects.empty() || !level.prefixes.empty()) globs.push_back(prefix + "/**/*.parquet");
+  }
+  if (globs.empty()) return std::nullopt;  // no partition matches: the full scan finds no rows
+  return globs;
 }
 
 DataFrame run_query(SessionState& st, const std::string& sql) {
@@ -455,7 +524,12 @@ LazyFrame Session::table(const std::string& database, const std::string& table, 
       items += (items.empty() ? "" : ", ") + quote_identifier(c);
     }
   }
-  std::string sql = "SELECT " + items + " FROM " + quote_identifier(database) + "." + quote_identifier(table);
+  std::string source = quote_identifier(database) + "." + quote_identifier(table);
+  const Table& declared = *state_->find_table(database, table);
+  if (auto globs = engine::partition_globs(*state_, declared, filters)) {
+    source = "(" + engine::table_view_sql(*state_, database, declared, "", &*globs) + ") AS " + quote_identifier(table);
+  }
+  std::string sql = "SELECT " + items + " FROM " + source;
   std::string where = detail::filters_to_sql(filters, schema, qualified);
   if (!where.empty()) sql += " WHERE " + where;
   auto node = std::make_shared<PlanNode>(sql);
