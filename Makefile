@@ -31,6 +31,7 @@ bench: build
 	$(BUILD)/bench/neuralake_bench
 	$(BUILD)/bench/neuralake_delta_bench
 	$(BUILD)/bench/neuralake_s3_scan_bench
+	$(BUILD)/bench/neuralake_s3_stream_bench
 
 clean:
 	rm -rf $(BUILD)

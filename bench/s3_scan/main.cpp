@@ -1,8 +1,5 @@
 // S3 scan benchmark: a ~6M-row Parquet file scanned whole and column-pruned over
 // a local S3 server (started and stopped here) and from local disk, with bytes fetched.
-#include <signal.h>
-#include <sys/prctl.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -12,6 +9,7 @@
 #include <stdexcept>
 #include <string>
 
+#include "common/local_s3.h"
 #include "neuralake/config.h"
 #include "neuralake/data_frame.h"
 #include "neuralake/session.h"
@@ -20,51 +18,6 @@ using namespace neuralake;
 namespace fs = std::filesystem;
 
 namespace {
-
-// scripts/local-s3 serve on a free loopback port, in its own process group.
-class LocalS3 {
- public:
-  LocalS3(const fs::path& script, const fs::path& dir) {
-    int out[2];
-    if (::pipe(out) != 0) throw std::runtime_error("pipe failed");
-    pid_ = ::fork();
-    if (pid_ == 0) {
-      ::setpgid(0, 0);
-      ::prctl(PR_SET_PDEATHSIG, SIGKILL);
-      ::dup2(out[1], 1);
-      ::close(out[0]);
-      ::close(out[1]);
-      ::execl("/bin/bash", "bash", script.c_str(), "serve", "--port", "0", "--dir", dir.c_str(), "--bucket", "bench",
-              static_cast<char*>(nullptr));
-      ::_exit(127);
-    }
-    ::close(out[1]);
-    FILE* f = ::fdopen(out[0], "r");
-    const std::string tag = "listening on 127.0.0.1:";
-    char line[256];
-    std::string text;
-    while (std::fgets(line, sizeof line, f) && (text = line).rfind(tag, 0) != 0) {}
-    std::fclose(f);
-    if (text.rfind(tag, 0) != 0) {
-      stop();
-      throw std::runtime_error("local S3 server did not start (scripts/local-s3 serve)");
-    }
-    endpoint_ = "http://127.0.0.1:" + std::to_string(std::stoi(text.substr(tag.size())));
-  }
-  ~LocalS3() { stop(); }
-  const std::string& endpoint() const { return endpoint_; }
-  void stop() {
-    if (pid_ <= 0) return;
-    ::kill(-pid_, SIGTERM);
-    int status = 0;
-    ::waitpid(pid_, &status, 0);
-    pid_ = -1;
-  }
-
- private:
-  pid_t pid_ = -1;
-  std::string endpoint_;
-};
 
 struct Run {
   double ms = 0;
@@ -94,7 +47,7 @@ int main() {
   fs::create_directories(work / "s3");
   int rc = 0;
   try {
-    LocalS3 server(source / "scripts" / "local-s3", work / "s3");
+    bench::LocalS3 server(source / "scripts" / "local-s3", work / "s3", "bench");
     Environment env{{{"NEURALAKE_ENV", "minio"}, {"AWS_ENDPOINT_URL", server.endpoint()}, {"AWS_EC2_METADATA_DISABLED", "true"}}};
     SessionOptions o;
     o.config = Config::resolve(env);
