@@ -410,8 +410,8 @@ static void open_database(SessionState& st) {
   register_delta_scan(*st.db->instance, st.stores, st.options.delta_staleness.count());
   // Parquet footers are cached per session (checked against the file's
   // modification time), so binding a view does not re-read a footer each query.
-  run_statement(st, "SET parquet_metadata_cache = true");
-  run_statement(st, std::string("SET enable_external_file_cache = ") +
+  run_statement(st, "SET GLOBAL parquet_metadata_cache = true");
+  run_statement(st, std::string("SET GLOBAL enable_external_file_cache = ") +
                         (st.options.external_file_cache ? "true" : "false"));
 }
 
