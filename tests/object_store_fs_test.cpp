@@ -130,10 +130,12 @@ TEST_F(ObjectStoreFs, HivePartitionFilterSkipsOtherPartitionsFiles) {
   EXPECT_LT(one.bytes_read * 2, all.bytes_read);
   EXPECT_EQ(one.list_requests, 1u);
 
-  // The first file is read at bind time for the schema; no other partition is.
+  // A count needs only footers, and the session caches footers (checked
+  // against each object's ETag): no other partition is read, and the
+  // 2022 file at most for its footer.
   EXPECT_EQ(sql("SELECT count(*) FROM " + scan + " WHERE year = 2022"), "10000\n");
   auto touched = recorder->take(prefix);
-  EXPECT_TRUE(touched.count("year=2022/data_0.parquet"));
+  EXPECT_LE(touched.size(), 1u);
   EXPECT_FALSE(touched.count("year=2021/data_0.parquet"));
   EXPECT_FALSE(touched.count("year=2023/data_0.parquet"));
 }
