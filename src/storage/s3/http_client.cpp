@@ -5,6 +5,7 @@
 #include <curl/curl.h>
 
 #include <algorithm>
+#include <cstdio>
 
 namespace neuralake::s3 {
 namespace {
@@ -14,8 +15,17 @@ struct CurlGlobal {
   CurlGlobal() { curl_global_init(CURL_GLOBAL_DEFAULT); }
 };
 
+// Appends to the response body, sized once from Content-Length so a large
+// body is not copied again each time the string grows.
 size_t on_body(char* data, size_t size, size_t n, void* user) {
-  static_cast<std::string*>(user)->append(data, size * n);
+  auto* response = static_cast<HttpResponse*>(user);
+  if (response->body.empty()) {
+    const std::string length = response->header("content-length");
+    unsigned long long expected = 0;
+    if (!length.empty() && std::sscanf(length.c_str(), "%llu", &expected) == 1 && expected <= (1ULL << 32))
+      response->body.reserve(static_cast<size_t>(expected));
+  }
+  response->body.append(data, size * n);
   return size * n;
 }
 
@@ -117,7 +127,7 @@ HttpResponse HttpClient::perform(const HttpRequest& request) {
   curl_easy_setopt(curl, CURLOPT_LOW_SPEED_LIMIT, 1L);
   curl_easy_setopt(curl, CURLOPT_LOW_SPEED_TIME, std::max(1L, static_cast<long>(options_.request_timeout.count() / 1000)));
   curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, on_body);
-  curl_easy_setopt(curl, CURLOPT_WRITEDATA, &response.body);
+  curl_easy_setopt(curl, CURLOPT_WRITEDATA, &response);
   curl_easy_setopt(curl, CURLOPT_HEADERFUNCTION, on_header);
   curl_easy_setopt(curl, CURLOPT_HEADERDATA, &response.headers);
   curl_easy_setopt(curl, CURLOPT_PROTOCOLS_STR, "http,https");
