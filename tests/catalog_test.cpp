@@ -8,6 +8,7 @@
 #include <gtest/gtest.h>
 
 #include "neuralake/neuralake.h"
+#include "testing/recording_store.h"
 #include "testing/test_util.h"
 
 namespace nl = neuralake;
@@ -22,56 +23,6 @@ nl::SessionOptions in(const TempDir& dir) {
 }
 
 using Dbs = std::vector<std::pair<std::string, nl::Database>>;
-
-// Remembers every key whose bytes were read.
-class RecordingStore : public nl::ForwardingObjectStore {
- public:
-  using ForwardingObjectStore::ForwardingObjectStore;
-  size_t read_range(std::string_view key, uint64_t offset, uint64_t length, char* out) override {
-    size_t n = ForwardingObjectStore::read_range(key, offset, length, out);
-    record(key, n);
-    return n;
-  }
-  std::unique_ptr<nl::ObjectReader> open_reader(std::string_view key) override {
-    record(key, 0);
-    return ForwardingObjectStore::open_reader(key);
-  }
-  std::vector<nl::ObjectInfo> list(std::string_view prefix, std::string_view start_after = {}) override {
-    record_list(prefix);
-    return ForwardingObjectStore::list(prefix, start_after);
-  }
-  std::vector<nl::ObjectInfo> list_shallow(std::string_view prefix, size_t max_segments) override {
-    record_list(prefix);
-    return ForwardingObjectStore::list_shallow(prefix, max_segments);
-  }
-  Level list_level(std::string_view prefix) override {
-    record_list(prefix);
-    return ForwardingObjectStore::list_level(prefix);
-  }
-  // Prefixes listed since the last call.
-  std::vector<std::string> take_lists() {
-    std::lock_guard<std::mutex> lock(mu_);
-    return std::exchange(lists_, {});
-  }
-  // Bytes read per key since the last call.
-  std::map<std::string, uint64_t> take() {
-    std::lock_guard<std::mutex> lock(mu_);
-    return std::exchange(bytes_, {});
-  }
-
- private:
-  void record(std::string_view key, uint64_t n) {
-    std::lock_guard<std::mutex> lock(mu_);
-    bytes_[std::string(key)] += n;
-  }
-  void record_list(std::string_view prefix) {
-    std::lock_guard<std::mutex> lock(mu_);
-    lists_.emplace_back(prefix);
-  }
-  std::mutex mu_;
-  std::map<std::string, uint64_t> bytes_;
-  std::vector<std::string> lists_;
-};
 
 // sales/region=<r>/year=<y>/*.parquet: 3 regions x 2 years, 100 rows each.
 void write_sales(nl::Session& s, const TempDir& dir) {
@@ -111,7 +62,7 @@ TEST(Catalog, HivePartitionPruningNeverOpensOtherPartitions) {
   // Exactly, with every read recorded: the engine binds the view by reading
   // the first file's footer (its schema), and then reads data only from the
   // eu/2024 partition; no other partition's data is touched.
-  auto recorder = std::make_shared<RecordingStore>(nl::make_local_store("/"));
+  auto recorder = std::make_shared<nl::testing::RecordingStore>(nl::make_local_store("/"));
   session.add_store("file://", recorder);
   c.db("shop").table("sales", {nl::Filter("region", "=", "eu"), nl::Filter("year", "=", 2024)}).collect();
   auto reads = recorder->take();
@@ -138,7 +89,7 @@ TEST(Catalog, PartitionFiltersListOnlyTheirPrefixes) {
   auto sales = nl::ParquetTable("sales", "{warehouse}/sales")
                    .partition_columns({{"region", nl::DataType::string()}, {"year", nl::DataType::int64()}});
   nl::Catalog c(Dbs{{"shop", nl::Database({sales})}}, in(dir));
-  auto recorder = std::make_shared<RecordingStore>(nl::make_local_store("/"));
+  auto recorder = std::make_shared<nl::testing::RecordingStore>(nl::make_local_store("/"));
   c.session().add_store("file://", recorder);
   c.db("shop").table("sales").schema();  // bind the view once (lists the whole table)
   recorder->take_lists();
