@@ -275,3 +275,12 @@ TEST(ConfigRedaction, SecretsNeverAppearInConfigShowOrErrors) {
     }
   }
 }
+
+TEST(ConfigSettings, ReadCacheIsOffUnlessAskedFor) {
+  EXPECT_EQ(Config::resolve(Environment{{{"NEURALAKE_ENV", "minio"}}}).s3.read_cache_bytes, 0u);
+  Config c = Config::resolve(Environment{{{"NEURALAKE_ENV", "minio"}, {"NEURALAKE_S3_READ_CACHE_MB", "64"}}});
+  EXPECT_EQ(c.s3.read_cache_bytes, uint64_t{64} << 20);
+  EXPECT_EQ(setting(c, "s3.read_cache_mb").source, SettingSource::Environment);
+  EXPECT_NL_ERROR(Config::resolve(Environment{{{"NEURALAKE_ENV", "minio"}, {"NEURALAKE_S3_READ_CACHE_MB", "-1"}}}),
+                  InvalidArgument, "s3.read_cache_mb");
+}

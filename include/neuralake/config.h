@@ -66,7 +66,8 @@ struct S3Options {
   int max_retries = 5;
   // Bytes of S3 object data a session keeps in a local in-memory read cache
   // (keyed by bucket, key and ETag; least recently used evicted). 0, the
-  // default in every profile: no cache, every read goes to S3.
+  // default in every profile: no cache, every read goes to S3. Setting
+  // s3.read_cache_mb (NEURALAKE_S3_READ_CACHE_MB).
   uint64_t read_cache_bytes = 0;
 };
 

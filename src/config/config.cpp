@@ -38,6 +38,7 @@ const std::vector<SettingDef>& setting_defs() {
       {"s3.connect_timeout_ms", {"NEURALAKE_S3_CONNECT_TIMEOUT_MS"}, false},
       {"s3.request_timeout_ms", {"NEURALAKE_S3_REQUEST_TIMEOUT_MS"}, false},
       {"s3.max_retries", {"NEURALAKE_S3_MAX_RETRIES"}, false},
+      {"s3.read_cache_mb", {"NEURALAKE_S3_READ_CACHE_MB"}, false},
   };
   return defs;
 }
@@ -63,7 +64,8 @@ const std::map<std::string, Defaults>& builtin_profiles() {
 
 const Defaults kCommonDefaults = {{"s3.region", "us-east-1"},       {"s3.addressing", "virtual"},
                                   {"s3.allow_http", "false"},       {"s3.connect_timeout_ms", "5000"},
-                                  {"s3.request_timeout_ms", "30000"}, {"s3.max_retries", "5"}};
+                                  {"s3.request_timeout_ms", "30000"}, {"s3.max_retries", "5"},
+                                  {"s3.read_cache_mb", "0"}};
 
 std::vector<std::string> setting_names() {
   std::vector<std::string> names;
@@ -293,6 +295,8 @@ Config Config::resolve(const Environment& env) {
   s3.connect_timeout = std::chrono::milliseconds(parse_int(get("s3.connect_timeout_ms"), 1, 600000));
   s3.request_timeout = std::chrono::milliseconds(parse_int(get("s3.request_timeout_ms"), 1, 3600000));
   s3.max_retries = static_cast<int>(parse_int(get("s3.max_retries"), 0, 20));
+  // Off unless asked for: a cache trades memory for repeated reads of the same objects.
+  s3.read_cache_bytes = static_cast<uint64_t>(parse_int(get("s3.read_cache_mb"), 0, 1 << 20)) << 20;
   return config;
 }
 
