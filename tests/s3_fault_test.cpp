@@ -22,17 +22,7 @@ namespace {
 // A secret that appears nowhere else, so finding it anywhere is a leak.
 const std::string kSecret = "Zx9-unique-secret-value-41d7";
 
-nlt::LocalS3Server* server = nullptr;
-
-class S3Env : public ::testing::Environment {
- public:
-  void SetUp() override { server = new nlt::LocalS3Server("neuralake"); }
-  void TearDown() override {
-    delete server;
-    server = nullptr;
-  }
-};
-[[maybe_unused]] auto* const s3_env = ::testing::AddGlobalTestEnvironment(new S3Env);
+nlt::LocalS3Environment* const s3 = nlt::LocalS3Environment::add();
 
 Environment env_for(const std::string& endpoint) {
   return Environment{{{"NEURALAKE_ENV", "minio"},
@@ -76,7 +66,7 @@ nlt::Fault damage_fault(const std::string& method, int times, long truncate_at, 
 }
 
 struct FaultFixture : ::testing::Test {
-  nlt::FaultProxy proxy{server->endpoint()};
+  nlt::FaultProxy proxy{s3->server().endpoint()};
   std::string uri = fresh_prefix();
   std::shared_ptr<S3Store> store = store_via(proxy.url(), uri);
   std::vector<std::string> messages;  // every error text seen, checked for the secret

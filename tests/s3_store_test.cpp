@@ -16,20 +16,10 @@ using neuralake::testing::ObjectStoreContract;
 
 namespace {
 
-nlt::LocalS3Server* server = nullptr;
-
-class S3Env : public ::testing::Environment {
- public:
-  void SetUp() override { server = new nlt::LocalS3Server("neuralake"); }
-  void TearDown() override {
-    delete server;
-    server = nullptr;
-  }
-};
-[[maybe_unused]] auto* const s3_env = ::testing::AddGlobalTestEnvironment(new S3Env);
+nlt::LocalS3Environment* const s3 = nlt::LocalS3Environment::add();
 
 Environment minio_env() {
-  return Environment{{{"NEURALAKE_ENV", "minio"}, {"AWS_ENDPOINT_URL", server->endpoint()}, {"AWS_EC2_METADATA_DISABLED", "true"}}};
+  return Environment{{{"NEURALAKE_ENV", "minio"}, {"AWS_ENDPOINT_URL", s3->server().endpoint()}, {"AWS_EC2_METADATA_DISABLED", "true"}}};
 }
 
 std::shared_ptr<S3Store> make_store(const std::string& store_uri, std::function<void(S3StoreOptions&)> tweak = {}) {

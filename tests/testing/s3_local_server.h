@@ -1,5 +1,5 @@
 // Starts the local S3 server (scripts/local-s3 serve: s3rver) on a free
-// loopback port for one test binary, and stops it. Header-only.
+// loopback port for one test, suite or binary, and stops it. Header-only.
 #pragma once
 
 #include <signal.h>
@@ -8,8 +8,12 @@
 #include <unistd.h>
 
 #include <cstdio>
+#include <memory>
 #include <stdexcept>
 #include <string>
+#include <utility>
+
+#include <gtest/gtest.h>
 
 #include "testing/test_util.h"
 
@@ -70,6 +74,27 @@ class LocalS3Server {
   TempDir data_;
   pid_t pid_ = -1;
   int port_ = 0;
+};
+
+// One server for a whole test binary: started before its first test and
+// stopped after its last (a GoogleTest environment, so one slow start serves
+// every test). At namespace scope:
+//   LocalS3Environment* const s3 = LocalS3Environment::add();
+// then s3->server().endpoint() inside the tests.
+class LocalS3Environment : public ::testing::Environment {
+ public:
+  static LocalS3Environment* add(const std::string& bucket = "neuralake") {
+    return static_cast<LocalS3Environment*>(::testing::AddGlobalTestEnvironment(new LocalS3Environment(bucket)));
+  }
+  void SetUp() override { server_ = std::make_unique<LocalS3Server>(bucket_); }
+  void TearDown() override { server_.reset(); }
+  // Valid between SetUp and TearDown, i.e. inside any test.
+  const LocalS3Server& server() const { return *server_; }
+
+ private:
+  explicit LocalS3Environment(std::string bucket) : bucket_(std::move(bucket)) {}
+  std::string bucket_;
+  std::unique_ptr<LocalS3Server> server_;
 };
 
 }  // namespace neuralake::testing
