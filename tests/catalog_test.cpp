@@ -31,13 +31,19 @@ void write_sales(nl::Session& s, const TempDir& dir) {
             "/sales' (FORMAT parquet, PARTITION_BY (region, year))");
 }
 
-TEST(Catalog, HivePartitionPruningNeverOpensOtherPartitions) {
-  TempDir dir;
+// Database "shop" with the sales table of write_sales(), partitioned by
+// region (string) and year (int64).
+nl::Catalog sales_catalog(const TempDir& dir) {
   nl::Session writer(in(dir));
   write_sales(writer, dir);
   auto sales = nl::ParquetTable("sales", "{warehouse}/sales")
                    .partition_columns({{"region", nl::DataType::string()}, {"year", nl::DataType::int64()}});
-  nl::Catalog c(Dbs{{"shop", nl::Database({sales})}}, in(dir));
+  return nl::Catalog(Dbs{{"shop", nl::Database({sales})}}, in(dir));
+}
+
+TEST(Catalog, HivePartitionPruningNeverOpensOtherPartitions) {
+  TempDir dir;
+  nl::Catalog c = sales_catalog(dir);
   auto& session = c.session();
 
   // Bind once (the engine reads one footer for the schema), then count a query.
@@ -78,17 +84,14 @@ TEST(Catalog, HivePartitionPruningNeverOpensOtherPartitions) {
 
   // The partition column has its declared type.
   auto types = c.db("shop").table("sales").schema();
-  for (const auto& f : types)
-    if (f.name == "year") EXPECT_EQ(f.type, nl::DataType::int64());
+  for (const auto& f : types) {
+    if (f.name == "year") { EXPECT_EQ(f.type, nl::DataType::int64()); }
+  }
 }
 
 TEST(Catalog, PartitionFiltersListOnlyTheirPrefixes) {
   TempDir dir;
-  nl::Session writer(in(dir));
-  write_sales(writer, dir);
-  auto sales = nl::ParquetTable("sales", "{warehouse}/sales")
-                   .partition_columns({{"region", nl::DataType::string()}, {"year", nl::DataType::int64()}});
-  nl::Catalog c(Dbs{{"shop", nl::Database({sales})}}, in(dir));
+  nl::Catalog c = sales_catalog(dir);
   auto recorder = std::make_shared<nl::testing::RecordingStore>(nl::make_local_store("/"));
   c.session().add_store("file://", recorder);
   c.db("shop").table("sales").schema();  // bind the view once (lists the whole table)
