@@ -12,6 +12,7 @@
 
 #include "neuralake/catalog.h"
 #include "neuralake/error.h"
+#include "neuralake/expr.h"
 #include "neuralake/session.h"
 #include "storage/s3/credentials.h"
 #include "storage/s3/http_client.h"
@@ -70,14 +71,6 @@ std::string object_uri(const std::string& warehouse, const std::string& root, co
   return warehouse + "/" + (root.empty() ? key : key.substr(std::min(key.size(), root.size() + 1)));
 }
 
-std::string quote(const std::string& name) {
-  std::string out = "\"";
-  for (char c : name) {
-    if (c == '"') out += '"';
-    out += c;
-  }
-  return out + "\"";
-}
 
 // The storage checks against the warehouse's store, as the session's queries see it.
 void check_storage(Checks& checks, Session& session, const VerifyOptions& options) {
@@ -149,7 +142,8 @@ void check_tables(Checks& checks, Session& session, const Catalog& catalog) {
     for (const auto& table : catalog.db(db_name).tables()) {
       const std::string name = db_name + "." + table.name();
       bool resolved = checks.run("table " + name, [&] {
-        Schema schema = session.describe("SELECT * FROM " + quote(db_name) + "." + quote(table.name()));
+        Schema schema =
+            session.describe("SELECT * FROM " + quote_identifier(db_name) + "." + quote_identifier(table.name()));
         return "schema read: " + plural(schema.size(), "column");
       });
       if (!resolved) {

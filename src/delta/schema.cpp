@@ -4,6 +4,7 @@
 #include <nlohmann/json.hpp>
 
 #include "neuralake/error.h"
+#include "neuralake/expr.h"
 
 namespace neuralake::delta {
 
@@ -94,14 +95,6 @@ DeltaType parse_type(const json& j, const std::string& object) {
   return t;
 }
 
-std::string quote(const std::string& name) {
-  std::string out = "\"";
-  for (char c : name) {
-    if (c == '"') out += '"';
-    out += c;
-  }
-  return out + "\"";
-}
 
 std::string duckdb_name(const DeltaType& t, bool physical) {
   switch (t.kind) {
@@ -109,7 +102,7 @@ std::string duckdb_name(const DeltaType& t, bool physical) {
       std::string s = "STRUCT(";
       for (size_t i = 0; i < t.fields.size(); ++i) {
         if (i) s += ", ";
-        s += quote(physical ? t.fields[i].physical_name : t.fields[i].name) + " " +
+        s += quote_identifier(physical ? t.fields[i].physical_name : t.fields[i].name) + " " +
              duckdb_name(t.fields[i].type, physical);
       }
       return s + ")";
