@@ -13,6 +13,7 @@
 #include <thread>
 #include <vector>
 
+#include "testing/cli_process.h"
 #include "testing/test_util.h"
 
 #if defined(NEURALAKE_CLI)
@@ -21,84 +22,14 @@ namespace {
 
 using neuralake::testing::TempDir;
 
-struct Outcome {
-  bool exited = false;  // false: killed by a signal
-  int code = -1;        // exit code, or the signal number
-  std::string out;
-  std::string err;
-};
+using Outcome = neuralake::testing::CliOutcome;
 
-// A running `neuralake` process with its stdout and stderr going to files.
-class Process {
+// A running `neuralake` process.
+class Process : public neuralake::testing::CliProcess {
  public:
-  // `env` entries override the inherited environment; an empty value unsets.
   Process(const std::vector<std::string>& args, const std::map<std::string, std::string>& env,
           const std::filesystem::path& dir)
-      : out_(dir / ("out" + std::to_string(counter_))), err_(dir / ("err" + std::to_string(counter_))) {
-    ++counter_;
-    pid_ = fork();
-    if (pid_ == 0) {
-      for (const auto& [k, v] : env) {
-        if (v.empty()) unsetenv(k.c_str());
-        else setenv(k.c_str(), v.c_str(), 1);
-      }
-      if (chdir(dir.c_str()) != 0) _exit(127);
-      int o = open(out_.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-      int e = open(err_.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-      dup2(o, 1);
-      dup2(e, 2);
-      std::vector<char*> argv;
-      std::string binary = NEURALAKE_CLI;
-      argv.push_back(binary.data());
-      std::vector<std::string> copy = args;
-      for (auto& a : copy) argv.push_back(a.data());
-      argv.push_back(nullptr);
-      execv(binary.c_str(), argv.data());
-      _exit(127);
-    }
-  }
-
-  pid_t pid() const { return pid_; }
-
-  // Waits for the process; kills it and fails the test if it is still running
-  // after `limit` (a hang guard, not a performance check).
-  Outcome wait(std::chrono::seconds limit = std::chrono::seconds(120)) {
-    Outcome r;
-    int status = 0;
-    auto deadline = std::chrono::steady_clock::now() + limit;
-    while (waitpid(pid_, &status, WNOHANG) == 0) {
-      if (std::chrono::steady_clock::now() > deadline) {
-        kill(pid_, SIGKILL);
-        waitpid(pid_, &status, 0);
-        ADD_FAILURE() << "neuralake did not finish and was killed";
-        break;
-      }
-      std::this_thread::sleep_for(std::chrono::milliseconds(20));
-    }
-    r.exited = WIFEXITED(status);
-    r.code = r.exited ? WEXITSTATUS(status) : WTERMSIG(status);
-    r.out = neuralake::testing::read_file(out_);
-    r.err = neuralake::testing::read_file(err_);
-    return r;
-  }
-
-  // True once the process has installed a SIGINT handler (Linux /proc).
-  bool catches_sigint() const {
-    std::ifstream status("/proc/" + std::to_string(pid_) + "/status");
-    std::string line;
-    while (std::getline(status, line)) {
-      if (line.rfind("SigCgt:", 0) == 0) {
-        unsigned long long mask = std::stoull(line.substr(7), nullptr, 16);
-        return (mask >> (SIGINT - 1)) & 1;
-      }
-    }
-    return false;
-  }
-
- private:
-  static inline int counter_ = 0;
-  pid_t pid_ = -1;
-  std::filesystem::path out_, err_;
+      : CliProcess(NEURALAKE_CLI, args, env, dir) {}
 };
 
 bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
