@@ -3,6 +3,7 @@
 #include <cctype>
 
 #include "neuralake/error.h"
+#include "neuralake/expr.h"
 #include "neuralake/types.h"
 
 namespace neuralake {
@@ -118,15 +119,6 @@ std::string DataType::polars_name() const {
   return "unknown";
 }
 
-static std::string quote_sql_name(const std::string& name) {
-  std::string out = "\"";
-  for (char c : name) {
-    if (c == '"') out += '"';
-    out += c;
-  }
-  return out + "\"";
-}
-
 std::string DataType::sql_name() const {
   switch (id_) {
     case TypeId::Null: return "\"NULL\"";
@@ -162,7 +154,7 @@ std::string DataType::sql_name() const {
       std::string s = "STRUCT(";
       for (size_t i = 0; i < children().size(); ++i) {
         if (i) s += ", ";
-        s += quote_sql_name(children()[i].name) + " " + children()[i].type.sql_name();
+        s += quote_identifier(children()[i].name) + " " + children()[i].type.sql_name();
       }
       return s + ")";
     }

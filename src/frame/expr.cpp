@@ -9,29 +9,23 @@
 
 namespace neuralake {
 
-std::string quote_identifier(const std::string& name) {
+// `text` between `quote` characters, each quote inside doubled: SQL's one
+// escaping rule for identifiers (") and string literals (').
+static std::string quoted(std::string_view text, char quote) {
   std::string out;
-  out.reserve(name.size() + 2);
-  out += '"';
-  for (char c : name) {
-    if (c == '"') out += '"';
+  out.reserve(text.size() + 2);
+  out += quote;
+  for (char c : text) {
+    if (c == quote) out += quote;
     out += c;
   }
-  out += '"';
+  out += quote;
   return out;
 }
 
-std::string sql_string_literal(std::string_view text) {
-  std::string out;
-  out.reserve(text.size() + 2);
-  out += '\'';
-  for (char c : text) {
-    if (c == '\'') out += '\'';
-    out += c;
-  }
-  out += '\'';
-  return out;
-}
+std::string quote_identifier(const std::string& name) { return quoted(name, '"'); }
+
+std::string sql_string_literal(std::string_view text) { return quoted(text, '\''); }
 
 std::string format_decimal(const Decimal& d);  // value.cpp
 
