@@ -19,7 +19,7 @@ build: deps $(BUILD)/CMakeCache.txt
 # Tests start their own local S3 server; fetch it once before they run in parallel.
 test: build
 	@scripts/local-s3 fetch
-	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
+	cd $(BUILD) && ctest --output-on-failure -j $(JOBS) --timeout 600
 
 # The quickstart needs only the CLI (for the sample data) and query_data.
 demo: deps $(BUILD)/CMakeCache.txt

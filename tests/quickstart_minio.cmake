@@ -2,7 +2,7 @@
 # `neuralake s3` commands' test, which runs the CLI as a subprocess.
 add_test(NAME quickstart_minio_matches_local
          COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/quickstart_minio_test.sh ${CMAKE_BINARY_DIR} ${CMAKE_SOURCE_DIR})
-set_tests_properties(quickstart_minio_matches_local PROPERTIES LABELS "slow")
+set_tests_properties(quickstart_minio_matches_local PROPERTIES LABELS "slow" TIMEOUT 300)
 
 if(TARGET s3_cli_test)
   add_dependencies(s3_cli_test neuralake_cli)

@@ -10,6 +10,13 @@ cleanup() {
   # The server runs in its own process group (setsid): stop all of it.
   if [[ -n $server_pid ]]; then
     kill -TERM -- "-$server_pid" 2>/dev/null || true
+    # A server caught before its handlers were set may ignore TERM: give it
+    # five seconds, then kill the group outright, so the test never hangs.
+    for _ in $(seq 1 50); do
+      kill -0 "$server_pid" 2>/dev/null || break
+      sleep 0.1
+    done
+    kill -KILL -- "-$server_pid" 2>/dev/null || true
     wait "$server_pid" 2>/dev/null || true
   fi
   rm -rf "$work"
@@ -27,12 +34,14 @@ export AWS_EC2_METADATA_DISABLED=true
 NEURALAKE_ENV=local NEURALAKE_WAREHOUSE="$work/warehouse" "$cli" sample-data > /dev/null
 NEURALAKE_ENV=local NEURALAKE_WAREHOUSE="$work/warehouse" "$query" > "$work/local.txt"
 
-# Port 0: the server picks a free port and prints it.
+# Port 0: the server picks a free port and prints it. The log exists before
+# the server starts, so polling it never races the redirection.
+: > "$work/server.log"
 setsid bash "$source/scripts/local-s3" serve --port 0 --dir "$work/s3" --bucket neuralake > "$work/server.log" 2>&1 &
 server_pid=$!
 port=
 for _ in $(seq 1 600); do
-  port=$(sed -n 's/^listening on 127\.0\.0\.1:\([0-9]*\).*/\1/p' "$work/server.log")
+  port=$(sed -n 's/^listening on 127\.0\.0\.1:\([0-9]*\).*/\1/p' "$work/server.log" || true)
   [[ -n $port ]] && break
   kill -0 "$server_pid" 2>/dev/null || break
   sleep 0.1
