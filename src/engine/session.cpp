@@ -87,7 +87,10 @@ std::string file_pattern(const SessionState& st, const std::string& location, co
     } else if (st.stores->handles(location)) {
       try {
         auto r = st.stores->resolve(location);
-        is_dir = !r.store->head(r.key) && !r.store->list(r.key + "/").empty();
+        if (!r.store->head(r.key)) {
+          auto level = r.store->list_level(r.key + "/");  // one level is enough to tell
+          is_dir = !level.objects.empty() || !level.prefixes.empty();
+        }
       } catch (const Error&) {
         // Unreachable stores report their error when the table is read.
       }
