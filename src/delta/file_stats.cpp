@@ -1,55 +1,574 @@
-// Compact encoding of Delta file statistics: one flag byte per column, then
-// fixed-width bounds (strings length-prefixed, at most 64 bytes) and a varint nullCount.
+// Compact encoding of Delta file statistics: the stats JSON is scanned straight
+// into typed bounds, then one encoder writes varint/delta-coded bytes per column.
 #include "delta/file_stats.h"
 
-#include <cctype>
+#include <array>
+#include <bit>
+#include <cfloat>
 #include <charconv>
+#include <cmath>
 #include <cstring>
 #include <deque>
+#include <limits>
+
+#include "common/civil_time.h"
 
 namespace neuralake::delta {
 
 namespace {
 
-constexpr uint8_t kHasMin = 1, kHasMax = 2, kHasNulls = 4;
+using Kind = StatsColumn::Kind;
+
+// The blob: per column one flag byte, then the payloads its flags announce.
+// Trailing columns with nothing known are left out (a short blob reads as
+// unknown for them), and a blob with nothing known is empty.
+//
+// Flag bits shared by all kinds:
+constexpr uint8_t kHasMin = 1, kHasMax = 2;
+constexpr uint8_t kNullsZero = 4;    // nullCount known and 0: no payload
+constexpr uint8_t kNullsVarint = 8;  // nullCount > 0 follows as a varint
+// Int, Date, Timestamp: min as a zigzag varint of min/scale; max as a varint
+// of (max-min)/scale, or (kMaxAbsolute: no min, or max < min) as a zigzag
+// varint of max/scale. Bits 5-6 pick the scale, the largest of kScales that
+// divides both bounds: timestamps are mostly whole milliseconds, seconds or days.
+constexpr uint8_t kMaxAbsolute = 16;
+constexpr int kScaleShift = 5;
+constexpr std::array<int64_t, 4> kScales = {1, 1000, 1000000, 86400000000};
+// Double: 8 raw bytes per bound, or 4 (a float) when that keeps it exactly.
+constexpr uint8_t kMinFloat = 16, kMaxFloat = 32;
+// String: min as a length byte and its bytes; max as the length of the prefix
+// it shares with min (only if min is known), its remaining length, and the
+// remaining bytes. The remaining length lives in bits 4-7 when under 15,
+// otherwise those bits are 15 and a length byte follows.
+constexpr int kRestShift = 4;
+constexpr uint8_t kRestInByte = 15;
+
+constexpr uint8_t kKnownMask = kHasMin | kHasMax | kNullsZero | kNullsVarint;
 constexpr size_t kMaxStringBound = 64;
+// Writers truncate timestamp stats to milliseconds: the upper bound is widened
+// by this much when read back.
+constexpr int64_t kTimestampMaxSlack = 999;
 
 StatsColumn::Kind kind_of(const DeltaType& t) {
-  if (t.kind != DeltaType::Kind::Primitive) return StatsColumn::Kind::NullCountOnly;
+  if (t.kind != DeltaType::Kind::Primitive) return Kind::NullCountOnly;
   const std::string& p = t.primitive;
-  if (p == "long" || p == "integer" || p == "short" || p == "byte") return StatsColumn::Kind::Int;
-  if (p == "float" || p == "double") return StatsColumn::Kind::Double;
-  if (p == "string") return StatsColumn::Kind::String;
-  if (p == "date") return StatsColumn::Kind::Date;
-  if (p == "timestamp" || p == "timestamp_ntz") return StatsColumn::Kind::Timestamp;
-  return StatsColumn::Kind::NullCountOnly;
+  if (p == "long" || p == "integer" || p == "short" || p == "byte") return Kind::Int;
+  if (p == "float" || p == "double") return Kind::Double;
+  if (p == "string") return Kind::String;
+  if (p == "date") return Kind::Date;
+  if (p == "timestamp" || p == "timestamp_ntz") return Kind::Timestamp;
+  return Kind::NullCountOnly;
 }
 
-void put64(std::string& out, int64_t v) { out.append(reinterpret_cast<const char*>(&v), 8); }
+// ---------------------------------------------------------------------------
+// Writing
 
-int64_t get64(std::string_view s, size_t& pos) {
-  int64_t v = 0;
-  if (pos + 8 > s.size()) return 0;
-  std::memcpy(&v, s.data() + pos, 8);
-  pos += 8;
-  return v;
+// Appends to a buffer the caller sized for the worst case (kMaxColumnBytes
+// per column), so no append checks the capacity.
+struct BlobWriter {
+  char* p;
+  void byte(uint8_t b) { *p++ = static_cast<char>(b); }
+  void bytes(const void* data, size_t n) {
+    std::memcpy(p, data, n);
+    p += n;
+  }
+  void varint(uint64_t v) {
+    while (v >= 0x80) {
+      *p++ = static_cast<char>((v & 0x7F) | 0x80);
+      v >>= 7;
+    }
+    *p++ = static_cast<char>(v);
+  }
+};
+// Flags, two string bounds with their lengths, the shared-prefix byte and a
+// varint nullCount; more than any other kind needs.
+constexpr size_t kMaxColumnBytes = 1 + 2 * (2 + kMaxStringBound) + 10;
+
+uint64_t zigzag(int64_t v) { return (static_cast<uint64_t>(v) << 1) ^ static_cast<uint64_t>(v >> 63); }
+int64_t unzigzag(uint64_t v) { return static_cast<int64_t>(v >> 1) ^ -static_cast<int64_t>(v & 1); }
+
+// True if `d` survives a round trip through float bit for bit (NaN payloads
+// and out-of-range values do not, and are kept as doubles).
+bool fits_float(double d, float& f) {
+  if (std::isnan(d) || (std::isfinite(d) && std::fabs(d) > static_cast<double>(FLT_MAX))) return false;
+  f = static_cast<float>(d);
+  const double back = f;
+  return std::memcmp(&back, &d, sizeof d) == 0;
 }
 
-// A JSON value of the stats text, as scanned: a number's token or a
-// string's decoded text. Objects (stats of nested columns) are skipped.
-struct Token {
-  enum class Type : uint8_t { None, Number, String, Other } type = Type::None;
-  std::string_view text;
+void put_double(BlobWriter& out, double d, uint8_t float_flag, uint8_t& flags) {
+  float f;
+  if (fits_float(d, f)) {
+    out.bytes(&f, sizeof f);
+    flags |= float_flag;
+  } else {
+    out.bytes(&d, sizeof d);
+  }
+}
+
+// The index in kScales of the largest scale dividing `v`. Constant divisors
+// compile to multiplications; a division by kScales[i] would not.
+unsigned scale_code(int64_t v) {
+  if (v % 1000 != 0) return 0;
+  if (v % 1000000 != 0) return 1;
+  if (v % 86400000000 != 0) return 2;
+  return 3;
+}
+
+template <class T>
+T divide_by_scale(T v, unsigned code) {
+  switch (code) {
+    case 1: return v / 1000;
+    case 2: return v / 1000000;
+    case 3: return v / 86400000000;
+    default: return v;
+  }
+}
+
+void put_integers(BlobWriter& out, const TypedBound& lo, const TypedBound& hi, uint8_t& flags) {
+  if (!lo.known && !hi.known) return;
+  const unsigned code = std::min(lo.known ? scale_code(lo.i) : 3u, hi.known ? scale_code(hi.i) : 3u);
+  flags |= static_cast<uint8_t>(code << kScaleShift);
+  if (lo.known) {
+    flags |= kHasMin;
+    out.varint(zigzag(divide_by_scale(lo.i, code)));
+  }
+  if (hi.known) {
+    flags |= kHasMax;
+    if (lo.known && hi.i >= lo.i) {
+      // The difference of two multiples of the scale is one; as uint64 it is exact.
+      out.varint(divide_by_scale(static_cast<uint64_t>(hi.i) - static_cast<uint64_t>(lo.i), code));
+    } else {
+      flags |= kMaxAbsolute;
+      out.varint(zigzag(divide_by_scale(hi.i, code)));
+    }
+  }
+}
+
+void put_strings(BlobWriter& out, const TypedBound& lo, const TypedBound& hi, uint8_t& flags) {
+  std::string_view min;
+  if (lo.known) {
+    // A prefix is still a lower bound.
+    min = lo.s.substr(0, kMaxStringBound);
+    flags |= kHasMin;
+    out.byte(static_cast<uint8_t>(min.size()));
+    out.bytes(min.data(), min.size());
+  }
+  // A prefix is not an upper bound: a longer max is dropped.
+  if (!hi.known || hi.s.size() > kMaxStringBound) return;
+  flags |= kHasMax;
+  size_t shared = 0;
+  if (lo.known) {
+    const size_t n = std::min(min.size(), hi.s.size());
+    while (shared < n && min[shared] == hi.s[shared]) ++shared;
+    out.byte(static_cast<uint8_t>(shared));
+  }
+  const size_t rest = hi.s.size() - shared;
+  if (rest < kRestInByte) {
+    flags |= static_cast<uint8_t>(rest << kRestShift);
+  } else {
+    flags |= static_cast<uint8_t>(kRestInByte << kRestShift);
+    out.byte(static_cast<uint8_t>(rest));
+  }
+  out.bytes(hi.s.data() + shared, rest);
+}
+
+// The one encoder behind both inputs (JSON and typed), so that equal numbers
+// give equal blobs. Returns the blob, a view of `out`.
+std::string_view encode_typed(const TypedStats& stats, const StatsLayout& layout, std::string& buffer) {
+  const size_t bound = layout.columns.size() * kMaxColumnBytes;
+  if (buffer.size() < bound) buffer.resize(bound);
+  BlobWriter out{buffer.data()};
+  const char* keep = out.p;  // end of the last column with anything known
+  const TypedBound unknown;
+  for (size_t i = 0; i < layout.columns.size(); ++i) {
+    const Kind kind = layout.columns[i].kind;
+    const TypedBound& lo = i < stats.mins.size() ? stats.mins[i] : unknown;
+    const TypedBound& hi = i < stats.maxs.size() ? stats.maxs[i] : unknown;
+    char* const flag_pos = out.p++;
+    uint8_t flags = 0;
+    switch (kind) {
+      case Kind::Int:
+      case Kind::Date:
+      case Kind::Timestamp: put_integers(out, lo, hi, flags); break;
+      case Kind::Double:
+        if (lo.known) {
+          flags |= kHasMin;
+          put_double(out, lo.d, kMinFloat, flags);
+        }
+        if (hi.known) {
+          flags |= kHasMax;
+          put_double(out, hi.d, kMaxFloat, flags);
+        }
+        break;
+      case Kind::String: put_strings(out, lo, hi, flags); break;
+      case Kind::NullCountOnly: break;
+    }
+    if (i < stats.null_counts.size() && stats.null_counts[i] && *stats.null_counts[i] >= 0) {
+      const int64_t nc = *stats.null_counts[i];
+      if (nc == 0) {
+        flags |= kNullsZero;
+      } else {
+        flags |= kNullsVarint;
+        out.varint(static_cast<uint64_t>(nc));
+      }
+    }
+    *flag_pos = static_cast<char>(flags);
+    if (flags & kKnownMask) keep = out.p;
+  }
+  return std::string_view(buffer.data(), static_cast<size_t>(keep - buffer.data()));
+}
+
+// ---------------------------------------------------------------------------
+// Reading
+
+// Bounds-checked reads over a blob; a short blob reads as zeros and marks
+// the reader bad, so a damaged blob can only lose stats, never crash.
+struct BlobReader {
+  std::string_view s;
+  size_t pos = 0;
+  bool ok = true;
+
+  uint8_t byte() {
+    if (pos >= s.size()) return fail(), 0;
+    return static_cast<uint8_t>(s[pos++]);
+  }
+  uint64_t varint() {
+    uint64_t v = 0;
+    for (int shift = 0; shift < 64; shift += 7) {
+      if (pos >= s.size()) return fail(), 0;
+      const auto b = static_cast<uint8_t>(s[pos++]);
+      v |= static_cast<uint64_t>(b & 0x7F) << shift;
+      if (!(b & 0x80)) return v;
+    }
+    return fail(), 0;
+  }
+  std::string_view bytes(size_t n) {
+    if (n > s.size() - pos) return fail(), std::string_view();
+    const std::string_view v = s.substr(pos, n);
+    pos += n;
+    return v;
+  }
+  double real(bool is_float) {
+    if (is_float) {
+      float f = 0;
+      const auto b = bytes(sizeof f);
+      if (ok) std::memcpy(&f, b.data(), sizeof f);
+      return f;
+    }
+    double d = 0;
+    const auto b = bytes(sizeof d);
+    if (ok) std::memcpy(&d, b.data(), sizeof d);
+    return d;
+  }
+  void fail() {
+    ok = false;
+    pos = s.size();
+  }
 };
 
-// A forward-only scanner over one stats object: the stats of 100k files are
-// parsed on every cold load, so no DOM is built and nothing is allocated
-// unless a string holds escapes.
-class Scanner {
- public:
-  explicit Scanner(std::string_view s) : p_(s.data()), end_(s.data() + s.size()) {}
+Value integer_value(Kind kind, int64_t v, bool is_max) {
+  switch (kind) {
+    case Kind::Date: return Value(Date{static_cast<int32_t>(v)});
+    case Kind::Timestamp:
+      if (is_max) {
+        v = v > std::numeric_limits<int64_t>::max() - kTimestampMaxSlack ? std::numeric_limits<int64_t>::max()
+                                                                          : v + kTimestampMaxSlack;
+      }
+      return Value(Timestamp{v});
+    default: return Value(v);
+  }
+}
 
-  bool consume(char c) {
+// Reads one column's entry; fills `out` only if `want` (other columns are
+// only stepped over). False if the blob ended early.
+bool read_column(BlobReader& in, Kind kind, bool want, ColumnStats& out) {
+  const uint8_t flags = in.byte();
+  Value min, max;
+  switch (kind) {
+    case Kind::Int:
+    case Kind::Date:
+    case Kind::Timestamp: {
+      const int64_t scale = kScales[(flags >> kScaleShift) & 3];
+      int64_t lo = 0;
+      if (flags & kHasMin) {
+        // q * scale is the encoded value itself, so it cannot overflow.
+        lo = static_cast<int64_t>(static_cast<uint64_t>(unzigzag(in.varint())) * static_cast<uint64_t>(scale));
+        min = integer_value(kind, lo, false);
+      }
+      if (flags & kHasMax) {
+        const uint64_t v = in.varint();
+        const int64_t hi = (flags & kMaxAbsolute)
+                               ? static_cast<int64_t>(static_cast<uint64_t>(unzigzag(v)) * static_cast<uint64_t>(scale))
+                               : static_cast<int64_t>(static_cast<uint64_t>(lo) + v * static_cast<uint64_t>(scale));
+        max = integer_value(kind, hi, true);
+      }
+      break;
+    }
+    case Kind::Double:
+      if (flags & kHasMin) min = Value(in.real(flags & kMinFloat));
+      if (flags & kHasMax) max = Value(in.real(flags & kMaxFloat));
+      break;
+    case Kind::String: {
+      std::string_view lo;
+      if (flags & kHasMin) {
+        lo = in.bytes(in.byte());
+        if (want) min = Value(lo);
+      }
+      if (flags & kHasMax) {
+        const size_t shared = (flags & kHasMin) ? std::min<size_t>(in.byte(), lo.size()) : 0;
+        size_t rest = flags >> kRestShift;
+        if (rest == kRestInByte) rest = in.byte();
+        const std::string_view tail = in.bytes(rest);
+        if (want) {
+          std::string s(lo.substr(0, shared));
+          s.append(tail);
+          max = Value(std::move(s));
+        }
+      }
+      break;
+    }
+    case Kind::NullCountOnly: break;
+  }
+  std::optional<int64_t> nulls;
+  if (flags & kNullsZero) nulls = 0;
+  if (flags & kNullsVarint) nulls = static_cast<int64_t>(in.varint());
+  if (!in.ok) return false;
+  if (want) {
+    out.min = std::move(min);
+    out.max = std::move(max);
+    out.null_count = nulls;
+  }
+  return true;
+}
+
+// ---------------------------------------------------------------------------
+// Scanning the JSON text
+
+// Decoded text of strings that held escapes: a TypedBound only views its
+// string, so the text must outlive the scan of one value. Elements of a
+// deque keep their address as it grows; their capacity is reused per call.
+class UnescapedStrings {
+ public:
+  void clear() { used_ = 0; }
+  std::string& next() {
+    if (used_ == pool_.size()) pool_.emplace_back();
+    return pool_[used_++];
+  }
+
+ private:
+  std::deque<std::string> pool_;
+  size_t used_ = 0;
+};
+
+bool is_digit(char c) { return c >= '0' && c <= '9'; }
+
+// The first '"' or '\\' in [p, end), or end: eight bytes at a time, since
+// this loop reads every byte of every key and string value.
+[[gnu::always_inline]] inline const char* find_quote_or_backslash(const char* p, const char* end) {
+  if constexpr (std::endian::native == std::endian::little) {
+    constexpr uint64_t kOnes = 0x0101010101010101, kHighs = 0x8080808080808080;
+    while (end - p >= 8) {
+      uint64_t w;
+      std::memcpy(&w, p, 8);
+      const uint64_t q = w ^ (kOnes * '"'), b = w ^ (kOnes * '\\');
+      // A byte's high bit is set where it is zero; the lowest such byte is exact.
+      const uint64_t hits = ((q - kOnes) & ~q & kHighs) | ((b - kOnes) & ~b & kHighs);
+      if (hits) return p + std::countr_zero(hits) / 8;
+      p += 8;
+    }
+  }
+  while (p < end && *p != '"' && *p != '\\') ++p;
+  return p;
+}
+
+// Appends the digits at `p` to `v` (v * 10^n + digits, wrapping past 19
+// digits), advancing `p`; returns n. Eight at a time where eight bytes can be
+// read: number tokens are short and vary in length, and a loop mispredicts
+// its exit once per token.
+[[gnu::always_inline]] inline int read_digits(const char*& p, const char* end, uint64_t& v) {
+  static constexpr uint64_t kPow10[] = {1, 10, 100, 1000, 10000, 100000, 1000000, 10000000, 100000000};
+  int count = 0;
+  if constexpr (std::endian::native == std::endian::little) {
+    constexpr uint64_t kHigh = 0xF0F0F0F0F0F0F0F0, kZeros = 0x3030303030303030, kSixes = 0x0606060606060606;
+    while (end - p >= 8) {
+      uint64_t w;
+      std::memcpy(&w, p, 8);
+      // A byte is a digit if it and it + 6 both are 0x3?. A carry out of a
+      // non-digit byte only reaches later bytes, so the first non-digit is exact.
+      const uint64_t non_digit = ((w & kHigh) ^ kZeros) | (((w + kSixes) & kHigh) ^ kZeros);
+      const int n = non_digit ? std::countr_zero(non_digit) / 8 : 8;
+      if (n == 0) return count;
+      // The n digits to the top bytes, zeros (leading zeros) below; then
+      // pairs, quads and the eight combine by multiply and shift.
+      uint64_t d = (w << (8 * (8 - n))) & 0x0F0F0F0F0F0F0F0F;
+      d = (d * 2561) >> 8;
+      d = ((d & 0x00FF00FF00FF00FF) * 6553601) >> 16;
+      d = ((d & 0x0000FFFF0000FFFF) * 42949672960001) >> 32;
+      v = v * kPow10[n] + d;
+      count += n;
+      p += n;
+      if (n < 8) return count;
+    }
+  }
+  while (p < end && is_digit(*p)) {
+    v = v * 10 + static_cast<uint64_t>(*p++ - '0');
+    ++count;
+  }
+  return count;
+}
+
+// Equality of short keys without a library call.
+bool same_key(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  for (size_t i = 0; i < a.size(); ++i) {
+    if (a[i] != b[i]) return false;
+  }
+  return true;
+}
+
+// The characters a JSON number token is made of.
+constexpr std::array<bool, 256> kNumberChars = [] {
+  std::array<bool, 256> t{};
+  for (char c : std::string_view("0123456789+-.eE")) t[static_cast<unsigned char>(c)] = true;
+  return t;
+}();
+
+// An integer token ("-"? digits) that fits an int64; the slow path of
+// StatsJsonScanner::int_number.
+bool parse_int(std::string_view t, int64_t& out) {
+  const size_t first = !t.empty() && t[0] == '-';
+  if (t.size() == first) return false;
+  for (size_t i = first; i < t.size(); ++i) {
+    if (!is_digit(t[i])) return false;
+  }
+  const auto r = std::from_chars(t.data(), t.data() + t.size(), out);
+  return r.ec == std::errc() && r.ptr == t.data() + t.size();
+}
+
+bool parse_double(std::string_view t, double& out) {
+  const auto r = std::from_chars(t.data(), t.data() + t.size(), out);
+  return r.ec == std::errc() && r.ptr == t.data() + t.size();
+}
+
+// Two digits at `p`, or -1.
+int two_digits(const char* p) {
+  if (!is_digit(p[0]) || !is_digit(p[1])) return -1;
+  return (p[0] - '0') * 10 + (p[1] - '0');
+}
+
+// "YYYY-MM-DD" at the start of `t` (size checked by the caller) as days.
+bool fixed_date(const char* t, int64_t& days) {
+  const int y1 = two_digits(t), y2 = two_digits(t + 2), m = two_digits(t + 5), d = two_digits(t + 8);
+  if (y1 < 0 || y2 < 0 || m < 1 || m > 12 || d < 1 || t[4] != '-' || t[7] != '-') return false;
+  static constexpr int kMonthDays[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  const int y = y1 * 100 + y2;
+  if (d > kMonthDays[m - 1]) return false;
+  if (m == 2 && d == 29 && !((y % 4 == 0 && y % 100 != 0) || y % 400 == 0)) return false;
+  days = civil::days_from_civil(y, static_cast<unsigned>(m), static_cast<unsigned>(d));
+  return true;
+}
+
+// As parse_date(): the fixed form, which is the only one it accepts.
+bool parse_date_days(std::string_view t, int64_t& days) {
+  if (t.size() != 10 || !fixed_date(t.data(), days)) return false;
+  days = static_cast<int32_t>(days);  // Date holds 32 bits
+  return true;
+}
+
+// As parse_timestamp(): the shapes writers use ("2024-01-06T00:00:00.000Z",
+// with or without fraction, with Z, +HH:MM or nothing) at fixed positions;
+// anything else through the general parser, which gives the same results.
+bool parse_timestamp_micros(std::string_view t, int64_t& micros) {
+  const char* p = t.data();
+  const size_t n = t.size();
+  int64_t days = 0;
+  if (n >= 19 && (p[10] == 'T' || p[10] == ' ') && p[13] == ':' && p[16] == ':' && fixed_date(p, days)) {
+    const int hh = two_digits(p + 11), mm = two_digits(p + 14), ss = two_digits(p + 17);
+    if (hh >= 0 && hh <= 23 && mm >= 0 && mm <= 59 && ss >= 0 && ss <= 60) {
+      int64_t v = days * 86400000000LL + ((hh * 60LL + mm) * 60LL + ss) * 1000000LL;
+      size_t pos = 19;
+      bool fast = true;
+      if (pos < n && p[pos] == '.') {
+        // Exactly 3 or 6 fraction digits; other widths go the general way.
+        size_t width = 0;
+        while (pos + 1 + width < n && is_digit(p[pos + 1 + width])) ++width;
+        if (width == 3 || width == 6) {
+          int64_t frac = 0;
+          for (size_t k = 0; k < width; ++k) frac = frac * 10 + (p[pos + 1 + k] - '0');
+          v += width == 3 ? frac * 1000 : frac;
+        } else {
+          fast = false;
+        }
+        pos += 1 + width;
+      }
+      if (fast) {
+        if (pos == n) {
+          micros = v;
+          return true;
+        }
+        if (p[pos] == 'Z' && pos + 1 == n) {
+          micros = v;
+          return true;
+        }
+        if ((p[pos] == '+' || p[pos] == '-') && pos + 6 == n && p[pos + 3] == ':') {
+          const int oh = two_digits(p + pos + 1), om = two_digits(p + pos + 4);
+          if (oh >= 0 && om >= 0) {
+            const int64_t offset = (oh * 60LL + om) * 60LL * 1000000LL;
+            micros = p[pos] == '+' ? v - offset : v + offset;
+            return true;
+          }
+        }
+      }
+    }
+  }
+  return civil::parse_timestamp_micros(t, micros);
+}
+
+// A forward-only scanner of one stats object into TypedStats: no DOM, no
+// token buffer, nothing allocated unless a string holds escapes. Any syntax
+// error fails the whole text (no stats): stats only ever make reads faster.
+class StatsJsonScanner {
+ public:
+  StatsJsonScanner(std::string_view text, const StatsLayout& layout, UnescapedStrings& strings, std::string& scratch)
+      : p_(text.data()), end_(text.data() + text.size()), layout_(layout), strings_(strings), scratch_(scratch) {}
+
+  // Fills `out`, whose vectors are sized to the layout and all unknown.
+  bool scan(TypedStats& out) {
+    if (!consume('{')) return false;
+    if (!consume('}')) {
+      do {
+        std::string_view key;
+        if (!key_string(key) || !consume(':')) return false;
+        bool ok;
+        if (same_key(key, "minValues")) {
+          ok = section(&out.mins, nullptr);
+        } else if (same_key(key, "maxValues")) {
+          ok = section(&out.maxs, nullptr);
+        } else if (same_key(key, "nullCount")) {
+          ok = section(nullptr, &out.null_counts);
+        } else if (same_key(key, "numRecords")) {
+          ok = num_records(out.num_records);
+        } else {
+          ok = skip_value(0);
+        }
+        if (!ok) return false;
+      } while (consume(','));
+      if (!consume('}')) return false;
+    }
+    skip_ws();
+    return p_ == end_;
+  }
+
+ private:
+  static constexpr int kMaxDepth = 64;
+
+  [[gnu::always_inline]] void skip_ws() {
+    // Writers put no spaces between tokens: one test is the usual cost.
+    if (p_ < end_ && static_cast<unsigned char>(*p_) > ' ') return;
+    while (p_ < end_ && (*p_ == ' ' || *p_ == '\n' || *p_ == '\t' || *p_ == '\r')) ++p_;
+  }
+  [[gnu::always_inline]] bool consume(char c) {
     skip_ws();
     if (p_ < end_ && *p_ == c) {
       ++p_;
@@ -57,257 +576,343 @@ class Scanner {
     }
     return false;
   }
-  // A string; the view points into the input or into `scratch` (escapes).
-  bool string(std::string_view& out, std::string& scratch) {
+  [[gnu::always_inline]] char peek() {
     skip_ws();
-    if (p_ >= end_ || *p_ != '"') return false;
-    const char* start = ++p_;
-    while (p_ < end_ && *p_ != '"' && *p_ != '\\') ++p_;
-    if (p_ < end_ && *p_ == '"') {
-      out = std::string_view(start, static_cast<size_t>(p_ - start));
-      ++p_;
-      return true;
-    }
-    scratch.assign(start, static_cast<size_t>(p_ - start));
-    while (p_ < end_ && *p_ != '"') {
-      if (*p_ != '\\') {
-        scratch += *p_++;
-        continue;
-      }
-      if (++p_ >= end_) return false;
-      const char e = *p_++;
-      switch (e) {
-        case 'b': scratch += '\b'; break;
-        case 'f': scratch += '\f'; break;
-        case 'n': scratch += '\n'; break;
-        case 'r': scratch += '\r'; break;
-        case 't': scratch += '\t'; break;
-        case 'u': {
-          uint32_t cp = 0;
-          if (!hex4(cp)) return false;
-          if (cp >= 0xD800 && cp < 0xDC00 && end_ - p_ >= 6 && p_[0] == '\\' && p_[1] == 'u') {
-            p_ += 2;
-            uint32_t lo = 0;
-            if (!hex4(lo)) return false;
-            cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00);
-          }
-          utf8(cp, scratch);
-          break;
-        }
-        default: scratch += e;
-      }
-    }
-    if (p_ >= end_) return false;
-    ++p_;
-    out = scratch;
-    return true;
+    return p_ < end_ ? *p_ : '\0';
   }
-  // Any value; numbers and strings are returned, the rest skipped.
-  bool value(Token& t, std::string& scratch) {
-    skip_ws();
-    if (p_ >= end_) return false;
-    const char c = *p_;
-    if (c == '"') {
-      t.type = Token::Type::String;
-      return string(t.text, scratch);
-    }
-    if (c == '-' || (c >= '0' && c <= '9')) {
-      const char* start = p_;
-      while (p_ < end_ && (std::isdigit(static_cast<unsigned char>(*p_)) || *p_ == '-' || *p_ == '+' ||
-                           *p_ == '.' || *p_ == 'e' || *p_ == 'E')) {
-        ++p_;
-      }
-      t.type = Token::Type::Number;
-      t.text = std::string_view(start, static_cast<size_t>(p_ - start));
-      return true;
-    }
-    t.type = Token::Type::Other;
-    if (c == '{' || c == '[') return skip_nested();
-    while (p_ < end_ && std::isalpha(static_cast<unsigned char>(*p_))) ++p_;  // true, false, null
+
+  bool num_records(int64_t& out) {
+    if (!is_number_start(peek())) return skip_value(0);
+    int64_t v = 0;
+    if (int_number(v)) out = v < 0 ? -1 : v;
     return true;
   }
 
- private:
-  void skip_ws() {
-    while (p_ < end_ && (*p_ == ' ' || *p_ == '\n' || *p_ == '\t' || *p_ == '\r')) ++p_;
+  // One of minValues / maxValues (into `bounds`) or nullCount (into `nulls`).
+  // A value that is not an object carries no stats and is skipped.
+  bool section(std::vector<TypedBound>* bounds, std::vector<std::optional<int64_t>>* nulls) {
+    if (peek() != '{') return skip_value(0);
+    ++p_;
+    if (consume('}')) return true;
+    // Writers list columns in schema order: the next column is the usual match.
+    size_t hint = 0;
+    do {
+      skip_ws();
+      int col = expected_column(hint);
+      if (col < 0) {
+        std::string_view key;
+        if (!key_string(key) || !consume(':')) return false;
+        col = column_of(key, hint);
+      }
+      bool ok;
+      if (col < 0) {
+        ok = skip_value(0);
+      } else if (nulls) {
+        ok = null_count((*nulls)[static_cast<size_t>(col)]);
+      } else {
+        ok = bound((*bounds)[static_cast<size_t>(col)], layout_.columns[static_cast<size_t>(col)].kind);
+      }
+      if (!ok) return false;
+    } while (consume(','));
+    return consume('}');
   }
-  bool skip_nested() {
-    int depth = 0;
-    while (p_ < end_) {
-      const char c = *p_++;
-      if (c == '"') {
-        while (p_ < end_ && *p_ != '"') p_ += *p_ == '\\' ? 2 : 1;
-        if (p_ >= end_) return false;
-        ++p_;
-      } else if (c == '{' || c == '[') {
-        ++depth;
-      } else if (c == '}' || c == ']') {
-        if (--depth == 0) return true;
+
+  // The column `hint` if its key is next in the text, written without
+  // escapes and followed by ':'; then both are consumed. Otherwise -1 and
+  // nothing is consumed.
+  [[gnu::always_inline]] int expected_column(size_t& hint) {
+    const auto& cols = layout_.columns;
+    if (hint >= cols.size()) return -1;
+    const std::string& k = cols[hint].key;
+    const size_t m = k.size();
+    const char* p = p_;
+    if (static_cast<size_t>(end_ - p) < m + 3 || p[0] != '"' || p[m + 1] != '"' || p[m + 2] != ':') return -1;
+    for (size_t i = 0; i < m; ++i) {
+      const char c = p[1 + i];
+      if (c != k[i] || c == '\\' || c == '"') return -1;
+    }
+    p_ = p + m + 3;
+    return static_cast<int>(hint++);
+  }
+
+  int column_of(std::string_view key, size_t& hint) const {
+    const auto& cols = layout_.columns;
+    for (size_t i = 0; i < cols.size(); ++i) {
+      if (same_key(cols[i].key, key)) {
+        hint = i + 1;
+        return static_cast<int>(i);
       }
     }
-    return false;
+    return -1;
   }
+
+  // A later value for the same column replaces an earlier one, known or not.
+  [[gnu::always_inline]] bool null_count(std::optional<int64_t>& out) {
+    out.reset();
+    if (!is_number_start(peek())) return skip_value(0);
+    int64_t v = 0;
+    if (int_number(v) && v >= 0) out = v;
+    return true;
+  }
+
+  [[gnu::always_inline]] bool bound(TypedBound& out, Kind kind) {
+    out = TypedBound{};
+    const char c = peek();
+    if (c == '"') {
+      if (kind != Kind::String && kind != Kind::Date && kind != Kind::Timestamp) return skip_value(0);
+      std::string_view s;
+      bool lossy = false;
+      if (!string(s, lossy)) return false;
+      if (lossy) return true;  // not the column's true text: no bound
+      if (kind == Kind::String) {
+        if (s.data() == scratch_.data()) {
+          std::string& kept = strings_.next();
+          kept.assign(s);
+          s = kept;
+        }
+        out.s = s;
+        out.known = true;
+      } else if (kind == Kind::Date) {
+        out.known = parse_date_days(s, out.i);
+      } else {
+        out.known = parse_timestamp_micros(s, out.i);
+      }
+      return true;
+    }
+    if (is_number_start(c)) {
+      if (kind == Kind::Int) {
+        out.known = int_number(out.i);
+      } else if (kind == Kind::Double) {
+        out.known = double_number(out.d);  // an integer token too
+      } else {
+        std::string_view t;
+        number(t);
+      }
+      return true;
+    }
+    return skip_value(0);
+  }
+
+  static bool is_number_start(char c) { return c == '-' || is_digit(c); }
+
+  // The number token at p_ (which starts one) as an int64; false, with the
+  // token consumed, if it is not an integer or out of range. Up to 18 digits
+  // in one pass; anything longer or stranger through parse_int().
+  [[gnu::always_inline]] bool int_number(int64_t& out) {
+    const char* p = p_;
+    const bool negative = *p == '-';
+    p += negative;
+    uint64_t v = 0;
+    const int count = read_digits(p, end_, v);
+    if (count == 0 || count > 18 || (p < end_ && kNumberChars[static_cast<unsigned char>(*p)])) {
+      std::string_view t;
+      number(t);
+      return parse_int(t, out);
+    }
+    p_ = p;
+    out = negative ? -static_cast<int64_t>(v) : static_cast<int64_t>(v);
+    return true;
+  }
+
+  // The number token at p_ as a double. Up to 15 digits without exponent:
+  // both the digits and the power of ten are exact doubles, so one IEEE
+  // division rounds correctly, as from_chars does (Clinger's fast path).
+  [[gnu::always_inline]] bool double_number(double& out) {
+    static constexpr double kPow10[] = {1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15};
+    const char* p = p_;
+    const bool negative = *p == '-';
+    p += negative;
+    uint64_t m = 0;  // wraps past 19 digits, but then the slow path is taken
+    int count = read_digits(p, end_, m), fraction = 0;
+    if (count > 0 && p < end_ && *p == '.') {
+      ++p;
+      fraction = read_digits(p, end_, m);
+      count = fraction == 0 ? 0 : count + fraction;
+    }
+    if (count == 0 || count > 15 || (p < end_ && kNumberChars[static_cast<unsigned char>(*p)])) {
+      std::string_view t;
+      number(t);
+      return parse_double(t, out);
+    }
+    p_ = p;
+    const double v = static_cast<double>(m) / kPow10[fraction];
+    out = negative ? -v : v;
+    return true;
+  }
+
+  bool number(std::string_view& out) {
+    const char* p = p_;
+    while (p < end_ && kNumberChars[static_cast<unsigned char>(*p)]) ++p;
+    out = std::string_view(p_, static_cast<size_t>(p - p_));
+    p_ = p;
+    return !out.empty();
+  }
+
+  // An object key: undecodable characters cannot match a column, so they
+  // are kept as U+FFFD.
+  bool key_string(std::string_view& out) {
+    bool lossy = false;
+    return peek() == '"' && string(out, lossy);
+  }
+
+  // A string at p_ (the quote); the view points into the text, or into
+  // `scratch_` if it held escapes. `lossy`: a lone surrogate was replaced.
+  [[gnu::always_inline]] bool string(std::string_view& out, bool& lossy) {
+    const char* start = p_ + 1;
+    const char* p = find_quote_or_backslash(start, end_);
+    if (p < end_ && *p == '"') {
+      out = std::string_view(start, static_cast<size_t>(p - start));
+      p_ = p + 1;
+      return true;
+    }
+    p_ = p;
+    return p < end_ && unescape(start, out, lossy);
+  }
+
+  // The rest of string(), from the first backslash at p_.
+  [[gnu::noinline]] bool unescape(const char* start, std::string_view& out, bool& lossy) {
+    scratch_.assign(start, static_cast<size_t>(p_ - start));
+    while (true) {
+      if (p_ >= end_) return false;
+      const char c = *p_++;
+      if (c == '"') break;
+      if (c != '\\') {
+        scratch_ += c;
+        continue;
+      }
+      if (p_ >= end_) return false;
+      switch (*p_++) {
+        case '"': scratch_ += '"'; break;
+        case '\\': scratch_ += '\\'; break;
+        case '/': scratch_ += '/'; break;
+        case 'b': scratch_ += '\b'; break;
+        case 'f': scratch_ += '\f'; break;
+        case 'n': scratch_ += '\n'; break;
+        case 'r': scratch_ += '\r'; break;
+        case 't': scratch_ += '\t'; break;
+        case 'u': {
+          uint32_t cp = 0;
+          if (!hex4(cp)) return false;
+          if (cp >= 0xD800 && cp < 0xDC00) {
+            uint32_t lo = 0;
+            if (end_ - p_ >= 6 && p_[0] == '\\' && p_[1] == 'u') {
+              p_ += 2;
+              if (!hex4(lo)) return false;
+              if (lo >= 0xDC00 && lo < 0xE000) {
+                cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00);
+              } else {
+                p_ -= 6;  // not a pair: the next escape stands on its own
+                cp = 0xFFFD;
+                lossy = true;
+              }
+            } else {
+              cp = 0xFFFD;
+              lossy = true;
+            }
+          } else if (cp >= 0xDC00 && cp < 0xE000) {
+            cp = 0xFFFD;
+            lossy = true;
+          }
+          append_utf8(cp);
+          break;
+        }
+        default: return false;
+      }
+    }
+    out = scratch_;
+    return true;
+  }
+
   bool hex4(uint32_t& v) {
     if (end_ - p_ < 4) return false;
     v = 0;
     for (int i = 0; i < 4; ++i) {
       const char c = *p_++;
       v <<= 4;
-      if (c >= '0' && c <= '9') v |= static_cast<uint32_t>(c - '0');
-      else if (c >= 'a' && c <= 'f') v |= static_cast<uint32_t>(c - 'a' + 10);
-      else if (c >= 'A' && c <= 'F') v |= static_cast<uint32_t>(c - 'A' + 10);
-      else return false;
+      if (c >= '0' && c <= '9') {
+        v |= static_cast<uint32_t>(c - '0');
+      } else if (c >= 'a' && c <= 'f') {
+        v |= static_cast<uint32_t>(c - 'a' + 10);
+      } else if (c >= 'A' && c <= 'F') {
+        v |= static_cast<uint32_t>(c - 'A' + 10);
+      } else {
+        return false;
+      }
     }
     return true;
   }
-  static void utf8(uint32_t cp, std::string& out) {
+
+  void append_utf8(uint32_t cp) {
     if (cp < 0x80) {
-      out += static_cast<char>(cp);
+      scratch_ += static_cast<char>(cp);
     } else if (cp < 0x800) {
-      out += static_cast<char>(0xC0 | (cp >> 6));
-      out += static_cast<char>(0x80 | (cp & 0x3F));
+      scratch_ += static_cast<char>(0xC0 | (cp >> 6));
+      scratch_ += static_cast<char>(0x80 | (cp & 0x3F));
     } else if (cp < 0x10000) {
-      out += static_cast<char>(0xE0 | (cp >> 12));
-      out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-      out += static_cast<char>(0x80 | (cp & 0x3F));
+      scratch_ += static_cast<char>(0xE0 | (cp >> 12));
+      scratch_ += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+      scratch_ += static_cast<char>(0x80 | (cp & 0x3F));
     } else {
-      out += static_cast<char>(0xF0 | (cp >> 18));
-      out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
-      out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-      out += static_cast<char>(0x80 | (cp & 0x3F));
+      scratch_ += static_cast<char>(0xF0 | (cp >> 18));
+      scratch_ += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
+      scratch_ += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+      scratch_ += static_cast<char>(0x80 | (cp & 0x3F));
     }
   }
+
+  bool skip_string() {
+    ++p_;
+    while (true) {
+      p_ = find_quote_or_backslash(p_, end_);
+      if (p_ >= end_) return false;
+      if (*p_++ == '"') return true;
+      if (p_++ >= end_) return false;  // the escaped character
+    }
+  }
+
+  bool literal(std::string_view word) {
+    if (static_cast<size_t>(end_ - p_) < word.size() || std::memcmp(p_, word.data(), word.size()) != 0) return false;
+    p_ += word.size();
+    return true;
+  }
+
+  // Any value, checked for syntax but not kept: stats of nested columns,
+  // unknown keys, values of the wrong type.
+  bool skip_value(int depth) {
+    if (depth > kMaxDepth) return false;
+    const char c = peek();
+    switch (c) {
+      case '"': return skip_string();
+      case '{':
+        ++p_;
+        if (consume('}')) return true;
+        do {
+          if (peek() != '"' || !skip_string() || !consume(':') || !skip_value(depth + 1)) return false;
+        } while (consume(','));
+        return consume('}');
+      case '[':
+        ++p_;
+        if (consume(']')) return true;
+        do {
+          if (!skip_value(depth + 1)) return false;
+        } while (consume(','));
+        return consume(']');
+      case 't': return literal("true");
+      case 'f': return literal("false");
+      case 'n': return literal("null");
+      default: {
+        std::string_view t;
+        return is_number_start(c) && number(t);
+      }
+    }
+  }
+
   const char* p_;
   const char* end_;
+  const StatsLayout& layout_;
+  UnescapedStrings& strings_;
+  std::string& scratch_;
 };
-
-bool is_integer_token(std::string_view t) {
-  return !t.empty() && t.find_first_of(".eE") == std::string_view::npos;
-}
-
-bool parse_int(std::string_view t, int64_t& v) {
-  if (!is_integer_token(t)) return false;
-  auto r = std::from_chars(t.data(), t.data() + t.size(), v);
-  return r.ec == std::errc() && r.ptr == t.data() + t.size();
-}
-
-// Null counts are small: a base-128 varint instead of 8 bytes.
-void put_varint(std::string& out, uint64_t v) {
-  while (v >= 0x80) {
-    out += static_cast<char>((v & 0x7F) | 0x80);
-    v >>= 7;
-  }
-  out += static_cast<char>(v);
-}
-
-uint64_t get_varint(std::string_view s, size_t& pos) {
-  uint64_t v = 0;
-  for (int shift = 0; pos < s.size() && shift < 64; shift += 7) {
-    const auto b = static_cast<uint8_t>(s[pos++]);
-    v |= static_cast<uint64_t>(b & 0x7F) << shift;
-    if (!(b & 0x80)) break;
-  }
-  return v;
-}
-
-// The bound writers shared by the JSON and the typed input; false if the
-// bound cannot be kept (then it is unknown).
-void put_double(std::string& out, double d) { out.append(reinterpret_cast<const char*>(&d), 8); }
-
-bool put_string_bound(std::string& out, std::string_view s, bool is_max) {
-  // A prefix is still a lower bound, but not an upper one.
-  if (s.size() > kMaxStringBound && is_max) return false;
-  const size_t n = std::min(s.size(), kMaxStringBound);
-  out += static_cast<char>(n);
-  out.append(s.data(), n);
-  return true;
-}
-
-// Writers round timestamp stats to milliseconds: widen the upper bound.
-void put_timestamp_bound(std::string& out, int64_t micros, bool is_max) { put64(out, is_max ? micros + 999 : micros); }
-
-bool encode_typed_bound(const TypedBound& v, StatsColumn::Kind kind, bool is_max, std::string& out) {
-  if (!v.known) return false;
-  switch (kind) {
-    case StatsColumn::Kind::Int:
-    case StatsColumn::Kind::Date: put64(out, v.i); return true;
-    case StatsColumn::Kind::Double: put_double(out, v.d); return true;
-    case StatsColumn::Kind::String: return put_string_bound(out, v.s, is_max);
-    case StatsColumn::Kind::Timestamp: put_timestamp_bound(out, v.i, is_max); return true;
-    case StatsColumn::Kind::NullCountOnly: return false;
-  }
-  return false;
-}
-
-// Encodes one bound scanned from JSON; false if it cannot be kept.
-bool encode_bound(const Token& v, StatsColumn::Kind kind, bool is_max, std::string& out) {
-  switch (kind) {
-    case StatsColumn::Kind::Int: {
-      int64_t i = 0;
-      if (v.type != Token::Type::Number || !parse_int(v.text, i)) return false;
-      put64(out, i);
-      return true;
-    }
-    case StatsColumn::Kind::Double: {
-      if (v.type != Token::Type::Number) return false;
-      double d = 0;
-      auto r = std::from_chars(v.text.data(), v.text.data() + v.text.size(), d);
-      if (r.ec != std::errc()) return false;
-      put_double(out, d);
-      return true;
-    }
-    case StatsColumn::Kind::String: {
-      if (v.type != Token::Type::String) return false;
-      return put_string_bound(out, v.text, is_max);
-    }
-    case StatsColumn::Kind::Date: {
-      if (v.type != Token::Type::String) return false;
-      int64_t days = 0;
-      try {
-        days = parse_date(v.text).days;
-      } catch (...) {
-        return false;
-      }
-      put64(out, days);
-      return true;
-    }
-    case StatsColumn::Kind::Timestamp: {
-      if (v.type != Token::Type::String) return false;
-      int64_t micros = 0;
-      try {
-        micros = parse_timestamp(v.text).micros;
-      } catch (...) {
-        return false;
-      }
-      put_timestamp_bound(out, micros, is_max);
-      return true;
-    }
-    case StatsColumn::Kind::NullCountOnly: return false;
-  }
-  return false;
-}
-
-Value decode_bound(std::string_view s, size_t& pos, StatsColumn::Kind kind) {
-  switch (kind) {
-    case StatsColumn::Kind::Int: return Value(get64(s, pos));
-    case StatsColumn::Kind::Double: {
-      double d = 0;
-      if (pos + 8 <= s.size()) std::memcpy(&d, s.data() + pos, 8);
-      pos += 8;
-      return Value(d);
-    }
-    case StatsColumn::Kind::String: {
-      const size_t n = static_cast<unsigned char>(s[pos]);
-      std::string v(s.substr(pos + 1, n));
-      pos += 1 + n;
-      return Value(std::move(v));
-    }
-    case StatsColumn::Kind::Date: return Value(Date{static_cast<int32_t>(get64(s, pos))});
-    case StatsColumn::Kind::Timestamp: return Value(Timestamp{get64(s, pos)});
-    case StatsColumn::Kind::NullCountOnly: break;
-  }
-  return Value();
-}
 
 }  // namespace
 
@@ -330,12 +935,9 @@ int StatsLayout::find(const std::string& name) const {
 }
 
 struct StatsEncoder::Buffers {
-  // Per column: min, max, nullCount as scanned.
-  std::vector<Token> mins, maxs, nulls;
-  // Strings with escapes need storage that outlives the scan of one value;
-  // a deque keeps the addresses of the views stable.
-  std::deque<std::string> decoded;
-  std::string scratch, col_key, out;
+  TypedStats scanned;  // the JSON input, typed
+  UnescapedStrings unescaped;
+  std::string scratch, out;
 };
 
 StatsEncoder::StatsEncoder() : buffers_(std::make_unique<Buffers>()) {}
@@ -349,139 +951,29 @@ std::string encode_stats(std::string_view stats_json, const StatsLayout& layout,
 std::string_view StatsEncoder::encode(std::string_view stats_json, const StatsLayout& layout, int64_t& num_records) {
   num_records = -1;
   if (stats_json.empty()) return {};
+  TypedStats& typed = buffers_->scanned;
   const size_t n = layout.columns.size();
-  auto& mins = buffers_->mins;
-  auto& maxs = buffers_->maxs;
-  auto& nulls = buffers_->nulls;
-  mins.assign(n, Token{});
-  maxs.assign(n, Token{});
-  nulls.assign(n, Token{});
-  auto& decoded = buffers_->decoded;
-  decoded.clear();
-  Scanner in(stats_json);
-  std::string& scratch = buffers_->scratch;
-  auto column_of = [&](std::string_view key, size_t& hint) -> int {
-    // Writers list columns in schema order, so the next column is the usual match.
-    for (size_t k = 0; k < n; ++k) {
-      const size_t i = (hint + k) % n;
-      if (layout.columns[i].key == key) {
-        hint = i + 1;
-        return static_cast<int>(i);
-      }
-    }
-    return -1;
-  };
-  auto keep = [&](Token& t) {
-    if (t.type == Token::Type::String && t.text.data() == scratch.data()) {
-      decoded.push_back(scratch);
-      t.text = decoded.back();
-    }
-  };
-  if (!in.consume('{')) return {};
-  if (in.consume('}')) return {};
-  do {
-    std::string_view key;
-    if (!in.string(key, scratch) || !in.consume(':')) return {};
-    std::vector<Token>* target = key == "minValues" ? &mins : key == "maxValues" ? &maxs : key == "nullCount" ? &nulls : nullptr;
-    if (key == "numRecords") {
-      Token t;
-      if (!in.value(t, scratch)) return {};
-      int64_t v = 0;
-      if (t.type == Token::Type::Number && parse_int(t.text, v)) num_records = v;
-      continue;
-    }
-    if (!target) {
-      Token ignored;
-      if (!in.value(ignored, scratch)) return {};
-      continue;
-    }
-    if (!in.consume('{')) {
-      Token ignored;  // not an object: no stats from it
-      if (!in.value(ignored, scratch)) return {};
-      continue;
-    }
-    if (in.consume('}')) continue;
-    size_t hint = 0;
-    do {
-      std::string_view col;
-      if (!in.string(col, scratch)) return {};
-      std::string& col_key = buffers_->col_key;  // `scratch` is reused for the value
-      col_key.assign(col);
-      if (!in.consume(':')) return {};
-      Token t;
-      if (!in.value(t, scratch)) return {};
-      const int i = column_of(col_key, hint);
-      if (i < 0) continue;
-      keep(t);
-      (*target)[static_cast<size_t>(i)] = t;
-    } while (in.consume(','));
-    if (!in.consume('}')) return {};
-  } while (in.consume(','));
-  if (!in.consume('}')) return {};
-
-  std::string& out = buffers_->out;
-  out.clear();
-  bool any = false;
-  for (size_t i = 0; i < n; ++i) {
-    const auto kind = layout.columns[i].kind;
-    const size_t flag_pos = out.size();
-    out += '\0';
-    uint8_t flags = 0;
-    if (mins[i].type != Token::Type::None && encode_bound(mins[i], kind, false, out)) flags |= kHasMin;
-    if (maxs[i].type != Token::Type::None && encode_bound(maxs[i], kind, true, out)) flags |= kHasMax;
-    int64_t nc = 0;
-    if (nulls[i].type == Token::Type::Number && parse_int(nulls[i].text, nc) && nc >= 0) {
-      put_varint(out, static_cast<uint64_t>(nc));
-      flags |= kHasNulls;
-    }
-    out[flag_pos] = static_cast<char>(flags);
-    any |= flags != 0;
-  }
-  // All-unknown stats need no bytes at all.
-  return any ? std::string_view(out) : std::string_view();
+  typed.num_records = -1;
+  typed.mins.assign(n, TypedBound{});
+  typed.maxs.assign(n, TypedBound{});
+  typed.null_counts.assign(n, std::nullopt);
+  buffers_->unescaped.clear();
+  StatsJsonScanner scanner(stats_json, layout, buffers_->unescaped, buffers_->scratch);
+  if (!scanner.scan(typed)) return {};
+  return encode(typed, layout, num_records);
 }
 
 std::string_view StatsEncoder::encode(const TypedStats& stats, const StatsLayout& layout, int64_t& num_records) {
-  num_records = stats.num_records;
-  std::string& out = buffers_->out;
-  out.clear();
-  bool any = false;
-  const TypedBound unknown;
-  for (size_t i = 0; i < layout.columns.size(); ++i) {
-    const auto kind = layout.columns[i].kind;
-    const size_t flag_pos = out.size();
-    out += '\0';
-    uint8_t flags = 0;
-    if (encode_typed_bound(i < stats.mins.size() ? stats.mins[i] : unknown, kind, false, out)) flags |= kHasMin;
-    if (encode_typed_bound(i < stats.maxs.size() ? stats.maxs[i] : unknown, kind, true, out)) flags |= kHasMax;
-    if (i < stats.null_counts.size() && stats.null_counts[i] && *stats.null_counts[i] >= 0) {
-      put_varint(out, static_cast<uint64_t>(*stats.null_counts[i]));
-      flags |= kHasNulls;
-    }
-    out[flag_pos] = static_cast<char>(flags);
-    any |= flags != 0;
-  }
-  return any ? std::string_view(out) : std::string_view();
+  num_records = stats.num_records < 0 ? -1 : stats.num_records;
+  return encode_typed(stats, layout, buffers_->out);
 }
 
 ColumnStats decode_column_stats(std::string_view blob, const StatsLayout& layout, size_t index) {
   ColumnStats result;
-  if (blob.empty()) return result;
-  size_t pos = 0;
-  for (size_t i = 0; i < layout.columns.size() && pos < blob.size(); ++i) {
-    const uint8_t flags = static_cast<uint8_t>(blob[pos++]);
-    const auto kind = layout.columns[i].kind;
-    Value min, max;
-    if (flags & kHasMin) min = decode_bound(blob, pos, kind);
-    if (flags & kHasMax) max = decode_bound(blob, pos, kind);
-    std::optional<int64_t> nulls;
-    if (flags & kHasNulls) nulls = static_cast<int64_t>(get_varint(blob, pos));
-    if (i == index) {
-      result.min = std::move(min);
-      result.max = std::move(max);
-      result.null_count = nulls;
-      return result;
-    }
+  if (index >= layout.columns.size()) return result;
+  BlobReader in{blob};
+  for (size_t i = 0; i <= index && in.pos < blob.size(); ++i) {
+    if (!read_column(in, layout.columns[i].kind, i == index, result)) return ColumnStats{};
   }
   return result;
 }

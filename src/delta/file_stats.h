@@ -37,13 +37,16 @@ struct ColumnStats {
 };
 
 // Encodes a stats JSON text ("{\"numRecords\":..}") in `layout`'s compact
-// form; sets `num_records` (-1 when absent). Malformed stats are treated as
-// absent (no pruning), never as an error: they only ever make reads faster.
+// form; sets `num_records` (-1 when absent or negative). Malformed stats are
+// treated as absent (empty blob, no pruning), never as an error: they only
+// ever make reads faster. String bounds over 64 bytes keep a 64-byte prefix
+// as min and no max; negative or non-integer null counts are dropped.
 std::string encode_stats(std::string_view stats_json, const StatsLayout& layout, int64_t& num_records);
 
 // Stats already typed, as a checkpoint's add.stats_parsed holds them:
 // per column of a layout, bounds by the column's kind (Int: `i`; Date: days
-// in `i`; Timestamp: microseconds in `i`; Double: `d`; String: `s`).
+// in `i`; Timestamp: microseconds in `i`, as written, not yet widened;
+// Double: `d`; String: `s`). Equal stats encode to the same bytes as JSON.
 struct TypedBound {
   bool known = false;
   int64_t i = 0;
@@ -75,7 +78,9 @@ class StatsEncoder {
   std::unique_ptr<Buffers> buffers_;
 };
 
-// The stats of column `index` from an encoded blob (all unknown if empty).
+// The stats of column `index` from an encoded blob (all unknown if empty, or
+// if `index` is outside the layout). A timestamp max comes back widened by
+// 999 us (saturating), as writers truncate timestamp stats to milliseconds.
 ColumnStats decode_column_stats(std::string_view blob, const StatsLayout& layout, size_t index);
 
 }  // namespace neuralake::delta
