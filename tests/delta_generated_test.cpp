@@ -86,7 +86,7 @@ void write_checkpoint(nl::Session& s, const fs::path& log, int64_t version, cons
 
 std::set<std::string> paths_of(const delta::Snapshot& snap) {
   std::set<std::string> out;
-  snap.for_each_file([&](const delta::FileEntry& f) { out.insert(std::string(f.path)); });
+  snap.for_each_file([&](const delta::FileEntry& f) { out.insert(std::string(f.path())); });
   return out;
 }
 

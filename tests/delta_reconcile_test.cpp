@@ -38,7 +38,7 @@ using LiveSet = std::set<std::pair<std::string, int64_t>>;
 
 LiveSet live_of(const delta::Snapshot& snap) {
   LiveSet out;
-  snap.for_each_file([&](const delta::FileEntry& f) { out.emplace(std::string(f.path), f.size); });
+  snap.for_each_file([&](const delta::FileEntry& f) { out.emplace(std::string(f.path()), f.size); });
   return out;
 }
 

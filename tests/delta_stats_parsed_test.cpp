@@ -99,9 +99,9 @@ class DeltaStatsParsed : public ::testing::Test {
   static std::string describe(const delta::Snapshot& snap) {
     std::string out;
     snap.for_each_file([&](const delta::FileEntry& f) {
-      out += std::string(f.path) + " rows=" + std::to_string(f.num_records);
+      out += std::string(f.path()) + " rows=" + std::to_string(f.num_records);
       for (size_t c = 0; c < snap.stats_layout.columns.size(); ++c) {
-        const auto s = delta::decode_column_stats(f.stats, snap.stats_layout, c);
+        const auto s = delta::decode_column_stats(f.stats(), snap.stats_layout, c);
         out += " " + snap.stats_layout.columns[c].name + "[" + s.min.to_string() + ".." + s.max.to_string() + " nulls=" +
                (s.null_count ? std::to_string(*s.null_count) : "?") + "]";
       }
@@ -125,7 +125,7 @@ TEST_F(DeltaStatsParsed, TypedStatsOnlyGiveTheSameBoundsAsJsonStats) {
   const auto& layout = from_parsed->stats_layout;
   auto stats = [&](int file, const char* column) {
     const auto files = from_parsed->files();
-    return delta::decode_column_stats(files.at(static_cast<size_t>(file))->stats, layout,
+    return delta::decode_column_stats(files.at(static_cast<size_t>(file))->stats(), layout,
                                       static_cast<size_t>(layout.find(column)));
   };
   EXPECT_EQ(stats(1, "id").min, nl::Value(100));
@@ -163,10 +163,10 @@ TEST_F(DeltaStatsParsed, SameFilesSkippedForAnIdFilter) {
     std::vector<std::string> admitted;
     const int id_col = snap->stats_layout.find("id");
     snap->for_each_file([&](const delta::FileEntry& f) {
-      const auto s = delta::decode_column_stats(f.stats, snap->stats_layout, static_cast<size_t>(id_col));
+      const auto s = delta::decode_column_stats(f.stats(), snap->stats_layout, static_cast<size_t>(id_col));
       const bool below = !s.min.is_null() && s.min.as<int64_t>() > 150;
       const bool above = !s.max.is_null() && s.max.as<int64_t>() < 150;
-      if (!below && !above) admitted.emplace_back(f.path);
+      if (!below && !above) admitted.emplace_back(f.path());
     });
     EXPECT_EQ(admitted, (std::vector<std::string>{"f1.parquet", "f3.parquet"}));
   }

@@ -17,22 +17,39 @@
 
 namespace neuralake::delta {
 
-// One add action of a checkpoint, typed. The views are valid only during the
-// callback that receives it.
+// Where an add action sits in a checkpoint: the index of its part (in the
+// `keys` passed to the reader) and its row number within that part. The adds
+// and their stats are read separately (and concurrently); this joins them.
+struct CheckpointRow {
+  uint32_t part = 0;
+  uint64_t row = 0;
+  uint64_t key() const { return (static_cast<uint64_t>(part) << 40) | row; }
+};
+
+// One add action of a checkpoint, typed, without its stats. The views are
+// valid only during the callback that receives it.
 struct CheckpointAdd {
+  CheckpointRow at;
   std::string_view path;
   // Indexed like the `partition_keys` passed to read_adds(); nullopt: null.
   std::vector<std::optional<std::string_view>> partition_values;
   int64_t size = 0;
   int64_t modification_time = 0;
-  std::optional<std::string_view> stats;  // the stats JSON text
-  // add.stats_parsed, typed for the `stats_layout` passed to read_adds(),
-  // where the checkpoint has that column (then `stats` is not read: the
-  // same numbers as text); null otherwise or for a row without it.
-  const TypedStats* stats_parsed = nullptr;
   std::shared_ptr<const DeletionVectorDescriptor> deletion_vector;
 };
 
+// The stats of one add action: add.stats_parsed typed for the layout passed
+// to read_add_stats() where the checkpoint has that column (the same numbers
+// as the JSON text, without the text to decompress and scan), otherwise the
+// add.stats JSON text. Valid only during the callback.
+struct CheckpointStats {
+  CheckpointRow at;
+  std::string_view json;                 // used when `parsed` is null
+  const TypedStats* parsed = nullptr;
+};
+
+// Implementations must allow read_adds() and read_add_stats() to run at the
+// same time on two threads: a snapshot load overlaps them.
 class CheckpointReader {
  public:
   virtual ~CheckpointReader() = default;
@@ -44,12 +61,20 @@ class CheckpointReader {
   virtual void read_actions(ObjectStore& store, const std::vector<std::string>& keys,
                             const std::function<void(std::string_view json_row)>& row) = 0;
   // Every add action of the same parts, typed (no JSON in between: a
-  // checkpoint may hold hundreds of thousands). `partition_keys` are the
-  // partitionValues keys to extract (physical names); `stats_layout` the
-  // columns whose add.stats_parsed bounds to extract. Same errors.
+  // checkpoint may hold hundreds of thousands), in part and row order.
+  // `partition_keys` are the partitionValues keys to extract (physical
+  // names). Same errors.
   virtual void read_adds(ObjectStore& store, const std::vector<std::string>& keys,
-                         const std::vector<std::string>& partition_keys, const StatsLayout& stats_layout,
+                         const std::vector<std::string>& partition_keys,
                          const std::function<void(const CheckpointAdd& add)>& add) = 0;
+  // The stats of every add action that has them, in part and row order.
+  // `stats_layout` gives the columns whose add.stats_parsed bounds to
+  // extract; it is called only for a checkpoint that has that column, and
+  // may block (the layout comes from the checkpoint's own metaData, which a
+  // load reads meanwhile). Same errors.
+  virtual void read_add_stats(ObjectStore& store, const std::vector<std::string>& keys,
+                              const std::function<const StatsLayout&()>& stats_layout,
+                              const std::function<void(const CheckpointStats& stats)>& stats) = 0;
 };
 
 }  // namespace neuralake::delta

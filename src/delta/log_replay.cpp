@@ -4,14 +4,20 @@
 #include "delta/log_replay.h"
 
 #include <algorithm>
+#include <chrono>
 #include <deque>
 #include <exception>
+#include <future>
 #include <thread>
 #include <unordered_map>
 #include <unordered_set>
+#include <utility>
+#include <functional>
 
 #include <nlohmann/json.hpp>
+#include <simdjson.h>
 
+#include "delta/checkpoint_stats.h"
 #include "delta/log_listing.h"
 #include "neuralake/error.h"
 
@@ -70,16 +76,31 @@ Metadata parse_metadata(const json& j) {
   return m;
 }
 
-std::shared_ptr<const DeletionVectorDescriptor> parse_dv(const json& action) {
-  auto it = action.find("deletionVector");
-  if (it == action.end() || !it->is_object()) return nullptr;
+// A commit's actions as simdjson reads them: the adds of a 100k-file log
+// are most of its bytes, so they are read without building a DOM of our own.
+using JsonObject = simdjson::dom::object;
+
+std::string_view string_field(JsonObject o, const char* key) {
+  std::string_view v;
+  return o[key].get(v) == simdjson::SUCCESS ? v : std::string_view();
+}
+
+std::optional<int64_t> int_field(JsonObject o, const char* key) {
+  int64_t v = 0;
+  if (o[key].get(v) == simdjson::SUCCESS) return v;
+  return std::nullopt;
+}
+
+std::shared_ptr<const DeletionVectorDescriptor> parse_dv(JsonObject action) {
+  JsonObject d;
+  if (action["deletionVector"].get(d) != simdjson::SUCCESS) return nullptr;
   auto dv = std::make_shared<DeletionVectorDescriptor>();
-  const std::string st = it->value("storageType", std::string("u"));
+  const std::string_view st = string_field(d, "storageType");
   dv->storage_type = st.empty() ? 'u' : st[0];
-  dv->path_or_inline = it->value("pathOrInlineDv", std::string());
-  if (auto o = it->find("offset"); o != it->end() && o->is_number_integer()) dv->offset = o->get<int32_t>();
-  dv->size_in_bytes = it->value("sizeInBytes", 0);
-  dv->cardinality = it->value("cardinality", int64_t{0});
+  dv->path_or_inline = std::string(string_field(d, "pathOrInlineDv"));
+  if (auto o = int_field(d, "offset")) dv->offset = static_cast<int32_t>(*o);
+  dv->size_in_bytes = static_cast<int32_t>(int_field(d, "sizeInBytes").value_or(0));
+  dv->cardinality = int_field(d, "cardinality").value_or(0);
   return dv;
 }
 
@@ -88,7 +109,7 @@ struct Replay {
   Replay(const TableLocation& t, Snapshot& s) : table(t), snap(s) {}
   const TableLocation& table;
   Snapshot& snap;
-  std::vector<FileEntry> files;  // the segment being built
+  FileList files;  // the segment being built
   std::shared_ptr<TextArena> text = std::make_shared<TextArena>();  // what `files` point into
   std::vector<bool> removed;
   // Identity -> position in `files`. Keys view the path in `text`, or for a
@@ -98,11 +119,14 @@ struct Replay {
   std::unordered_map<std::string_view, size_t> index;
   std::deque<std::string> dv_identities;
   bool indexed = true;
+  // Checkpoint rows of `files` (CheckpointRow::key), to join their stats.
+  std::vector<uint64_t, PageAllocator<uint64_t>> checkpoint_rows;
   // Identities a commit added or removed: an older segment's copy is dead.
   std::unordered_set<std::string> removed_elsewhere;
   std::vector<std::string> partition_keys;  // partitionValues keys, by partition column
   // Buffers reused for every file of this replay.
   StatsEncoder stats_encoder;
+  simdjson::dom::parser parser;
   std::vector<std::optional<std::string_view>> partition_scratch;
   std::string packed_scratch;
   bool have_metadata = false;
@@ -142,48 +166,76 @@ struct Replay {
     }
   }
 
-  void add(const json& a) {
+  // A new entry for `path` with the partition values in `partition_scratch`.
+  FileEntry entry(std::string_view path) {
     FileEntry e;
-    e.path = text->store(a.at("path").get_ref<const std::string&>());
-    e.size = a.value("size", int64_t{0});
-    e.modification_time = a.value("modificationTime", int64_t{0});
-    e.deletion_vector = parse_dv(a);
-    if (!partition_keys.empty()) {
-      auto& values = partition_scratch;
-      values.assign(partition_keys.size(), std::nullopt);
-      if (auto pv = a.find("partitionValues"); pv != a.end() && pv->is_object()) {
-        for (size_t i = 0; i < partition_keys.size(); ++i) {
-          auto v = pv->find(partition_keys[i]);
-          if (v != pv->end() && v->is_string()) values[i] = v->get_ref<const std::string&>();
-        }
-      }
-      e.set_partition_values(values, *text, packed_scratch);
+    e.set_path(path, partition_scratch, *text, packed_scratch);
+    return e;
+  }
+
+  void add(JsonObject a, const std::string& key) {
+    if (!have_metadata) {
+      throw Error(ErrorCode::Corruption, key, "Delta table '" + table.name + "' adds files before any metaData action");
     }
-    if (auto s = a.find("stats"); s != a.end() && s->is_string()) {
-      e.stats = text->store(stats_encoder.encode(s->get_ref<const std::string&>(), snap.stats_layout, e.num_records));
+    std::string_view path;
+    if (a["path"].get(path) != simdjson::SUCCESS || path.empty()) {
+      throw Error(ErrorCode::Corruption, key, "Delta table '" + table.name + "': " + key + " has an add without a path");
+    }
+    partition_scratch.assign(partition_keys.size(), std::nullopt);
+    JsonObject pv;
+    if (!partition_keys.empty() && a["partitionValues"].get(pv) == simdjson::SUCCESS) {
+      for (size_t i = 0; i < partition_keys.size(); ++i) {
+        std::string_view v;
+        if (pv[partition_keys[i]].get(v) == simdjson::SUCCESS) partition_scratch[i] = v;
+      }
+    }
+    FileEntry e = entry(path);
+    e.size = int_field(a, "size").value_or(0);
+    e.modification_time = int_field(a, "modificationTime").value_or(0);
+    e.deletion_vector = parse_dv(a);
+    std::string_view stats;
+    if (a["stats"].get(stats) == simdjson::SUCCESS) {
+      e.set_stats(text->store(stats_encoder.encode(stats, snap.stats_layout, e.num_records)));
     }
     insert(std::move(e));
   }
 
-  // An add from a checkpoint, already typed by the checkpoint reader.
+  // An add from a checkpoint, already typed by the checkpoint reader; its
+  // stats are joined later by checkpoint row.
   void add(const CheckpointAdd& a) {
-    FileEntry e;
-    e.path = text->store(a.path);
+    partition_scratch.assign(partition_keys.size(), std::nullopt);
+    for (size_t i = 0; i < partition_keys.size() && i < a.partition_values.size(); ++i) {
+      partition_scratch[i] = a.partition_values[i];
+    }
+    FileEntry e = entry(a.path);
     e.size = a.size;
     e.modification_time = a.modification_time;
     e.deletion_vector = a.deletion_vector;
-    if (!partition_keys.empty()) {
-      auto& values = partition_scratch;
-      values.assign(partition_keys.size(), std::nullopt);
-      for (size_t i = 0; i < partition_keys.size() && i < a.partition_values.size(); ++i) values[i] = a.partition_values[i];
-      e.set_partition_values(values, *text, packed_scratch);
-    }
-    if (a.stats_parsed) {
-      e.stats = text->store(stats_encoder.encode(*a.stats_parsed, snap.stats_layout, e.num_records));
-    } else if (a.stats) {
-      e.stats = text->store(stats_encoder.encode(*a.stats, snap.stats_layout, e.num_records));
-    }
+    checkpoint_rows.push_back(a.at.key());
     insert(std::move(e));
+  }
+
+  // Points each checkpoint file at its stats (both lists in row order) and
+  // keeps their arena with this segment's text.
+  void attach_stats(CheckpointStatsRows&& stats) {
+    auto& rows = stats.rows;
+    auto by_key = [](const CheckpointStatsRows::Row& x, const CheckpointStatsRows::Row& y) { return x.key < y.key; };
+    if (!std::is_sorted(rows.begin(), rows.end(), by_key)) std::sort(rows.begin(), rows.end(), by_key);
+    std::vector<size_t> order(files.size());
+    for (size_t i = 0; i < order.size(); ++i) order[i] = i;
+    if (!std::is_sorted(checkpoint_rows.begin(), checkpoint_rows.end())) {
+      std::sort(order.begin(), order.end(), [&](size_t x, size_t y) { return checkpoint_rows[x] < checkpoint_rows[y]; });
+    }
+    size_t r = 0;
+    for (size_t i : order) {
+      while (r < rows.size() && rows[r].key < checkpoint_rows[i]) ++r;
+      if (r < rows.size() && rows[r].key == checkpoint_rows[i]) {
+        files[i].set_stats(rows[r].blob);
+        files[i].num_records = rows[r].num_records;
+      }
+    }
+    checkpoint_rows = {};
+    text->absorb(std::move(stats.text));
   }
 
   void insert(FileEntry&& e) {
@@ -192,8 +244,8 @@ struct Replay {
       removed.push_back(false);
       return;
     }
-    std::string_view id = e.path;
-    if (e.deletion_vector) id = dv_identities.emplace_back(file_identity(e.path, e.deletion_vector.get()));
+    std::string_view id = e.path();
+    if (e.deletion_vector) id = dv_identities.emplace_back(file_identity(e.path(), e.deletion_vector.get()));
     auto [it, inserted] = index.try_emplace(id, files.size());
     if (inserted) {
       files.push_back(std::move(e));
@@ -209,10 +261,8 @@ struct Replay {
     }
   }
 
-  void remove(const json& r) {
-    const std::string path = r.at("path").get<std::string>();
-    const auto dv = parse_dv(r);
-    std::string id = file_identity(path, dv.get());
+  void remove(std::string_view path, const DeletionVectorDescriptor* dv) {
+    std::string id = file_identity(path, dv);
     if (auto it = index.find(id); it != index.end()) {
       removed[it->second] = true;
       index.erase(it);
@@ -222,61 +272,135 @@ struct Replay {
     removed_elsewhere.insert(std::move(id));
   }
 
-  void txn(const json& t) {
-    Txn x;
-    x.version = t.value("version", int64_t{0});
-    if (auto l = t.find("lastUpdated"); l != t.end() && l->is_number_integer()) x.last_updated = l->get<int64_t>();
-    snap.txns[t.value("appId", std::string())] = x;
+  void txn(std::string_view app_id, int64_t version, std::optional<int64_t> last_updated) {
+    snap.txns[std::string(app_id)] = Txn{version, last_updated};
   }
 
-  static const json* action(const json& row, const char* name) {
-    auto it = row.find(name);
-    return it != row.end() && it->is_object() ? &*it : nullptr;
+  // Protocol and metaData actions (a few per table) go through nlohmann, as
+  // the Delta JSON they are.
+  void protocol(const json& p) {
+    snap.protocol = parse_protocol(p);
+    have_protocol = true;
+    if (counts) ++counts->protocol;
+  }
+  void metadata(const json& m) {
+    set_metadata(m);
+    if (counts) ++counts->metadata;
   }
 
-  // Applies the rows of one commit or checkpoint: protocol and metaData first,
-  // since adds are typed by the metadata of their own version.
-  void apply(const std::vector<json>& rows) {
+  // The rows of a checkpoint except its adds (as JSON objects, any order):
+  // protocol and metaData first, since the rest is read by the metadata.
+  void apply_checkpoint_actions(const std::vector<json>& rows) {
+    auto action = [](const json& row, const char* name) -> const json* {
+      auto it = row.find(name);
+      return it != row.end() && it->is_object() ? &*it : nullptr;
+    };
     for (const auto& row : rows) {
-      if (const json* p = action(row, "protocol")) {
-        snap.protocol = parse_protocol(*p);
-        have_protocol = true;
-        if (counts) ++counts->protocol;
-      }
-      if (const json* m = action(row, "metaData")) {
-        set_metadata(*m);
-        if (counts) ++counts->metadata;
-      }
-      if (const json* c = action(row, "commitInfo")) {
-        if (auto t = c->find("inCommitTimestamp"); t != c->end() && t->is_number_integer()) {
-          in_commit_timestamp = t->get<int64_t>();
-        }
-      }
+      if (const json* p = action(row, "protocol")) protocol(*p);
+      if (const json* m = action(row, "metaData")) metadata(*m);
     }
     for (const auto& row : rows) {
-      if (const json* a = action(row, "add")) {
-        if (!have_metadata) {
-          throw Error(ErrorCode::Corruption, table.name,
-                      "Delta table '" + table.name + "' adds files before any metaData action");
-        }
-        if (counts) {
-          ++counts->adds;
-        }
-        add(*a);
-      }
-      if (const json* r = action(row, "remove")) {
-        if (counts) {
-          ++counts->removes;  // checkpoint removes are tombstones, not live-file changes
-        } else {
-          remove(*r);
-        }
-      }
+      if (action(row, "remove") && counts) ++counts->removes;  // tombstones, not live-file changes
       if (const json* t = action(row, "txn")) {
-        txn(*t);
+        std::optional<int64_t> last;
+        if (auto l = t->find("lastUpdated"); l != t->end() && l->is_number_integer()) last = l->get<int64_t>();
+        txn(t->value("appId", std::string()), t->value("version", int64_t{0}), last);
         if (counts) ++counts->txns;
       }
     }
   }
+
+  // Applies one commit file: protocol and metaData first, since adds are
+  // typed by the metadata of their own version; then the rest in order.
+  void apply_commit(const std::string& key, const std::string& text) {
+    in_commit_timestamp.reset();
+    // One padded copy: each line is then parsed in place, its padding being
+    // the text after it.
+    const simdjson::padded_string padded(text);
+    // Only a commit that changes the protocol or metadata needs two passes.
+    const bool two_pass =
+        text.find("\"metaData\"") != std::string::npos || text.find("\"protocol\"") != std::string::npos;
+    if (two_pass) {
+      for_each_action(key, padded, Pass::Metadata);
+      for_each_action(key, padded, Pass::Files);
+    } else {
+      for_each_action(key, padded, Pass::All);
+    }
+  }
+
+  // Which actions a pass over a commit handles: protocol, metaData and
+  // commitInfo; the others; or all.
+  enum class Pass { Metadata, Files, All };
+
+  void for_each_action(const std::string& key, const simdjson::padded_string& text, Pass pass) {
+    const std::string_view all(text.data(), text.size());
+    size_t line_no = 0, pos = 0;
+    while (pos < all.size()) {
+      size_t end = all.find('\n', pos);
+      if (end == std::string_view::npos) end = all.size();
+      ++line_no;
+      const std::string_view line = all.substr(pos, end - pos);
+      pos = end + 1;
+      if (line.find_first_not_of(" \t\r") == std::string_view::npos) continue;
+      simdjson::dom::element doc;
+      JsonObject row;
+      if (parser.parse(line.data(), line.size(), false).get(doc) != simdjson::SUCCESS ||
+          doc.get(row) != simdjson::SUCCESS) {
+        throw Error(ErrorCode::Corruption, key,
+                    "Delta table '" + table.name + "': " + key + " line " + std::to_string(line_no) +
+                        " is not a valid JSON action");
+      }
+      for (auto [name, value] : row) {
+        JsonObject action;
+        if (value.get(action) != simdjson::SUCCESS) continue;
+        const bool is_meta = name == "protocol" || name == "metaData" || name == "commitInfo";
+        if ((pass == Pass::Metadata && !is_meta) || (pass == Pass::Files && is_meta)) continue;
+        if (name == "add") {
+          add(action, key);
+        } else if (name == "remove") {
+          std::string_view path;
+          if (action["path"].get(path) != simdjson::SUCCESS) continue;
+          const auto dv = parse_dv(action);
+          remove(path, dv.get());
+        } else if (name == "txn") {
+          txn(string_field(action, "appId"), int_field(action, "version").value_or(0), int_field(action, "lastUpdated"));
+        } else if (name == "commitInfo") {
+          if (auto t = int_field(action, "inCommitTimestamp")) in_commit_timestamp = *t;
+        } else if (name == "protocol") {
+          protocol(json::parse(simdjson::to_string(action)));
+        } else if (name == "metaData") {
+          metadata(json::parse(simdjson::to_string(action)));
+        }
+      }
+    }
+  }
+};
+
+// Runs a function on its own thread; join() waits and rethrows what it
+// threw. Destruction joins too, so an error elsewhere never leaves it running.
+class BackgroundTask {
+ public:
+  explicit BackgroundTask(std::function<void()> fn)
+      : thread_([this, fn = std::move(fn)] {
+          try {
+            fn();
+          } catch (...) {
+            error_ = std::current_exception();
+          }
+        }) {}
+  ~BackgroundTask() {
+    if (thread_.joinable()) thread_.join();
+  }
+  BackgroundTask(const BackgroundTask&) = delete;
+  BackgroundTask& operator=(const BackgroundTask&) = delete;
+  void join() {
+    if (thread_.joinable()) thread_.join();
+    if (error_) std::rethrow_exception(std::exchange(error_, nullptr));
+  }
+
+ private:
+  std::exception_ptr error_;
+  std::thread thread_;  // declared last: it starts once error_ exists
 };
 
 std::vector<json> parse_commit(const TableLocation& table, const std::string& key, const std::string& text) {
@@ -346,10 +470,10 @@ std::optional<LastCheckpoint> read_last_checkpoint(const TableLocation& table, c
   return lc;
 }
 
-void read_commit_into(Replay& replay, const TableLocation& table, const std::string& key) {
-  std::string text;
+// The text of commit file `key`, which the listing showed.
+std::string read_commit_text(const TableLocation& table, const std::string& key) {
   try {
-    text = table.store->read_all(key);
+    return table.store->read_all(key);
   } catch (const Error& e) {
     if (e.code() == ErrorCode::NotFound) {
       throw Error(ErrorCode::NotFound, key,
@@ -357,8 +481,10 @@ void read_commit_into(Replay& replay, const TableLocation& table, const std::str
     }
     throw;
   }
-  replay.in_commit_timestamp.reset();
-  replay.apply(parse_commit(table, key, text));
+}
+
+void read_commit_into(Replay& replay, const TableLocation& table, const std::string& key) {
+  replay.apply_commit(key, read_commit_text(table, key));
 }
 
 void finish_segment(Replay& replay, Snapshot& snap) {
@@ -371,37 +497,49 @@ void finish_segment(Replay& replay, Snapshot& snap) {
   if (!replay.files.empty()) {
     if (any_removed && live * 2 < replay.files.size()) {
       // Mostly dead: compact rather than carry tombstones.
-      std::vector<FileEntry> kept;
+      FileList kept;
       kept.reserve(live);
       for (size_t i = 0; i < replay.files.size(); ++i) {
         if (!replay.removed[i]) kept.push_back(std::move(replay.files[i]));
       }
-      snap.segments.push_back({std::make_shared<const std::vector<FileEntry>>(std::move(kept)), nullptr, replay.text});
+      snap.segments.push_back({std::make_shared<const FileList>(std::move(kept)), nullptr, replay.text});
     } else {
-      replay.files.shrink_to_fit();
       snap.segments.push_back(
-          {std::make_shared<const std::vector<FileEntry>>(std::move(replay.files)),
+          {std::make_shared<const FileList>(std::move(replay.files)),
            any_removed ? std::make_shared<const std::vector<bool>>(std::move(replay.removed)) : nullptr, replay.text});
     }
   }
   snap.num_files_ += live;
 }
 
-// Marks dead the files of segments [0, old_segments) that `replay` (the
-// newest segment) removed or re-added, and lowers the live count.
-void remove_from_older(Replay& replay, Snapshot& snap, size_t old_segments) {
-  // A new add of a file an older segment holds replaces it.
-  for (const auto& [id, pos] : replay.index) replay.removed_elsewhere.emplace(id);
-  if (replay.removed_elsewhere.empty()) return;
+// The paths and identities that `replay` (a newer run of commits) removed or
+// re-added: a file an older segment holds with one of them is dead.
+struct Superseded {
+  explicit Superseded(Replay& replay) {
+    // A new add of a file an older segment holds replaces it.
+    for (const auto& [id, pos] : replay.index) replay.removed_elsewhere.emplace(id);
+    ids = &replay.removed_elsewhere;
+    for (const auto& id : *ids) paths.insert(std::string_view(id).substr(0, id.find('\x01')));
+  }
+  bool empty() const { return ids->empty(); }
+  bool contains(const FileEntry& f) const {
+    return paths.count(f.path()) && ids->count(file_identity(f.path(), f.deletion_vector.get()));
+  }
+  const std::unordered_set<std::string>* ids;
   std::unordered_set<std::string_view> paths;
-  for (const auto& id : replay.removed_elsewhere) paths.insert(std::string_view(id).substr(0, id.find('\x01')));
+};
+
+// Marks dead the files of segments [0, old_segments) that `superseded`
+// names, and lowers the live count; segments are shared, so changed
+// removal flags are copied first.
+void remove_from_older(const Superseded& superseded, Snapshot& snap, size_t old_segments) {
+  if (superseded.empty()) return;
   for (size_t s = 0; s < old_segments; ++s) {
     auto& seg = snap.segments[s];
     std::shared_ptr<std::vector<bool>> removed;
     const auto& files = *seg.files;
     for (size_t i = 0; i < files.size(); ++i) {
-      if ((seg.removed && (*seg.removed)[i]) || !paths.count(files[i].path)) continue;
-      if (!replay.removed_elsewhere.count(file_identity(files[i].path, files[i].deletion_vector.get()))) continue;
+      if ((seg.removed && (*seg.removed)[i]) || !superseded.contains(files[i])) continue;
       if (!removed) {
         removed = seg.removed ? std::make_shared<std::vector<bool>>(*seg.removed)
                               : std::make_shared<std::vector<bool>>(files.size(), false);
@@ -411,6 +549,10 @@ void remove_from_older(Replay& replay, Snapshot& snap, size_t old_segments) {
     }
     if (removed) seg.removed = std::move(removed);
   }
+}
+
+void remove_from_older(Replay& replay, Snapshot& snap, size_t old_segments) {
+  remove_from_older(Superseded(replay), snap, old_segments);
 }
 
 }  // namespace
@@ -486,43 +628,67 @@ SnapshotPtr load_snapshot(const TableLocation& table, CheckpointReader& checkpoi
     CheckpointSummary summary;
     summary.version = start - 1;
     summary.parts = static_cast<int>(cp->keys.size());
-    std::vector<json> rows;
-    checkpoints.read_actions(*table.store, cp->keys, [&](std::string_view row) {
-      json j = json::parse(row, nullptr, false);
-      if (j.is_discarded()) {
-        throw Error(ErrorCode::Corruption, cp->keys.front(),
-                    "Delta table '" + table.name + "': checkpoint " + cp->keys.front() + " has an unreadable row");
-      }
-      rows.push_back(std::move(j));
-    });
-    replay.counts = &summary;
-    replay.apply(rows);
-    replay.counts = nullptr;
-    // The commits after the checkpoint are replayed on a second thread into
-    // their own segment (starting from the checkpoint's protocol, metadata
-    // and txns) while the checkpoint's adds are read; they reconcile against
-    // the checkpoint's files afterwards, as a refresh does.
-    Snapshot tail_snap = *snap;
+    // Four reads overlap. The stats of the checkpoint's adds, the bulk of
+    // its bytes, start at once (their encoding waits for the layout from the
+    // checkpoint's metaData), as does reading the commits after it; their
+    // replay, into a segment of their own (from the checkpoint's protocol,
+    // metadata and txns; they reconcile against the checkpoint's files
+    // afterwards, as a refresh does) and the checkpoint's adds follow the
+    // checkpoint's other actions.
+    std::promise<StatsLayout> layout_promise;
+    std::promise<void> actions_promise;
+    std::shared_future<void> actions_ready = actions_promise.get_future().share();
+    Snapshot tail_snap;
     Replay tail(table, tail_snap);
-    tail.have_metadata = replay.have_metadata;
-    tail.have_protocol = replay.have_protocol;
-    tail.partition_keys = replay.partition_keys;
-    std::exception_ptr tail_error;
-    std::thread worker;
-    if (start <= target) {
-      worker = std::thread([&] {
-        try {
-          for (int64_t v = start; v <= target; ++v) read_commit_into(tail, table, listing.commits.at(v).key);
-        } catch (...) {
-          tail_error = std::current_exception();
+    CheckpointStatsLoader stats(checkpoints, table, cp->keys, layout_promise.get_future().share());
+    BackgroundTask commits([&] {
+      std::vector<std::string> texts;
+      for (int64_t v = start; v <= target; ++v) texts.push_back(read_commit_text(table, listing.commits.at(v).key));
+      actions_ready.get();
+      for (int64_t v = start; v <= target; ++v) {
+        auto& text = texts[static_cast<size_t>(v - start)];
+        tail.apply_commit(listing.commits.at(v).key, text);
+        std::string().swap(text);
+      }
+      stats.help();
+    });
+    try {
+      std::vector<json> rows;
+      checkpoints.read_actions(*table.store, cp->keys, [&](std::string_view row) {
+        json j = json::parse(row, nullptr, false);
+        if (j.is_discarded()) {
+          throw Error(ErrorCode::Corruption, cp->keys.front(),
+                      "Delta table '" + table.name + "': checkpoint " + cp->keys.front() + " has an unreadable row");
         }
+        rows.push_back(std::move(j));
       });
+      replay.counts = &summary;
+      replay.apply_checkpoint_actions(rows);
+      replay.counts = nullptr;
+      tail_snap = *snap;
+      tail.have_metadata = replay.have_metadata;
+      tail.have_protocol = replay.have_protocol;
+      tail.partition_keys = replay.partition_keys;
+    } catch (...) {
+      layout_promise.set_exception(std::current_exception());
+      actions_promise.set_exception(std::current_exception());
+      throw;
     }
+    layout_promise.set_value(snap->stats_layout);
+    actions_promise.set_value();
     // Adds come typed (no JSON): they are most of a checkpoint, and unique
     // within it, so they need no index.
     replay.indexed = false;
+    if (snap->last_checkpoint) {
+      const int64_t expected = snap->last_checkpoint->num_of_add_files.value_or(snap->last_checkpoint->size.value_or(0));
+      if (expected > 0 && expected < (int64_t{1} << 28)) {
+        replay.files.reserve(static_cast<size_t>(expected));
+        replay.checkpoint_rows.reserve(static_cast<size_t>(expected));
+        replay.removed.reserve(static_cast<size_t>(expected));
+      }
+    }
     auto read_adds = [&] {
-      checkpoints.read_adds(*table.store, cp->keys, replay.partition_keys, snap->stats_layout, [&](const CheckpointAdd& a) {
+      checkpoints.read_adds(*table.store, cp->keys, replay.partition_keys, [&](const CheckpointAdd& a) {
         if (!replay.have_metadata) {
           throw Error(ErrorCode::Corruption, cp->keys.front(),
                       "Delta table '" + table.name + "': checkpoint " + cp->keys.front() + " has adds but no metaData");
@@ -531,29 +697,47 @@ SnapshotPtr load_snapshot(const TableLocation& table, CheckpointReader& checkpoi
         replay.add(a);
       });
     };
-    try {
+    {
+      // Adds on this thread; once adds and commits are in, the commits'
+      // removes are applied to the checkpoint's files and this thread helps
+      // encode stats.
       read_adds();
-    } catch (...) {
-      if (worker.joinable()) worker.join();
-      throw;
-    }
-    if (worker.joinable()) worker.join();
-    if (tail_error) std::rethrow_exception(tail_error);
-    if (summary.adds > 0 && (tail_snap.metadata.schema_string != snap->metadata.schema_string ||
-                             tail_snap.metadata.partition_columns != snap->metadata.partition_columns ||
-                             tail_snap.metadata.configuration != snap->metadata.configuration)) {
-      // A later commit changed the schema or partitioning: the checkpoint's
-      // adds are read again, encoded for the snapshot's own layout.
-      replay.files.clear();
-      replay.removed.clear();
-      replay.text = std::make_shared<TextArena>();
-      snap->metadata = tail_snap.metadata;
-      snap->schema = tail_snap.schema;
-      snap->column_mapping = tail_snap.column_mapping;
-      snap->stats_layout = tail_snap.stats_layout;
-      replay.compute_partition_keys();
-      summary.adds = 0;
-      read_adds();
+      stats.help();
+      commits.join();
+      const bool relayout = summary.adds > 0 && (tail_snap.metadata.schema_string != snap->metadata.schema_string ||
+                                                 tail_snap.metadata.partition_columns != snap->metadata.partition_columns ||
+                                                 tail_snap.metadata.configuration != snap->metadata.configuration);
+      if (!relayout) {
+        const Superseded superseded(tail);
+        for (size_t i = 0; i < replay.files.size(); ++i) {
+          if (!superseded.empty() && superseded.contains(replay.files[i])) replay.removed[i] = true;
+        }
+        stats.help();
+        replay.attach_stats(stats.finish());
+      } else {
+        stats.finish();  // encoded for the checkpoint's layout: of no use
+        // A later commit changed the schema or partitioning: the checkpoint's
+        // adds are read again, their stats encoded for the snapshot's own layout.
+        replay.files.clear();
+        replay.removed.clear();
+        replay.checkpoint_rows.clear();
+        replay.text = std::make_shared<TextArena>();
+        snap->metadata = tail_snap.metadata;
+        snap->schema = tail_snap.schema;
+        snap->column_mapping = tail_snap.column_mapping;
+        snap->stats_layout = tail_snap.stats_layout;
+        replay.compute_partition_keys();
+        summary.adds = 0;
+        std::promise<StatsLayout> relayout_promise;
+        relayout_promise.set_value(snap->stats_layout);
+        CheckpointStatsLoader restats(checkpoints, table, cp->keys, relayout_promise.get_future().share());
+        read_adds();
+        replay.attach_stats(restats.finish());
+        const Superseded superseded(tail);
+        for (size_t i = 0; i < replay.files.size(); ++i) {
+          if (!superseded.empty() && superseded.contains(replay.files[i])) replay.removed[i] = true;
+        }
+      }
     }
     snap->checkpoint = summary;
     finish_segment(replay, *snap);
@@ -572,9 +756,7 @@ SnapshotPtr load_snapshot(const TableLocation& table, CheckpointReader& checkpoi
     auto c = listing.commits.find(target);
     snap->timestamp_ms = tail.in_commit_timestamp ? *tail.in_commit_timestamp
                                                   : (c != listing.commits.end() ? c->second.mtime_ms : 0);
-    const size_t old_segments = snap->segments.size();
     finish_segment(tail, *snap);
-    remove_from_older(tail, *snap, old_segments);
     return snap;
   }
   for (int64_t v = start; v <= target; ++v) {

@@ -14,28 +14,24 @@ std::string TableLocation::file_key(std::string_view log_path) const {
 }
 
 std::optional<std::string> FileEntry::partition_value(size_t i) const {
+  const std::string_view packed(text_ + path_len_, partitions_len_);
   size_t at = 0;
   for (size_t k = 0;; ++k) {
-    if (at >= partition_text_.size()) return std::nullopt;
-    const bool present = partition_text_[at++] != 0;
+    if (at >= packed.size()) return std::nullopt;
+    const bool present = packed[at++] != 0;
     uint32_t len = 0;
     if (present) {
-      std::memcpy(&len, partition_text_.data() + at, sizeof len);
+      std::memcpy(&len, packed.data() + at, sizeof len);
       at += sizeof len;
     }
-    if (k == i) return present ? std::optional<std::string>(std::string(partition_text_.substr(at, len))) : std::nullopt;
+    if (k == i) return present ? std::optional<std::string>(std::string(packed.substr(at, len))) : std::nullopt;
     at += len;
   }
 }
 
-void FileEntry::set_partition_values(const std::vector<std::optional<std::string_view>>& values, TextArena& arena) {
-  std::string packed;
-  set_partition_values(values, arena, packed);
-}
-
-void FileEntry::set_partition_values(const std::vector<std::optional<std::string_view>>& values, TextArena& arena,
-                                     std::string& packed) {
-  packed.clear();
+void FileEntry::set_path(std::string_view path, const std::vector<std::optional<std::string_view>>& values,
+                         TextArena& arena, std::string& packed) {
+  packed.assign(path);
   for (const auto& v : values) {
     packed += v ? '\x01' : '\x00';
     if (!v) continue;
@@ -43,7 +39,9 @@ void FileEntry::set_partition_values(const std::vector<std::optional<std::string
     packed.append(reinterpret_cast<const char*>(&len), sizeof len);
     packed += *v;
   }
-  partition_text_ = arena.store(packed);
+  text_ = arena.store(packed).data();
+  path_len_ = static_cast<uint32_t>(path.size());
+  partitions_len_ = static_cast<uint32_t>(packed.size() - path.size());
 }
 
 int64_t Snapshot::total_bytes() const {

@@ -15,6 +15,7 @@
 #include "delta/deletion_vector.h"
 #include "delta/file_stats.h"
 #include "delta/schema.h"
+#include "delta/page_memory.h"
 #include "delta/text_arena.h"
 #include "neuralake/object_store.h"
 
@@ -37,31 +38,46 @@ struct Metadata {
   std::optional<int64_t> created_time;
 };
 
-// One live data file. `path` is add.path exactly as the log writes it
+// One live data file. Its path is add.path exactly as the log writes it
 // (relative paths URL-encoded); partition values are indexed like
 // Metadata::partition_columns, raw (typed later by the column type). The text
-// lives in the arena of the segment holding the entry (a few hundred bytes
-// per file matter at 100k files), so an entry is valid while its segment is.
+// lives in the arena of the segment holding the entry, and the entry only
+// points at it (a few dozen bytes per file matter at 100k files), so an entry
+// is valid while its segment is.
 struct FileEntry {
-  std::string_view path;
-  std::string_view stats;  // file_stats.h encoding
   int64_t size = 0;
   int64_t modification_time = 0;
   int64_t num_records = -1;
   std::shared_ptr<const DeletionVectorDescriptor> deletion_vector;
 
+  std::string_view path() const { return {text_, path_len_}; }
+  // The encoded stats (file_stats.h); empty if the log has none.
+  std::string_view stats() const { return {stats_, stats_len_}; }
   // Partition value `i` (nullopt: null), decoded from the packed form.
   std::optional<std::string> partition_value(size_t i) const;
-  // Packs `values` into `arena` as this entry's partition values.
-  void set_partition_values(const std::vector<std::optional<std::string_view>>& values, TextArena& arena);
-  // The same, packing in `scratch` (reused between files: no allocation each).
-  void set_partition_values(const std::vector<std::optional<std::string_view>>& values, TextArena& arena,
-                            std::string& scratch);
+
+  // Stores `path` and the packed partition `values` together in `arena`;
+  // `scratch` is reused between files (no allocation each).
+  void set_path(std::string_view path, const std::vector<std::optional<std::string_view>>& values, TextArena& arena,
+                std::string& scratch);
+  // Points at encoded stats kept in an arena the segment owns.
+  void set_stats(std::string_view encoded) {
+    stats_ = encoded.data();
+    stats_len_ = static_cast<uint32_t>(encoded.size());
+  }
 
  private:
-  // Per value: a byte 0 (null) or 1, then for 1 a 4-byte length and the bytes.
-  std::string_view partition_text_;
+  // The path, then per partition value a byte 0 (null) or 1, then for 1 a
+  // 4-byte length and the bytes.
+  const char* text_ = nullptr;
+  const char* stats_ = nullptr;
+  uint32_t path_len_ = 0;
+  uint32_t partitions_len_ = 0;
+  uint32_t stats_len_ = 0;
 };
+
+// A segment's file entries (see Snapshot::Segment).
+using FileList = std::vector<FileEntry, PageAllocator<FileEntry>>;
 
 struct Txn {
   int64_t version = 0;
@@ -113,7 +129,7 @@ class Snapshot {
   // Live files are kept in immutable segments shared between a snapshot and
   // its refreshed successors, so a refresh copies nothing it does not change.
   struct Segment {
-    std::shared_ptr<const std::vector<FileEntry>> files;
+    std::shared_ptr<const FileList> files;
     std::shared_ptr<const std::vector<bool>> removed;  // null: none removed
     std::shared_ptr<const TextArena> text;  // the text `files` point into
   };

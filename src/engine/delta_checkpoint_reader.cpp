@@ -14,17 +14,69 @@ namespace neuralake::engine {
 
 namespace {
 
-// A VARCHAR cell as a view into its chunk, or nullopt for NULL.
-std::optional<std::string_view> string_at(duckdb::Vector& v, duckdb::idx_t row) {
-  if (!duckdb::FlatVector::Validity(v).RowIsValid(row)) return std::nullopt;
-  const auto& s = duckdb::FlatVector::GetData<duckdb::string_t>(v)[row];
-  return std::string_view(s.GetData(), s.GetSize());
-}
+// A result column read in place through its selection: flattening a
+// filtered chunk would copy every string (the stats text is most of a
+// checkpoint's bytes).
+class Column {
+ public:
+  Column(duckdb::Vector& v, duckdb::idx_t count) { v.ToUnifiedFormat(count, format_); }
+  // A VARCHAR cell as a view into its chunk, or nullopt for NULL.
+  std::optional<std::string_view> string(duckdb::idx_t row) const {
+    const auto i = format_.sel->get_index(row);
+    if (!format_.validity.RowIsValid(i)) return std::nullopt;
+    const auto& s = duckdb::UnifiedVectorFormat::GetData<duckdb::string_t>(format_)[i];
+    return std::string_view(s.GetData(), s.GetSize());
+  }
+  template <class T>
+  std::optional<T> number(duckdb::idx_t row) const {
+    const auto i = format_.sel->get_index(row);
+    if (!format_.validity.RowIsValid(i)) return std::nullopt;
+    return duckdb::UnifiedVectorFormat::GetData<T>(format_)[i];
+  }
 
-template <class T>
-std::optional<T> number_at(duckdb::Vector& v, duckdb::idx_t row) {
-  if (!duckdb::FlatVector::Validity(v).RowIsValid(row)) return std::nullopt;
-  return duckdb::FlatVector::GetData<T>(v)[row];
+ private:
+  duckdb::UnifiedVectorFormat format_;
+};
+
+// A MAP(VARCHAR, VARCHAR) column read in place.
+class MapColumn {
+ public:
+  MapColumn(duckdb::Vector& v, duckdb::idx_t count) {
+    v.ToUnifiedFormat(count, entries_);
+    const auto size = duckdb::ListVector::GetListSize(v);
+    auto& fields = duckdb::StructVector::GetEntries(duckdb::ListVector::GetEntry(v));
+    keys_.emplace(*fields[0], size);
+    values_.emplace(*fields[1], size);
+  }
+  // Sets values[p] to the value of keys[p] in `row`, for the keys present.
+  void lookup(duckdb::idx_t row, const std::vector<std::string>& keys,
+              std::vector<std::optional<std::string_view>>& values) const {
+    const auto i = entries_.sel->get_index(row);
+    if (!entries_.validity.RowIsValid(i)) return;
+    const auto& e = duckdb::UnifiedVectorFormat::GetData<duckdb::list_entry_t>(entries_)[i];
+    for (duckdb::idx_t k = e.offset; k < e.offset + e.length; ++k) {
+      const auto key = keys_->string(k);
+      if (!key) continue;
+      for (size_t p = 0; p < keys.size(); ++p) {
+        if (*key == keys[p]) {
+          values[p] = values_->string(k);
+          break;
+        }
+      }
+    }
+  }
+
+ private:
+  duckdb::UnifiedVectorFormat entries_;
+  std::optional<Column> keys_, values_;
+};
+
+// The columns of `chunk`, read in place.
+std::vector<Column> columns_of(duckdb::DataChunk& chunk) {
+  std::vector<Column> cols;
+  cols.reserve(chunk.ColumnCount());
+  for (auto& v : chunk.data) cols.emplace_back(v, chunk.size());
+  return cols;
 }
 
 class DuckDbCheckpointReader : public delta::CheckpointReader {
@@ -35,91 +87,128 @@ class DuckDbCheckpointReader : public delta::CheckpointReader {
   void read_actions(ObjectStore& store, const std::vector<std::string>& keys,
                     const std::function<void(std::string_view)>& row) override {
     duckdb::Connection con(db_);
-    const Source src = source(con, store, keys);
-    std::string fields;
+    std::vector<std::string> uris;
+    for (const auto& k : keys) uris.push_back(uri_of(store, k));
+    const Source src = source(con, uris, keys.front());
+    std::string fields, where;
     for (const char* action : {"remove", "metaData", "protocol", "txn"}) {
       if (!src.columns.count(action)) continue;
       fields += std::string(fields.empty() ? "" : ", ") + action + " := \"" + action + "\"";
+      // Tested per action, never on "add": that would read every add column.
+      where += std::string(where.empty() ? " WHERE " : " OR ") + "\"" + action + "\" IS NOT NULL";
     }
     if (fields.empty()) return;
-    const std::string where = src.columns.count("add") ? " WHERE \"add\" IS NULL" : "";
     auto result = con.SendQuery("SELECT to_json(struct_pack(" + fields + "))::VARCHAR FROM " + src.sql + where);
-    check(result, keys);
+    check(result, keys.front());
     while (auto chunk = result->Fetch()) {
-      auto& vec = chunk->data[0];
-      vec.Flatten(chunk->size());
+      const Column col(chunk->data[0], chunk->size());
       for (duckdb::idx_t i = 0; i < chunk->size(); ++i) {
-        if (auto s = string_at(vec, i)) row(*s);
+        if (auto s = col.string(i)) row(*s);
       }
     }
   }
 
   void read_adds(ObjectStore& store, const std::vector<std::string>& keys,
-                 const std::vector<std::string>& partition_keys, const delta::StatsLayout& stats_layout,
+                 const std::vector<std::string>& partition_keys,
                  const std::function<void(const delta::CheckpointAdd&)>& add) override {
     duckdb::Connection con(db_);
-    const Source src = source(con, store, keys);
-    if (!src.columns.count("add")) return;
-    const std::string& type = src.columns.at("add");
-    auto has = [&](const char* field) { return type.find(field) != std::string::npos; };
-    // Typed stats, where the checkpoint has them, replace the JSON text: they
-    // are the same numbers without the text to decompress and scan.
-    const StatsPlan plan = stats_plan(con, src, keys, stats_layout);
-    // Columns 0-4 always, then the DV's five fields, then one per partition
-    // key, then the typed stats.
-    std::string cols = "\"add\".path, \"add\".size::BIGINT, \"add\".modificationTime::BIGINT, ";
-    cols += !plan.parsed && has("stats ") ? "\"add\".stats" : "NULL::VARCHAR";
-    const bool dv = has("deletionVector ");
-    cols += dv ? ", \"add\".deletionVector.storageType, \"add\".deletionVector.pathOrInlineDv, "
-                 "\"add\".deletionVector.\"offset\"::INTEGER, \"add\".deletionVector.sizeInBytes::INTEGER, "
-                 "\"add\".deletionVector.cardinality::BIGINT"
-               : ", NULL::VARCHAR, NULL::VARCHAR, NULL::INTEGER, NULL::INTEGER, NULL::BIGINT";
-    for (const auto& k : partition_keys) {
-      cols += has("partitionValues ") ? ", map_extract_value(\"add\".partitionValues, " + sql_string_literal(k) + ")"
-                                      : ", NULL::VARCHAR";
-    }
-    for (const auto& c : plan.columns) cols += ", " + c.sql;
-    // Streamed chunk by chunk: a checkpoint's stats can be hundreds of MB.
-    // Filtered on the path alone: a test on the whole add struct would read
-    // all of its columns, the unused stats text too.
-    auto result = con.SendQuery("SELECT " + cols + " FROM " + src.sql + " WHERE \"add\".path IS NOT NULL");
-    check(result, keys);
     delta::CheckpointAdd a;
     a.partition_values.resize(partition_keys.size());
-    delta::TypedStats typed;
-    const size_t n = stats_layout.columns.size();
-    const size_t first_stat = 9 + partition_keys.size();
-    if (plan.parsed) a.stats_parsed = &typed;
-    while (auto chunk = result->Fetch()) {
-      chunk->Flatten();
-      for (duckdb::idx_t i = 0; i < chunk->size(); ++i) {
-        auto path = string_at(chunk->data[0], i);
-        if (!path) continue;
-        a.path = *path;
-        a.size = number_at<int64_t>(chunk->data[1], i).value_or(0);
-        a.modification_time = number_at<int64_t>(chunk->data[2], i).value_or(0);
-        a.stats = string_at(chunk->data[3], i);
-        a.deletion_vector.reset();
-        if (dv) {
-          if (auto st = string_at(chunk->data[4], i)) {
-            auto d = std::make_shared<delta::DeletionVectorDescriptor>();
-            d->storage_type = st->empty() ? 'u' : (*st)[0];
-            d->path_or_inline = std::string(string_at(chunk->data[5], i).value_or(""));
-            d->offset = number_at<int32_t>(chunk->data[6], i);
-            d->size_in_bytes = number_at<int32_t>(chunk->data[7], i).value_or(0);
-            d->cardinality = number_at<int64_t>(chunk->data[8], i).value_or(0);
-            a.deletion_vector = std::move(d);
+    for (size_t part = 0; part < keys.size(); ++part) {
+      const Source src = source(con, {uri_of(store, keys[part])}, keys[part], true);
+      if (!src.columns.count("add")) continue;
+      const std::string& type = src.columns.at("add");
+      auto has = [&](const char* field) { return type.find(field) != std::string::npos; };
+      // Columns 0-3 always, then the DV's five fields, then one per partition key.
+      std::string cols = "file_row_number, \"add\".path, \"add\".size::BIGINT, \"add\".modificationTime::BIGINT";
+      const bool dv = has("deletionVector ");
+      cols += dv ? ", \"add\".deletionVector.storageType, \"add\".deletionVector.pathOrInlineDv, "
+                   "\"add\".deletionVector.\"offset\"::INTEGER, \"add\".deletionVector.sizeInBytes::INTEGER, "
+                   "\"add\".deletionVector.cardinality::BIGINT"
+                 : ", NULL::VARCHAR, NULL::VARCHAR, NULL::INTEGER, NULL::INTEGER, NULL::BIGINT";
+      // The map as it is (looked up below): cheaper than one lookup per key.
+      const bool partitioned = !partition_keys.empty() && has("partitionValues ");
+      if (partitioned) cols += ", \"add\".partitionValues";
+      // Streamed chunk by chunk, unfiltered: rows of other actions have a
+      // NULL path and are skipped here.
+      auto result = con.SendQuery("SELECT " + cols + " FROM " + src.sql);
+      check(result, keys[part]);
+      a.at.part = static_cast<uint32_t>(part);
+      while (auto chunk = result->Fetch()) {
+        const auto c = columns_of(*chunk);
+        std::optional<MapColumn> partition_map;
+        if (partitioned) partition_map.emplace(chunk->data[9], chunk->size());
+        for (duckdb::idx_t i = 0; i < chunk->size(); ++i) {
+          auto path = c[1].string(i);
+          if (!path) continue;
+          a.at.row = static_cast<uint64_t>(c[0].number<int64_t>(i).value_or(0));
+          a.path = *path;
+          a.size = c[2].number<int64_t>(i).value_or(0);
+          a.modification_time = c[3].number<int64_t>(i).value_or(0);
+          a.deletion_vector.reset();
+          if (dv) {
+            if (auto st = c[4].string(i)) {
+              auto d = std::make_shared<delta::DeletionVectorDescriptor>();
+              d->storage_type = st->empty() ? 'u' : (*st)[0];
+              d->path_or_inline = std::string(c[5].string(i).value_or(""));
+              d->offset = c[6].number<int32_t>(i);
+              d->size_in_bytes = c[7].number<int32_t>(i).value_or(0);
+              d->cardinality = c[8].number<int64_t>(i).value_or(0);
+              a.deletion_vector = std::move(d);
+            }
           }
+          for (auto& v : a.partition_values) v.reset();
+          if (partition_map) partition_map->lookup(i, partition_keys, a.partition_values);
+          add(a);
         }
-        for (size_t p = 0; p < partition_keys.size(); ++p) a.partition_values[p] = string_at(chunk->data[9 + p], i);
-        if (plan.parsed) {
-          typed.num_records = -1;
-          typed.mins.assign(n, {});
-          typed.maxs.assign(n, {});
-          typed.null_counts.assign(n, std::nullopt);
-          for (size_t k = 0; k < plan.columns.size(); ++k) read_stat(plan.columns[k], chunk->data[first_stat + k], i, typed);
+      }
+    }
+  }
+
+  void read_add_stats(ObjectStore& store, const std::vector<std::string>& keys,
+                      const std::function<const delta::StatsLayout&()>& stats_layout,
+                      const std::function<void(const delta::CheckpointStats&)>& stats) override {
+    duckdb::Connection con(db_);
+    delta::CheckpointStats s;
+    delta::TypedStats typed;
+    for (size_t part = 0; part < keys.size(); ++part) {
+      const Source src = source(con, {uri_of(store, keys[part])}, keys[part], true);
+      if (!src.columns.count("add")) continue;
+      // Typed stats, where the checkpoint has them, replace the JSON text: they
+      // are the same numbers without the text to decompress and scan.
+      const StatsPlan plan = stats_plan(con, src, keys[part], stats_layout);
+      const size_t n = plan.parsed ? stats_layout().columns.size() : 0;
+      std::string sql;
+      if (plan.parsed) {
+        sql = "SELECT file_row_number";
+        for (const auto& c : plan.columns) sql += ", " + c.sql;
+        sql += " FROM " + src.sql + " WHERE \"add\".stats_parsed IS NOT NULL";
+      } else if (src.columns.at("add").find("stats ") != std::string::npos) {
+        sql = "SELECT file_row_number, \"add\".stats FROM " + src.sql + " WHERE \"add\".stats IS NOT NULL";
+      } else {
+        continue;  // no stats at all: nothing to prune with
+      }
+      auto result = con.SendQuery(sql);
+      check(result, keys[part]);
+      s.at.part = static_cast<uint32_t>(part);
+      s.parsed = plan.parsed ? &typed : nullptr;
+      while (auto chunk = result->Fetch()) {
+        const auto c = columns_of(*chunk);
+        for (duckdb::idx_t i = 0; i < chunk->size(); ++i) {
+          s.at.row = static_cast<uint64_t>(c[0].number<int64_t>(i).value_or(0));
+          if (plan.parsed) {
+            typed.num_records = -1;
+            typed.mins.assign(n, {});
+            typed.maxs.assign(n, {});
+            typed.null_counts.assign(n, std::nullopt);
+            for (size_t k = 0; k < plan.columns.size(); ++k) read_stat(plan.columns[k], c[1 + k], i, typed);
+          } else {
+            auto text = c[1].string(i);
+            if (!text) continue;
+            s.json = *text;
+          }
+          stats(s);
         }
-        add(a);
       }
     }
   }
@@ -163,18 +252,18 @@ class DuckDbCheckpointReader : public delta::CheckpointReader {
   // The add.stats_parsed fields to select for `layout`, each cast to the
   // form TypedBound holds; fields of other types than expected are skipped
   // (those bounds stay unknown, as malformed JSON stats do).
-  static StatsPlan stats_plan(duckdb::Connection& con, const Source& src, const std::vector<std::string>& keys,
-                              const delta::StatsLayout& layout) {
+  static StatsPlan stats_plan(duckdb::Connection& con, const Source& src, const std::string& key,
+                              const std::function<const delta::StatsLayout&()>& layout_of) {
     StatsPlan plan;
     auto prepared = con.Prepare("SELECT \"add\" FROM " + src.sql + " LIMIT 0");
     if (prepared->HasError()) {
-      throw Error(ErrorCode::Corruption, keys.front(),
-                  "Delta checkpoint '" + keys.front() + "' could not be read: " + prepared->GetError());
+      throw Error(ErrorCode::Corruption, key, "Delta checkpoint '" + key + "' could not be read: " + prepared->GetError());
     }
     const duckdb::LogicalType add_type = prepared->GetTypes().at(0);
     const duckdb::LogicalType* parsed = field(add_type, "stats_parsed");
     if (!parsed || parsed->id() != duckdb::LogicalTypeId::STRUCT) return plan;
     plan.parsed = true;
+    const delta::StatsLayout& layout = layout_of();
     const std::string base = "\"add\".stats_parsed";
     if (const auto* t = field(*parsed, "numRecords"); t && t->IsIntegral()) {
       plan.columns.push_back({StatsColumn::Role::NumRecords, 0, delta::StatsColumn::Kind::Int,
@@ -217,42 +306,46 @@ class DuckDbCheckpointReader : public delta::CheckpointReader {
     return plan;
   }
 
-  static void read_stat(const StatsColumn& c, duckdb::Vector& v, duckdb::idx_t row, delta::TypedStats& out) {
+  static void read_stat(const StatsColumn& c, const Column& v, duckdb::idx_t row, delta::TypedStats& out) {
     using Role = StatsColumn::Role;
     if (c.role == Role::NumRecords) {
-      out.num_records = number_at<int64_t>(v, row).value_or(-1);
+      out.num_records = v.number<int64_t>(row).value_or(-1);
       return;
     }
     if (c.role == Role::NullCount) {
-      out.null_counts[c.index] = number_at<int64_t>(v, row);
+      out.null_counts[c.index] = v.number<int64_t>(row);
       return;
     }
     delta::TypedBound& b = (c.role == Role::Min ? out.mins : out.maxs)[c.index];
     if (c.kind == delta::StatsColumn::Kind::Double) {
-      if (auto d = number_at<double>(v, row)) b = {true, 0, *d, {}};
+      if (auto d = v.number<double>(row)) b = {true, 0, *d, {}};
     } else if (c.kind == delta::StatsColumn::Kind::String) {
-      if (auto s = string_at(v, row)) b = {true, 0, 0, *s};
-    } else if (auto i = number_at<int64_t>(v, row)) {
+      if (auto s = v.string(row)) b = {true, 0, 0, *s};
+    } else if (auto i = v.number<int64_t>(row)) {
       b = {true, *i, 0, {}};
     }
   }
 
 
-  Source source(duckdb::Connection& con, ObjectStore& store, const std::vector<std::string>& keys) {
+  static std::string uri_of(ObjectStore& store, const std::string& key) {
+    if (!store.head(key)) throw Error(ErrorCode::NotFound, key, "Delta checkpoint part '" + key + "' is missing");
+    return object_uri(store, key);
+  }
+
+  // `uris` as one read_parquet source (with each row's number in its file
+  // if `row_numbers`), with its top-level columns and types; `key` names
+  // the checkpoint in errors.
+  static Source source(duckdb::Connection& con, const std::vector<std::string>& uris, const std::string& key,
+                       bool row_numbers = false) {
     std::string files = "[";
-    for (size_t i = 0; i < keys.size(); ++i) {
-      if (!store.head(keys[i])) {
-        throw Error(ErrorCode::NotFound, keys[i], "Delta checkpoint part '" + keys[i] + "' is missing");
-      }
-      files += (i ? ", " : "") + sql_string_literal(object_uri(store, keys[i]));
-    }
+    for (size_t i = 0; i < uris.size(); ++i) files += (i ? ", " : "") + sql_string_literal(uris[i]);
     Source src;
-    src.sql = "read_parquet(" + files + "], union_by_name = true)";
+    src.sql = "read_parquet(" + files + "], union_by_name = true" + (row_numbers ? ", file_row_number = true)" : ")");
     // Checkpoints written by different engines hold different action columns.
     auto described = con.Query("DESCRIBE SELECT * FROM " + src.sql);
     if (described->HasError()) {
-      throw Error(ErrorCode::Corruption, keys.front(),
-                  "Delta checkpoint '" + keys.front() + "' is not readable Parquet: " + described->GetError());
+      throw Error(ErrorCode::Corruption, key,
+                  "Delta checkpoint '" + key + "' is not readable Parquet: " + described->GetError());
     }
     for (duckdb::idx_t r = 0; r < described->RowCount(); ++r) {
       src.columns[described->GetValue(0, r).ToString()] = described->GetValue(1, r).ToString();
@@ -260,11 +353,9 @@ class DuckDbCheckpointReader : public delta::CheckpointReader {
     return src;
   }
 
-  static void check(const duckdb::unique_ptr<duckdb::QueryResult>& result,
-                    const std::vector<std::string>& keys) {
+  static void check(const duckdb::unique_ptr<duckdb::QueryResult>& result, const std::string& key) {
     if (result->HasError()) {
-      throw Error(ErrorCode::Corruption, keys.front(),
-                  "Delta checkpoint '" + keys.front() + "' could not be read: " + result->GetError());
+      throw Error(ErrorCode::Corruption, key, "Delta checkpoint '" + key + "' could not be read: " + result->GetError());
     }
   }
 

@@ -369,8 +369,8 @@ class DeltaFileList : public duckdb::MultiFileList {
           keep = may_match(*filter, v, v, v.is_null() ? 1 : 0, 1);
         } else {
           const int s = snap.stats_layout.find(name);
-          if (s < 0 || file->stats.empty()) continue;
-          const auto st = delta::decode_column_stats(file->stats, snap.stats_layout, static_cast<size_t>(s));
+          if (s < 0 || file->stats().empty()) continue;
+          const auto st = delta::decode_column_stats(file->stats(), snap.stats_layout, static_cast<size_t>(s));
           keep = may_match(*filter, st.min, st.max, st.null_count, file->num_records);
         }
         if (!keep) break;
@@ -386,7 +386,7 @@ class DeltaFileList : public duckdb::MultiFileList {
     load();
     if (i >= files_.size()) return duckdb::OpenFileInfo("");
     const auto& loc = snapshot_->location;
-    return duckdb::OpenFileInfo(object_uri(*loc.store, loc.file_key(files_[i]->path)));
+    return duckdb::OpenFileInfo(object_uri(*loc.store, loc.file_key(files_[i]->path())));
   }
 
  private:
@@ -532,7 +532,7 @@ class DeltaMultiFileReader : public duckdb::MultiFileReader {
       duckdb::ErrorData err(e);
       auto& list = bind_data.file_list->Cast<DeltaFileList>();
       const auto& snap = list.snapshot();
-      const auto key = snap.location.file_key(list.entry(file_idx).path);
+      const auto key = snap.location.file_key(list.entry(file_idx).path());
       if (!snap.location.store->head(key)) {
         throw_into_duckdb(Error(ErrorCode::NotFound, file.path,
                                 "Delta table '" + snap.location.name + "' at version " +

@@ -91,8 +91,8 @@ void expect_version_facts(const delta::Snapshot& snap, const json& v) {
   EXPECT_EQ(static_cast<int64_t>(snap.num_files()), v["num_active_files"].get<int64_t>());
   std::set<std::string> paths, decoded;
   snap.for_each_file([&](const delta::FileEntry& f) {
-    paths.insert(std::string(f.path));
-    decoded.insert(delta::url_decode(f.path));
+    paths.insert(std::string(f.path()));
+    decoded.insert(delta::url_decode(f.path()));
   });
   EXPECT_EQ(paths, sorted_set(v["active_files"]));
   if (v.contains("active_files_decoded")) { EXPECT_EQ(decoded, sorted_set(v["active_files_decoded"])); }
