@@ -392,14 +392,16 @@ TEST_F(DeltaCheckpointLoad, CheckpointWithoutMetadataIsCorrupt) {
   EXPECT_NL_ERROR(delta::load_snapshot(table(), *reader_), Corruption, "00000000000000000000.checkpoint.parquet");
 }
 
-// 4d. _last_checkpoint names a two-part checkpoint of which one part exists.
+// 4d. _last_checkpoint names a two-part checkpoint of which one part exists:
+// the error names the missing part.
 TEST_F(DeltaCheckpointLoad, MissingCheckpointPartIsNotFound) {
   std::vector<std::string> rows = {kProtocolRow, metadata_row(kIdSchema)};
   for (int64_t n = 0; n < 100; ++n) rows.push_back(add_row(path_of(n), expected_add(n, true), StatsForm::Json));
   write_checkpoint_file("00000000000000000002.checkpoint.0000000001.0000000002.parquet", rows, StatsForm::Json);
   nl::testing::write_file(log() / "_last_checkpoint", R"({"version":2,"parts":2})");
   write_commit(3, {add_row("x.parquet", expected_add(1, true), StatsForm::Json)});
-  EXPECT_NL_ERROR(delta::load_snapshot(table(), *reader_), NotFound, "00000000000000000002.checkpoint");
+  EXPECT_NL_ERROR(delta::load_snapshot(table(), *reader_), NotFound,
+                  "00000000000000000002.checkpoint.0000000002.0000000002.parquet");
 }
 
 // 5. Many loads at once, each with its own reader or all sharing one: every

@@ -4,6 +4,7 @@
 #include "delta/log_replay.h"
 
 #include <algorithm>
+#include <cstdio>
 #include <chrono>
 #include <deque>
 #include <exception>
@@ -584,12 +585,29 @@ SnapshotPtr load_snapshot(const TableLocation& table, CheckpointReader& checkpoi
   if (snap->last_checkpoint && snap->last_checkpoint->version <= target) {
     auto it = listing.checkpoints.find(snap->last_checkpoint->version);
     if (it == listing.checkpoints.end() || !it->second.complete()) {
-      const std::string key =
-          listing.log_prefix + padded_version(snap->last_checkpoint->version) + ".checkpoint.parquet";
+      const int64_t v = snap->last_checkpoint->version;
+      const std::string base = listing.log_prefix + padded_version(v) + ".checkpoint";
+      // The key at fault: the single-part file, or the first missing part.
+      std::string key = base + ".parquet";
+      const int64_t parts = it != listing.checkpoints.end() ? it->second.expected_parts
+                                                            : snap->last_checkpoint->parts.value_or(1);
+      if (parts > 1) {
+        for (int64_t p = 1; p <= parts; ++p) {
+          char name[64];
+          std::snprintf(name, sizeof name, ".%010lld.%010lld.parquet", static_cast<long long>(p),
+                        static_cast<long long>(parts));
+          const std::string part = base + name;
+          const bool present = it != listing.checkpoints.end() &&
+                               std::find(it->second.keys.begin(), it->second.keys.end(), part) != it->second.keys.end();
+          if (!present) {
+            key = part;
+            break;
+          }
+        }
+      }
       throw Error(ErrorCode::NotFound, key,
-                  "Delta table '" + table.name + "': the checkpoint " + key + " (version " +
-                      std::to_string(snap->last_checkpoint->version) +
-                      ") named by _last_checkpoint is missing or incomplete");
+                  "Delta table '" + table.name + "': the checkpoint of version " + std::to_string(v) +
+                      " named by _last_checkpoint is missing " + (parts > 1 ? "part " : "") + key);
     }
   }
 
