@@ -45,20 +45,7 @@ class DeltaConformance : public ::testing::TestWithParam<std::string> {
 TEST_P(DeltaConformance, LatestSnapshotFacts) { nl::testing::expect_latest_snapshot_facts(*load(), expected_); }
 
 TEST_P(DeltaConformance, Checkpoints) {
-  if (!expected_.contains("checkpoints") || expected_["checkpoints"].is_null()) {
-    EXPECT_FALSE(load()->checkpoint.has_value()) << "no checkpoint expected";
-    return;
-  }
-  for (const auto& cp : expected_["checkpoints"]) {
-    auto snap = load(cp["version"].get<int64_t>());
-    ASSERT_TRUE(snap->checkpoint.has_value()) << "checkpoint " << cp["version"];
-    EXPECT_EQ(snap->checkpoint->version, cp["version"].get<int64_t>());
-    EXPECT_EQ(snap->checkpoint->adds, cp["adds"].get<int64_t>());
-    EXPECT_EQ(snap->checkpoint->removes, cp["removes"].get<int64_t>());
-    EXPECT_EQ(snap->checkpoint->metadata, cp["metadata"].get<int64_t>());
-    EXPECT_EQ(snap->checkpoint->protocol, cp["protocol"].get<int64_t>());
-    EXPECT_EQ(snap->checkpoint->txns, cp["txn"].get<int64_t>());
-  }
+  nl::testing::expect_checkpoint_facts([&](int64_t v) { return load(v); }, [&] { return load(); }, expected_);
 }
 
 TEST_P(DeltaConformance, EveryVersionsFileSet) {

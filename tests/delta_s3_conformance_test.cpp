@@ -3,9 +3,7 @@
 //
 // Object modification times are the upload's, not the files': no check here
 // depends on them (commit times come from the log). The snapshot API is driven
-// with the standalone checkpoint reader, which reads file:// only, so snapshots
-// that start from a checkpoint are checked through delta_table_info() and
-// delta_scan() (the session's reader) instead, and skipped in the direct ones.
+// with the standalone checkpoint reader, which reads the S3 store it is handed.
 #include <filesystem>
 #include <memory>
 #include <optional>
@@ -52,18 +50,6 @@ class DeltaS3Conformance : public ::testing::TestWithParam<std::string> {
     checks_ = std::make_unique<nl::testing::DeltaScanChecks>(*session_, uri_, expected_);
   }
 
-  // The first checkpoint's version: snapshots from it on read Parquet.
-  std::optional<int64_t> first_checkpoint() const {
-    std::optional<int64_t> first;
-    if (expected_.contains("checkpoints") && expected_["checkpoints"].is_array()) {
-      for (const auto& cp : expected_["checkpoints"]) {
-        const int64_t v = cp["version"].get<int64_t>();
-        if (!first || v < *first) first = v;
-      }
-    }
-    return first;
-  }
-
   delta::SnapshotPtr load(std::optional<int64_t> v = std::nullopt) { return delta::load_snapshot(table_, *reader_, v); }
 
   static std::unique_ptr<nl::testing::LocalS3Server> server_;
@@ -96,22 +82,14 @@ TEST_P(DeltaS3Conformance, TableInfoThroughTheSession) {
   if (has_checkpoint) { EXPECT_EQ(*info.checkpoint_version, expected_["last_checkpoint"]["version"].get<int64_t>()); }
 }
 
-TEST_P(DeltaS3Conformance, LatestSnapshotFacts) {
-  if (first_checkpoint()) GTEST_SKIP() << "starts from a checkpoint: see TableInfoThroughTheSession";
-  nl::testing::expect_latest_snapshot_facts(*load(), expected_);
-}
+TEST_P(DeltaS3Conformance, LatestSnapshotFacts) { nl::testing::expect_latest_snapshot_facts(*load(), expected_); }
 
 TEST_P(DeltaS3Conformance, Checkpoints) {
-  if (first_checkpoint()) GTEST_SKIP() << "checkpoint contents: see TableInfoThroughTheSession and the scans";
-  EXPECT_FALSE(load()->checkpoint.has_value()) << "no checkpoint expected";
+  nl::testing::expect_checkpoint_facts([&](int64_t v) { return load(v); }, [&] { return load(); }, expected_);
 }
 
 TEST_P(DeltaS3Conformance, EveryVersionsFileSet) {
-  for (const auto& v : expected_["versions"]) {
-    const int64_t version = v["version"].get<int64_t>();
-    if (first_checkpoint() && version >= *first_checkpoint()) continue;  // the scans cover these
-    nl::testing::expect_version_facts(*load(version), v);
-  }
+  for (const auto& v : expected_["versions"]) nl::testing::expect_version_facts(*load(v["version"].get<int64_t>()), v);
 }
 
 TEST_P(DeltaS3Conformance, ScanRowsAtEveryVersion) { checks_->expect_rows_at_every_version(); }

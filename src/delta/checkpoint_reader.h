@@ -58,13 +58,13 @@ class CheckpointReader {
   // commit-file shape, e.g. {"metaData":{...}}. Rows may come in any order.
   // Throws NotFound naming a part that is missing, Corruption naming one
   // that is not a readable checkpoint.
-  virtual void read_actions(ObjectStore& store, const std::vector<std::string>& keys,
+  virtual void read_actions(const std::shared_ptr<ObjectStore>& store, const std::vector<std::string>& keys,
                             const std::function<void(std::string_view json_row)>& row) = 0;
   // Every add action of the same parts, typed (no JSON in between: a
   // checkpoint may hold hundreds of thousands), in part and row order.
   // `partition_keys` are the partitionValues keys to extract (physical
   // names). Same errors.
-  virtual void read_adds(ObjectStore& store, const std::vector<std::string>& keys,
+  virtual void read_adds(const std::shared_ptr<ObjectStore>& store, const std::vector<std::string>& keys,
                          const std::vector<std::string>& partition_keys,
                          const std::function<void(const CheckpointAdd& add)>& add) = 0;
   // The stats of every add action that has them, in part and row order.
@@ -72,7 +72,7 @@ class CheckpointReader {
   // extract; it is called only for a checkpoint that has that column, and
   // may block (the layout comes from the checkpoint's own metaData, which a
   // load reads meanwhile). Same errors.
-  virtual void read_add_stats(ObjectStore& store, const std::vector<std::string>& keys,
+  virtual void read_add_stats(const std::shared_ptr<ObjectStore>& store, const std::vector<std::string>& keys,
                               const std::function<const StatsLayout&()>& stats_layout,
                               const std::function<void(const CheckpointStats& stats)>& stats) = 0;
 };

@@ -85,7 +85,7 @@ struct CheckpointStatsLoader::State {
     };
     try {
       auto layout_of = [this]() -> const StatsLayout& { return layout.get(); };
-      reader.read_add_stats(*table.store, keys, layout_of, [&](const CheckpointStats& s) {
+      reader.read_add_stats(table.store, keys, layout_of, [&](const CheckpointStats& s) {
         if (s.parsed) {
           int64_t num_records = -1;
           const std::string_view blob = encoder.encode(*s.parsed, layout.get(), num_records);

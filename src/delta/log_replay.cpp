@@ -672,7 +672,7 @@ SnapshotPtr load_snapshot(const TableLocation& table, CheckpointReader& checkpoi
     });
     try {
       std::vector<json> rows;
-      checkpoints.read_actions(*table.store, cp->keys, [&](std::string_view row) {
+      checkpoints.read_actions(table.store, cp->keys, [&](std::string_view row) {
         json j = json::parse(row, nullptr, false);
         if (j.is_discarded()) {
           throw Error(ErrorCode::Corruption, cp->keys.front(),
@@ -706,7 +706,7 @@ SnapshotPtr load_snapshot(const TableLocation& table, CheckpointReader& checkpoi
       }
     }
     auto read_adds = [&] {
-      checkpoints.read_adds(*table.store, cp->keys, replay.partition_keys, [&](const CheckpointAdd& a) {
+      checkpoints.read_adds(table.store, cp->keys, replay.partition_keys, [&](const CheckpointAdd& a) {
         if (!replay.have_metadata) {
           throw Error(ErrorCode::Corruption, cp->keys.front(),
                       "Delta table '" + table.name + "': checkpoint " + cp->keys.front() + " has adds but no metaData");

@@ -7,6 +7,8 @@
 
 #include "duckdb.hpp"
 #include "engine/errors.h"
+#include "engine/object_store_fs.h"
+#include "storage/store_registry.h"
 #include "neuralake/error.h"
 #include "neuralake/expr.h"
 
@@ -81,10 +83,11 @@ std::vector<Column> columns_of(duckdb::DataChunk& chunk) {
 
 class DuckDbCheckpointReader : public delta::CheckpointReader {
  public:
-  DuckDbCheckpointReader(duckdb::DatabaseInstance& db, std::unique_ptr<duckdb::DuckDB> owned = nullptr)
-      : owned_(std::move(owned)), db_(db) {}
+  DuckDbCheckpointReader(duckdb::DatabaseInstance& db, std::unique_ptr<duckdb::DuckDB> owned = nullptr,
+                         std::shared_ptr<StoreRegistry> own_registry = nullptr)
+      : owned_(std::move(owned)), own_registry_(std::move(own_registry)), db_(db) {}
 
-  void read_actions(ObjectStore& store, const std::vector<std::string>& keys,
+  void read_actions(const std::shared_ptr<ObjectStore>& store, const std::vector<std::string>& keys,
                     const std::function<void(std::string_view)>& row) override {
     duckdb::Connection con(db_);
     std::vector<std::string> uris;
@@ -108,7 +111,7 @@ class DuckDbCheckpointReader : public delta::CheckpointReader {
     }
   }
 
-  void read_adds(ObjectStore& store, const std::vector<std::string>& keys,
+  void read_adds(const std::shared_ptr<ObjectStore>& store, const std::vector<std::string>& keys,
                  const std::vector<std::string>& partition_keys,
                  const std::function<void(const delta::CheckpointAdd&)>& add) override {
     duckdb::Connection con(db_);
@@ -165,7 +168,7 @@ class DuckDbCheckpointReader : public delta::CheckpointReader {
     }
   }
 
-  void read_add_stats(ObjectStore& store, const std::vector<std::string>& keys,
+  void read_add_stats(const std::shared_ptr<ObjectStore>& store, const std::vector<std::string>& keys,
                       const std::function<const delta::StatsLayout&()>& stats_layout,
                       const std::function<void(const delta::CheckpointStats&)>& stats) override {
     duckdb::Connection con(db_);
@@ -327,9 +330,16 @@ class DuckDbCheckpointReader : public delta::CheckpointReader {
   }
 
 
-  static std::string uri_of(ObjectStore& store, const std::string& key) {
-    if (!store.head(key)) throw Error(ErrorCode::NotFound, key, "Delta checkpoint part '" + key + "' is missing");
-    return object_uri(store, key);
+  std::string uri_of(const std::shared_ptr<ObjectStore>& store, const std::string& key) {
+    if (!store->head(key)) throw Error(ErrorCode::NotFound, key, "Delta checkpoint part '" + key + "' is missing");
+    if (own_registry_) {
+      // A reader with its own database serves every store it is handed
+      // (s3://, memory://) through the object-store filesystem; file:// it
+      // serves already.
+      const StoreLocation loc = split_uri(store->uri());
+      if (loc.key.empty() && loc.store_uri.rfind("file://", 0) != 0) own_registry_->add(loc.store_uri, store);
+    }
+    return object_uri(*store, key);
   }
 
   // `uris` as one read_parquet source (with each row's number in its file
@@ -360,6 +370,7 @@ class DuckDbCheckpointReader : public delta::CheckpointReader {
   }
 
   std::unique_ptr<duckdb::DuckDB> owned_;
+  std::shared_ptr<StoreRegistry> own_registry_;  // set for a reader with its own database
   duckdb::DatabaseInstance& db_;
 };
 
@@ -378,7 +389,9 @@ std::unique_ptr<delta::CheckpointReader> make_checkpoint_reader(duckdb::Database
 std::unique_ptr<delta::CheckpointReader> make_standalone_checkpoint_reader() {
   auto db = std::make_unique<duckdb::DuckDB>(nullptr);
   auto& instance = *db->instance;
-  return std::make_unique<DuckDbCheckpointReader>(instance, std::move(db));
+  auto registry = std::make_shared<StoreRegistry>();
+  register_object_store_filesystem(instance, registry);
+  return std::make_unique<DuckDbCheckpointReader>(instance, std::move(db), std::move(registry));
 }
 
 }  // namespace neuralake::engine

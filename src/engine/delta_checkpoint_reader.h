@@ -17,7 +17,8 @@ namespace neuralake::engine {
 std::unique_ptr<delta::CheckpointReader> make_checkpoint_reader(duckdb::DatabaseInstance& db);
 
 // A reader with its own in-memory DuckDB: for tools and tests outside a
-// session. It reads file:// stores only.
+// session. It reads the stores it is handed (file://, s3://, memory://)
+// through the object-store filesystem.
 std::unique_ptr<delta::CheckpointReader> make_standalone_checkpoint_reader();
 
 // The URI DuckDB opens for `key` of `store` ("file:///t/_delta_log/..").

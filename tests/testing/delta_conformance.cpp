@@ -153,6 +153,24 @@ void DeltaScanChecks::expect_schema_types() const {
   }
 }
 
+void expect_checkpoint_facts(const std::function<delta::SnapshotPtr(int64_t version)>& load,
+                             const std::function<delta::SnapshotPtr()>& load_latest, const nlohmann::json& expected) {
+  if (!expected.contains("checkpoints") || expected["checkpoints"].is_null()) {
+    EXPECT_FALSE(load_latest()->checkpoint.has_value()) << "no checkpoint expected";
+    return;
+  }
+  for (const auto& cp : expected["checkpoints"]) {
+    auto snap = load(cp["version"].get<int64_t>());
+    ASSERT_TRUE(snap->checkpoint.has_value()) << "checkpoint " << cp["version"];
+    EXPECT_EQ(snap->checkpoint->version, cp["version"].get<int64_t>());
+    EXPECT_EQ(snap->checkpoint->adds, cp["adds"].get<int64_t>());
+    EXPECT_EQ(snap->checkpoint->removes, cp["removes"].get<int64_t>());
+    EXPECT_EQ(snap->checkpoint->metadata, cp["metadata"].get<int64_t>());
+    EXPECT_EQ(snap->checkpoint->protocol, cp["protocol"].get<int64_t>());
+    EXPECT_EQ(snap->checkpoint->txns, cp["txn"].get<int64_t>());
+  }
+}
+
 std::string conformance_test_name(const ::testing::TestParamInfo<std::string>& info) {
   std::string n = info.param;
   for (char& c : n) {

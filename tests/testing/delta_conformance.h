@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <utility>
 
@@ -25,6 +26,12 @@ void expect_latest_snapshot_facts(const delta::Snapshot& snap, const nlohmann::j
 // One entry of EXPECTED.json's versions[] (`version`): the snapshot at that
 // version, its active files (raw and decoded), partition columns and schema.
 void expect_version_facts(const delta::Snapshot& snap, const nlohmann::json& version);
+
+// The "checkpoints" facts of EXPECTED.json (or that there is none): each
+// checkpoint's version and action counts as the snapshot loaded at that
+// version reports them. `load` loads the table at a version.
+void expect_checkpoint_facts(const std::function<delta::SnapshotPtr(int64_t version)>& load,
+                             const std::function<delta::SnapshotPtr()>& load_latest, const nlohmann::json& expected);
 
 // Reads the Delta table at `uri` (file:// or s3://) through delta_scan() in
 // `session`, as EXPECTED.json describes it (`expected`).
