@@ -75,6 +75,10 @@ class CheckpointReader {
   virtual void read_add_stats(const std::shared_ptr<ObjectStore>& store, const std::vector<std::string>& keys,
                               const std::function<const StatsLayout&()>& stats_layout,
                               const std::function<void(const CheckpointStats& stats)>& stats) = 0;
+  // Called once a load's reads are done: gives back to the system what the
+  // reads' buffers left cached, so a process's memory follows the snapshots
+  // it holds (a checkpoint's decompressed text is several times a snapshot).
+  virtual void release_buffers() {}
 };
 
 }  // namespace neuralake::delta

@@ -775,6 +775,7 @@ SnapshotPtr load_snapshot(const TableLocation& table, CheckpointReader& checkpoi
     snap->timestamp_ms = tail.in_commit_timestamp ? *tail.in_commit_timestamp
                                                   : (c != listing.commits.end() ? c->second.mtime_ms : 0);
     finish_segment(tail, *snap);
+    checkpoints.release_buffers();
     return snap;
   }
   for (int64_t v = start; v <= target; ++v) {

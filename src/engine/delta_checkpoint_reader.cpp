@@ -216,6 +216,8 @@ class DuckDbCheckpointReader : public delta::CheckpointReader {
     }
   }
 
+  void release_buffers() override { duckdb::Allocator::FlushAll(); }
+
  private:
   // The parts as one read_parquet source, with its top-level columns and types.
   struct Source {
