@@ -132,6 +132,18 @@ int settled_thread_count(int baseline) {
   return n;
 }
 
+// Runs `failing_load` (which expects a load to fail) 20 times, checking
+// after each that the load left no thread of its own running.
+template <class Check>
+void repeat_failing_load(const Check& failing_load) {
+  const int baseline = thread_count();
+  for (int i = 0; i < 20; ++i) {
+    SCOPED_TRACE("attempt " + std::to_string(i));
+    failing_load();
+    EXPECT_LE(settled_thread_count(baseline), baseline);
+  }
+}
+
 class DeltaCheckpointLoad : public ::testing::Test {
  protected:
   fs::path log() const { return dir_.path() / "_delta_log"; }
@@ -354,12 +366,8 @@ TEST_F(DeltaCheckpointLoad, CorruptCommitAfterCheckpointFailsCleanly) {
   write_commit(2, {add_row("y.parquet", expected_add(2, true), StatsForm::Json), "{\"add\": {oops"});
   // A good load at version 1 first: the reader's own threads are started.
   ASSERT_EQ(delta::load_snapshot(table(), *reader_, 1)->num_files(), 5001u);
-  const int baseline = thread_count();
-  for (int i = 0; i < 20; ++i) {
-    SCOPED_TRACE("attempt " + std::to_string(i));
-    EXPECT_NL_ERROR(delta::load_snapshot(table(), *reader_), Corruption, "00000000000000000002.json line 2");
-    EXPECT_LE(settled_thread_count(baseline), baseline);
-  }
+  repeat_failing_load(
+      [&] { EXPECT_NL_ERROR(delta::load_snapshot(table(), *reader_), Corruption, "00000000000000000002.json line 2"); });
 }
 
 // 4b. A checkpoint that is not Parquet: Corruption naming it, with the
@@ -374,12 +382,9 @@ TEST_F(DeltaCheckpointLoad, GarbageCheckpointFailsCleanly) {
   write_commit(1, {add_row("x.parquet", expected_add(1, true), StatsForm::Json)});
   // A first try starts whatever threads the reader's DuckDB keeps.
   EXPECT_NL_ERROR(delta::load_snapshot(table(), *reader_), Corruption, "00000000000000000000.checkpoint.parquet");
-  const int baseline = thread_count();
-  for (int i = 0; i < 20; ++i) {
-    SCOPED_TRACE("attempt " + std::to_string(i));
+  repeat_failing_load([&] {
     EXPECT_NL_ERROR(delta::load_snapshot(table(), *reader_), Corruption, "00000000000000000000.checkpoint.parquet");
-    EXPECT_LE(settled_thread_count(baseline), baseline);
-  }
+  });
 }
 
 // 4c. Adds but no metaData row: nothing to type them by.

@@ -13,6 +13,7 @@
 
 #include "delta/file_stats.h"
 #include "neuralake/value.h"
+#include "../bench/delta/sample_stats.h"
 
 namespace delta = neuralake::delta;
 using neuralake::Date;
@@ -65,18 +66,8 @@ void expect_stats(const delta::ColumnStats& s, const Value& min, const Value& ma
   EXPECT_EQ(s.null_count, nulls);
 }
 
-// The stats text of file n of the Delta benchmark log (bench/delta/log_generator.cpp).
-std::string bench_stats(long long n) {
-  char buf[1024];
-  const long long a = n * 1000, b = n % 977;
-  std::snprintf(buf, sizeof buf,
-                R"({"numRecords":20000,"minValues":{"a":%lld,"b":%lld,"c":%lld.25,"d":-%lld.5,"e":"alpha-%010lld","f":"omega-%010lld","g":"2024-01-%02lld","h":"2024-01-%02lldT00:00:00.000Z"},)"
-                R"("maxValues":{"a":%lld,"b":%lld,"c":%lld.75,"d":%lld.5,"e":"alpha-%010lld","f":"omega-%010lld","g":"2024-02-%02lld","h":"2024-02-%02lldT12:30:00.000Z"},)"
-                R"("nullCount":{"a":0,"b":%lld,"c":0,"d":1,"e":0,"f":%lld,"g":0,"h":0}})",
-                a, b, a, b, n, n, n % 28 + 1, n % 28 + 1, a + 999, b + 5000, a + 999, b, n + 1, n + 7, n % 28 + 1,
-                n % 28 + 1, n % 3, n % 5);
-  return buf;
-}
+// The stats text of file n of the Delta benchmark log.
+std::string bench_stats(long long n) { return bench::delta::stats_of(n); }
 
 delta::StatsLayout bench_layout() {
   return layout_of({{"a", Kind::Int},

@@ -1,6 +1,7 @@
 // The benchmark's Delta tables: the checkpoint and data files through DuckDB
 // COPY, commit JSON written directly, all deterministic.
 #include "log_generator.h"
+#include "sample_stats.h"
 
 #include <cstdio>
 #include <fstream>
@@ -55,19 +56,6 @@ std::string day_of(int64_t n) {
 
 std::string path_of(int64_t n) {
   return "day=" + day_of(n / 100) + "/part-" + padded(n).substr(15) + "-" + file_id(n) + "-c000.zstd.parquet";
-}
-
-// Stats of file n: bounds derived from n, so every file differs.
-std::string stats_of(long long n) {
-  char buf[1024];
-  const long long a = n * 1000, b = n % 977;
-  std::snprintf(buf, sizeof buf,
-                R"({"numRecords":20000,"minValues":{"a":%lld,"b":%lld,"c":%lld.25,"d":-%lld.5,"e":"alpha-%010lld","f":"omega-%010lld","g":"2024-01-%02lld","h":"2024-01-%02lldT00:00:00.000Z"},)"
-                R"("maxValues":{"a":%lld,"b":%lld,"c":%lld.75,"d":%lld.5,"e":"alpha-%010lld","f":"omega-%010lld","g":"2024-02-%02lld","h":"2024-02-%02lldT12:30:00.000Z"},)"
-                R"("nullCount":{"a":0,"b":%lld,"c":0,"d":1,"e":0,"f":%lld,"g":0,"h":0}})",
-                a, b, a, b, n, n, n % 28 + 1, n % 28 + 1, a + 999, b + 5000, a + 999, b, n + 1, n + 7, n % 28 + 1,
-                n % 28 + 1, n % 3, n % 5);
-  return buf;
 }
 
 std::string json_string(const std::string& s) { return nlohmann::json(s).dump(); }
