@@ -202,9 +202,12 @@ int main(int argc, char** argv) {
       if (mode == "scan") return child_scan(argv[3]);
       return 2;
     }
-    const char* env = std::getenv("NEURALAKE_BENCH_DIR");
-    const fs::path dir = fs::absolute(env && *env ? env : "bench-data/delta");
     const std::string self = fs::canonical("/proc/self/exe").string();
+    // Generated tables go next to the other benchmark data, in the build
+    // folder (build/bench-data/delta), unless NEURALAKE_BENCH_DIR says otherwise.
+    const char* env = std::getenv("NEURALAKE_BENCH_DIR");
+    const fs::path dir =
+        fs::absolute(env && *env ? fs::path(env) : fs::path(self).parent_path().parent_path() / "bench-data" / "delta");
     const fs::path scan = dir / "scan_1000";
     // The same log three ways: checkpoint stats as JSON text (add.stats),
     // as typed structs only (add.stats_parsed), and both (the reader then
