@@ -16,8 +16,8 @@ namespace neuralake::delta {
 
 namespace {
 
-constexpr size_t kBatchBytes = 1 << 20;
-constexpr size_t kMaxQueued = 8;
+constexpr size_t kBatchBytes = 256 << 10;
+constexpr size_t kMaxQueued = 6;
 
 // JSON texts waiting to be encoded, in checkpoint order.
 struct Batch {
