@@ -513,6 +513,23 @@ void finish_segment(Replay& replay, Snapshot& snap) {
   snap.num_files_ += live;
 }
 
+// Completes `snap` at `target` with `last`, the replay of its newest
+// commits: checks it has a protocol and metadata the reader supports, sets
+// the version's timestamp and adds the replay's files as the last segment.
+void finish_snapshot(Replay& last, Snapshot& snap, const LogListing& listing, int64_t target) {
+  const std::string& table = last.table.name;
+  if (!last.have_protocol || !last.have_metadata) {
+    throw Error(ErrorCode::Corruption, table,
+                "Delta table '" + table + "' has no " + std::string(last.have_protocol ? "metaData" : "protocol") +
+                    " action at version " + std::to_string(target));
+  }
+  check_protocol(snap, table);
+  auto c = listing.commits.find(target);
+  snap.timestamp_ms = last.in_commit_timestamp ? *last.in_commit_timestamp
+                                               : (c != listing.commits.end() ? c->second.mtime_ms : 0);
+  finish_segment(last, snap);
+}
+
 // The paths and identities that `replay` (a newer run of commits) removed or
 // re-added: a file an older segment holds with one of them is dead.
 struct Superseded {
@@ -765,32 +782,14 @@ SnapshotPtr load_snapshot(const TableLocation& table, CheckpointReader& checkpoi
     snap->column_mapping = tail_snap.column_mapping;
     snap->stats_layout = std::move(tail_snap.stats_layout);
     snap->txns = std::move(tail_snap.txns);
-    if (!tail.have_protocol || !tail.have_metadata) {
-      throw Error(ErrorCode::Corruption, table.name,
-                  "Delta table '" + table.name + "' has no " + std::string(tail.have_protocol ? "metaData" : "protocol") +
-                      " action at version " + std::to_string(target));
-    }
-    check_protocol(*snap, table.name);
-    auto c = listing.commits.find(target);
-    snap->timestamp_ms = tail.in_commit_timestamp ? *tail.in_commit_timestamp
-                                                  : (c != listing.commits.end() ? c->second.mtime_ms : 0);
-    finish_segment(tail, *snap);
+    finish_snapshot(tail, *snap, listing, target);
     checkpoints.release_buffers();
     return snap;
   }
   for (int64_t v = start; v <= target; ++v) {
     read_commit_into(replay, table, listing.commits.at(v).key);
   }
-  if (!replay.have_protocol || !replay.have_metadata) {
-    throw Error(ErrorCode::Corruption, table.name,
-                "Delta table '" + table.name + "' has no " + std::string(replay.have_protocol ? "metaData" : "protocol") +
-                    " action at version " + std::to_string(target));
-  }
-  check_protocol(*snap, table.name);
-  auto c = listing.commits.find(target);
-  snap->timestamp_ms = replay.in_commit_timestamp ? *replay.in_commit_timestamp
-                                                  : (c != listing.commits.end() ? c->second.mtime_ms : 0);
-  finish_segment(replay, *snap);
+  finish_snapshot(replay, *snap, listing, target);
   return snap;
 }
 
