@@ -9,7 +9,7 @@
 #include <stdexcept>
 #include <string>
 
-#include "common/local_s3.h"
+#include "testing/local_s3_process.h"
 #include "neuralake/config.h"
 #include "neuralake/data_frame.h"
 #include "neuralake/session.h"
@@ -47,7 +47,7 @@ int main() {
   fs::create_directories(work / "s3");
   int rc = 0;
   try {
-    bench::LocalS3 server(source / "scripts" / "local-s3", work / "s3", "bench");
+    neuralake::testing::LocalS3Process server(source / "scripts" / "local-s3", work / "s3", "bench");
     Environment env{{{"NEURALAKE_ENV", "minio"}, {"AWS_ENDPOINT_URL", server.endpoint()}, {"AWS_EC2_METADATA_DISABLED", "true"}}};
     SessionOptions o;
     o.config = Config::resolve(env);

@@ -1,6 +1,5 @@
-// A local S3 server for benchmarks: scripts/local-s3 serve on a free loopback
-// port in its own process group, stopped (with its children) when destroyed.
-#include "local_s3.h"
+// The local S3 server as a child process, for tests and benchmarks.
+#include "testing/local_s3_process.h"
 
 #include <signal.h>
 #include <sys/prctl.h>
@@ -10,16 +9,16 @@
 #include <cstdio>
 #include <stdexcept>
 
-namespace bench {
+namespace neuralake::testing {
 
-LocalS3::LocalS3(const std::filesystem::path& script, const std::filesystem::path& dir, const std::string& bucket) {
+LocalS3Process::LocalS3Process(const std::filesystem::path& script, const std::filesystem::path& dir, const std::string& bucket) {
   int out[2];
   if (::pipe(out) != 0) throw std::runtime_error("pipe failed");
   pid_ = ::fork();
   if (pid_ < 0) throw std::runtime_error("fork failed");
   if (pid_ == 0) {
     // Its own group, so stop() reaches node as well as the script; and it
-    // dies with the benchmark even if the benchmark is killed.
+    // dies with its parent even if the parent is killed.
     ::setpgid(0, 0);
     ::prctl(PR_SET_PDEATHSIG, SIGKILL);
     ::dup2(out[1], 1);
@@ -40,12 +39,12 @@ LocalS3::LocalS3(const std::filesystem::path& script, const std::filesystem::pat
     stop();
     throw std::runtime_error("local S3 server did not start (" + script.string() + " serve)");
   }
-  endpoint_ = "http://127.0.0.1:" + std::to_string(std::stoi(text.substr(tag.size())));
+  port_ = std::stoi(text.substr(tag.size()));
 }
 
-LocalS3::~LocalS3() { stop(); }
+LocalS3Process::~LocalS3Process() { stop(); }
 
-void LocalS3::stop() {
+void LocalS3Process::stop() {
   if (pid_ <= 0) return;
   ::kill(-pid_, SIGTERM);
   int status = 0;
@@ -53,4 +52,4 @@ void LocalS3::stop() {
   pid_ = -1;
 }
 
-}  // namespace bench
+}  // namespace neuralake::testing
