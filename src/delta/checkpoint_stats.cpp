@@ -4,6 +4,7 @@
 #include "delta/checkpoint_stats.h"
 
 #include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <condition_variable>
 #include <deque>
@@ -52,7 +53,9 @@ struct CheckpointStatsLoader::State {
   std::deque<Batch> queue;
   std::vector<std::string> spare;  // emptied batch buffers, reused
   bool reading_done = false;
-  bool cancelled = false;  // the layout failed: the load is being abandoned
+  // The load is being abandoned (its layout failed, or it failed elsewhere):
+  // the reader stops at its next row and waiting batches are dropped.
+  std::atomic<bool> cancelled{false};
   std::exception_ptr error;
   // Rows of typed stats, encoded by the reader thread, with their text.
   Output typed;
@@ -86,6 +89,7 @@ struct CheckpointStatsLoader::State {
     try {
       auto layout_of = [this]() -> const StatsLayout& { return layout.get(); };
       reader.read_add_stats(table.store, keys, layout_of, [&](const CheckpointStats& s) {
+        if (cancelled.load(std::memory_order_relaxed)) throw Cancelled{};
         if (s.parsed) {
           int64_t num_records = -1;
           const std::string_view blob = encoder.encode(*s.parsed, layout.get(), num_records);
@@ -167,7 +171,11 @@ CheckpointStatsLoader::CheckpointStatsLoader(CheckpointReader& reader, const Tab
   s.encoder_thread = std::thread([&s] { s.encode(true); });
 }
 
-CheckpointStatsLoader::~CheckpointStatsLoader() {
+// Unfinished (the load failed elsewhere): no reason to read on.
+CheckpointStatsLoader::~CheckpointStatsLoader() { abandon(); }
+
+void CheckpointStatsLoader::abandon() {
+  state_->cancel();
   if (state_->reader_thread.joinable()) state_->reader_thread.join();
   if (state_->encoder_thread.joinable()) state_->encoder_thread.join();
 }

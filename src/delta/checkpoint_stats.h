@@ -33,7 +33,8 @@ struct CheckpointStatsRows {
 // second one; other threads may lend a hand with help() once their own part
 // of a load is done. The layout may come later (a load learns it from the
 // checkpoint's metaData while the stats are read): encoding waits for it, and
-// an exception set in it cancels the load. Destruction waits for both threads.
+// an exception set in it cancels the load. Destruction stops the reading if
+// finish() was not called, and waits for both threads.
 class CheckpointStatsLoader {
  public:
   CheckpointStatsLoader(CheckpointReader& reader, const TableLocation& table, std::vector<std::string> keys,
@@ -46,6 +47,8 @@ class CheckpointStatsLoader {
   void help();
   // Waits for the reading and encoding to end; rethrows a read error.
   CheckpointStatsRows finish();
+  // Stops reading and encoding (their results are of no use) and waits.
+  void abandon();
 
  private:
   struct State;

@@ -4,6 +4,7 @@
 #include "delta/log_replay.h"
 
 #include <algorithm>
+#include <atomic>
 #include <cstdio>
 #include <chrono>
 #include <deque>
@@ -676,17 +677,26 @@ SnapshotPtr load_snapshot(const TableLocation& table, CheckpointReader& checkpoi
     Snapshot tail_snap;
     Replay tail(table, tail_snap);
     CheckpointStatsLoader stats(checkpoints, table, cp->keys, layout_promise.get_future().share());
+    std::atomic<bool> load_over{false};  // set when this scope is left, by success or error
     BackgroundTask commits([&] {
       std::vector<std::string> texts;
-      for (int64_t v = start; v <= target; ++v) texts.push_back(read_commit_text(table, listing.commits.at(v).key));
+      for (int64_t v = start; v <= target && !load_over; ++v) {
+        texts.push_back(read_commit_text(table, listing.commits.at(v).key));
+      }
       actions_ready.get();
       for (int64_t v = start; v <= target; ++v) {
+        if (load_over) return;  // the load failed elsewhere
         auto& text = texts[static_cast<size_t>(v - start)];
         tail.apply_commit(listing.commits.at(v).key, text);
         std::string().swap(text);
       }
       stats.help();
     });
+    // Left before `commits` is joined, so a failed load stops its replay.
+    struct SetOnExit {
+      std::atomic<bool>& flag;
+      ~SetOnExit() { flag = true; }
+    } stop_commits{load_over};
     try {
       std::vector<json> rows;
       checkpoints.read_actions(table.store, cp->keys, [&](std::string_view row) {
@@ -750,7 +760,7 @@ SnapshotPtr load_snapshot(const TableLocation& table, CheckpointReader& checkpoi
         stats.help();
         replay.attach_stats(stats.finish());
       } else {
-        stats.finish();  // encoded for the checkpoint's layout: of no use
+        stats.abandon();  // encoded for the checkpoint's layout: of no use
         // A later commit changed the schema or partitioning: the checkpoint's
         // adds are read again, their stats encoded for the snapshot's own layout.
         replay.files.clear();
