@@ -489,7 +489,11 @@ class DeltaMultiFileReader : public duckdb::MultiFileReader {
                     duckdb::optional_ptr<duckdb::MultiFileReaderGlobalState> global_state) override {
     MultiFileReader::FinalizeBind(reader_data, file_options, options, global_columns, global_column_ids, context,
                                   global_state);
-    if (!global_state || !global_state->file_list) return;
+    // Without the list a file's partition values and deletion vector are
+    // unknown: reading it anyway would return wrong rows.
+    if (!global_state || !global_state->file_list) {
+      throw duckdb::InternalException("Delta scan: a file was opened without its file list");
+    }
     auto& list = const_cast<duckdb::MultiFileList&>(*global_state->file_list).Cast<DeltaFileList>();
     const auto& snap = list.snapshot();
     const auto& entry = list.entry(reader_data.reader->file_list_idx.GetIndex());
