@@ -1,4 +1,4 @@
-// The reader thread copies JSON stats texts into batches of about 1 MiB; any
+// The reader thread copies JSON stats texts into batches of about 256 KiB; any
 // thread encodes a batch into its own arena. Typed stats (stats_parsed) are
 // cheap to encode and are encoded by the reader as they come.
 #include "delta/checkpoint_stats.h"
@@ -113,7 +113,7 @@ struct CheckpointStatsLoader::State {
     changed.notify_all();
   }
 
-  // Drops waiting batches and stops the reader at its next batch.
+  // Drops waiting batches and stops the reader at its next row.
   void cancel() {
     std::lock_guard<std::mutex> lock(mu);
     cancelled = true;
