@@ -207,24 +207,11 @@ void append_flat(duckdb::UnifiedVectorFormat& fmt, size_t count, std::vector<Dst
       if constexpr (std::is_same_v<Src, duckdb::date_t>) data[base + i] = src[idx].days;
       else if constexpr (std::is_same_v<Src, duckdb::dtime_t>) data[base + i] = src[idx].micros;
       else if constexpr (std::is_same_v<Src, duckdb::timestamp_t>) data[base + i] = src[idx].value;
+      else if constexpr (std::is_same_v<Src, duckdb::string_t>) data[base + i].assign(src[idx].GetData(), src[idx].GetSize());
       else data[base + i] = static_cast<Dst>(src[idx]);
     } else {
       data[base + i] = Dst{};
     }
-  }
-}
-
-void append_strings(duckdb::UnifiedVectorFormat& fmt, size_t count, std::vector<std::string>& data,
-                    std::vector<uint8_t>& valid) {
-  auto src = duckdb::UnifiedVectorFormat::GetData<duckdb::string_t>(fmt);
-  size_t base = data.size();
-  data.resize(base + count);
-  valid.resize(base + count);
-  for (size_t i = 0; i < count; ++i) {
-    auto idx = fmt.sel->get_index(i);
-    bool ok = fmt.validity.RowIsValid(idx);
-    valid[base + i] = ok;
-    if (ok) data[base + i].assign(src[idx].GetData(), src[idx].GetSize());
   }
 }
 
@@ -237,8 +224,7 @@ static bool try_append(duckdb::Vector& vec, size_t count, std::vector<Dst>* dst,
   if (!dst) return false;
   duckdb::UnifiedVectorFormat fmt;
   vec.ToUnifiedFormat(count, fmt);
-  if constexpr (std::is_same_v<Src, duckdb::string_t>) append_strings(fmt, count, *dst, valid);
-  else append_flat<Src>(fmt, count, *dst, valid);
+  append_flat<Src>(fmt, count, *dst, valid);
   return true;
 }
 
