@@ -514,6 +514,13 @@ void finish_segment(Replay& replay, Snapshot& snap) {
   snap.num_files_ += live;
 }
 
+// True if files encoded under metadata `a` (stats layout, partition values,
+// column mapping) read the same under `b`.
+bool same_file_layout(const Metadata& a, const Metadata& b) {
+  return a.schema_string == b.schema_string && a.partition_columns == b.partition_columns &&
+         a.configuration == b.configuration;
+}
+
 // Completes `snap` at `target` with `last`, the replay of its newest
 // commits: checks it has a protocol and metadata the reader supports, sets
 // the version's timestamp and adds the replay's files as the last segment.
@@ -749,14 +756,17 @@ SnapshotPtr load_snapshot(const TableLocation& table, CheckpointReader& checkpoi
       read_adds();
       stats.help();
       commits.join();
-      const bool relayout = summary.adds > 0 && (tail_snap.metadata.schema_string != snap->metadata.schema_string ||
-                                                 tail_snap.metadata.partition_columns != snap->metadata.partition_columns ||
-                                                 tail_snap.metadata.configuration != snap->metadata.configuration);
-      if (!relayout) {
+      const bool relayout = summary.adds > 0 && !same_file_layout(tail_snap.metadata, snap->metadata);
+      // The commits' removes and re-adds, applied to the checkpoint's files.
+      auto mark_superseded = [&] {
         const Superseded superseded(tail);
+        if (superseded.empty()) return;
         for (size_t i = 0; i < replay.files.size(); ++i) {
-          if (!superseded.empty() && superseded.contains(replay.files[i])) replay.removed[i] = true;
+          if (superseded.contains(replay.files[i])) replay.removed[i] = true;
         }
+      };
+      if (!relayout) {
+        mark_superseded();
         stats.help();
         replay.attach_stats(stats.finish());
       } else {
@@ -778,10 +788,7 @@ SnapshotPtr load_snapshot(const TableLocation& table, CheckpointReader& checkpoi
         CheckpointStatsLoader restats(checkpoints, table, cp->keys, relayout_promise.get_future().share());
         read_adds();
         replay.attach_stats(restats.finish());
-        const Superseded superseded(tail);
-        for (size_t i = 0; i < replay.files.size(); ++i) {
-          if (!superseded.empty() && superseded.contains(replay.files[i])) replay.removed[i] = true;
-        }
+        mark_superseded();
       }
     }
     snap->checkpoint = summary;
@@ -825,9 +832,7 @@ SnapshotPtr refresh_snapshot(const SnapshotPtr& base, CheckpointReader& checkpoi
   }
   // Files of older segments were encoded for the old schema: a schema or
   // partitioning change is rare enough to simply replay from scratch.
-  if (snap->metadata.schema_string != base->metadata.schema_string ||
-      snap->metadata.partition_columns != base->metadata.partition_columns ||
-      snap->metadata.configuration != base->metadata.configuration) {
+  if (!same_file_layout(snap->metadata, base->metadata)) {
     return load_snapshot(table, checkpoints);
   }
   check_protocol(*snap, table.name);
