@@ -4,6 +4,7 @@
 #include "delta/log_replay.h"
 
 #include <algorithm>
+#include <cstring>
 #include <atomic>
 #include <cstdio>
 #include <chrono>
@@ -320,8 +321,11 @@ struct Replay {
     // the text after it.
     const simdjson::padded_string padded(text);
     // Only a commit that changes the protocol or metadata needs two passes.
-    const bool two_pass =
-        text.find("\"metaData\"") != std::string::npos || text.find("\"protocol\"") != std::string::npos;
+    const auto contains = [&](std::string_view word) {
+      // memmem, not std::string::find: find stops at every quote of the text.
+      return memmem(text.data(), text.size(), word.data(), word.size()) != nullptr;
+    };
+    const bool two_pass = contains("\"metaData\"") || contains("\"protocol\"");
     if (two_pass) {
       for_each_action(key, padded, Pass::Metadata);
       for_each_action(key, padded, Pass::Files);
