@@ -1,6 +1,7 @@
-// Memory for a snapshot's bulk storage taken straight from the OS: freed
-// pages go back at once and untouched capacity costs nothing, so the process's
-// resident memory follows the snapshots it holds, not the allocator's caches.
+// Memory taken straight from the OS, for a snapshot's bulk storage and for
+// large transient buffers (decompressed Parquet pages): freed pages go back
+// at once and untouched capacity costs nothing, so the process's resident
+// memory follows what it holds, not the allocator's caches.
 #pragma once
 
 #include <sys/mman.h>
@@ -8,7 +9,7 @@
 #include <cstddef>
 #include <new>
 
-namespace neuralake::delta {
+namespace neuralake {
 
 // `bytes` of zeroed, page-aligned memory; `populate` maps every page at once
 // (cheaper than a fault per page, for memory about to be filled). Throws
@@ -23,6 +24,72 @@ inline void* allocate_pages(size_t bytes, bool populate = false) {
 inline void free_pages(void* p, size_t bytes) {
   if (p) munmap(p, bytes);
 }
+
+// Transient memory of `bytes`, for data about to be written over in full (no
+// zero-filling by the caller needed): from 2 MiB on, huge pages are advised,
+// so that filling 30 MB costs a few dozen page faults rather than thousands.
+inline void* allocate_scratch_pages(size_t bytes) {
+  void* p = allocate_pages(bytes);
+  if (bytes >= (size_t{2} << 20)) madvise(p, bytes, MADV_HUGEPAGE);  // advice: ignored where unsupported
+  return p;
+}
+
+// A byte buffer whose contents are not initialised: small ones from the
+// heap, large ones from allocate_scratch_pages(). Movable, not copyable.
+class RawBuffer {
+ public:
+  static constexpr size_t kPagesFrom = 256 * 1024;
+  RawBuffer() = default;
+  explicit RawBuffer(size_t n) { reset(n); }
+  RawBuffer(RawBuffer&& o) noexcept : data_(o.data_), size_(o.size_), capacity_(o.capacity_) {
+    o.data_ = nullptr;
+    o.size_ = o.capacity_ = 0;
+  }
+  RawBuffer& operator=(RawBuffer&& o) noexcept {
+    if (this != &o) {
+      release();
+      data_ = o.data_;
+      size_ = o.size_;
+      capacity_ = o.capacity_;
+      o.data_ = nullptr;
+      o.size_ = o.capacity_ = 0;
+    }
+    return *this;
+  }
+  RawBuffer(const RawBuffer&) = delete;
+  RawBuffer& operator=(const RawBuffer&) = delete;
+  ~RawBuffer() { release(); }
+
+  // Makes the buffer `n` bytes long; what it held is lost if it must grow.
+  unsigned char* reset(size_t n) {
+    if (n > capacity_) {
+      release();
+      data_ = static_cast<unsigned char*>(n >= kPagesFrom ? allocate_scratch_pages(n) : ::operator new(n));
+      capacity_ = n;
+    }
+    size_ = n;
+    return data_;
+  }
+  unsigned char* data() { return data_; }
+  const unsigned char* data() const { return data_; }
+  size_t size() const { return size_; }
+
+ private:
+  void release() {
+    if (!data_) return;
+    if (capacity_ >= kPagesFrom) {
+      free_pages(data_, capacity_);
+    } else {
+      ::operator delete(data_);
+    }
+    data_ = nullptr;
+    size_ = capacity_ = 0;
+  }
+
+  unsigned char* data_ = nullptr;
+  size_t size_ = 0;
+  size_t capacity_ = 0;
+};
 
 // An allocator for large arrays (a segment's file entries): blocks of 64 KiB
 // or more come from allocate_pages(), smaller ones from operator new.

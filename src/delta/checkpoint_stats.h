@@ -11,7 +11,7 @@
 
 #include "delta/checkpoint_reader.h"
 #include "delta/file_stats.h"
-#include "delta/page_memory.h"
+#include "common/page_memory.h"
 #include "delta/snapshot.h"
 #include "delta/text_arena.h"
 

@@ -15,7 +15,7 @@
 #include "delta/deletion_vector.h"
 #include "delta/file_stats.h"
 #include "delta/schema.h"
-#include "delta/page_memory.h"
+#include "common/page_memory.h"
 #include "delta/text_arena.h"
 #include "neuralake/object_store.h"
 

@@ -8,7 +8,7 @@
 #include <utility>
 #include <vector>
 
-#include "delta/page_memory.h"
+#include "common/page_memory.h"
 
 namespace neuralake::delta {
 
