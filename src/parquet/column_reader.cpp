@@ -1,0 +1,367 @@
+#include "parquet/column_reader.h"
+
+#include <cstring>
+
+#include "parquet/encoding.h"
+#include "parquet/thrift_compact.h"
+
+namespace neuralake::parquet {
+
+namespace {
+
+using Field = CompactReader::Field;
+
+enum PageType : int32_t { kDataPage = 0, kIndexPage = 1, kDictionaryPage = 2, kDataPageV2 = 3 };
+
+struct PageHeader {
+  int32_t type = -1;
+  int32_t uncompressed_size = 0;
+  int32_t compressed_size = 0;
+  int32_t num_values = 0;
+  int32_t encoding = kPlain;
+  int32_t definition_encoding = kRle;
+  int32_t repetition_encoding = kRle;
+  int32_t definition_bytes = 0;  // v2
+  int32_t repetition_bytes = 0;  // v2
+  bool is_compressed = true;     // v2
+};
+
+PageHeader read_page_header(CompactReader& r) {
+  PageHeader h;
+  r.read_struct([&](const Field& f) {
+    switch (f.id) {
+      case 1: h.type = r.read_i32(); break;
+      case 2: h.uncompressed_size = r.read_i32(); break;
+      case 3: h.compressed_size = r.read_i32(); break;
+      case 5:  // DataPageHeader
+        r.read_struct([&](const Field& g) {
+          switch (g.id) {
+            case 1: h.num_values = r.read_i32(); break;
+            case 2: h.encoding = r.read_i32(); break;
+            case 3: h.definition_encoding = r.read_i32(); break;
+            case 4: h.repetition_encoding = r.read_i32(); break;
+            default: r.skip(g.type);
+          }
+        });
+        break;
+      case 7:  // DictionaryPageHeader
+        r.read_struct([&](const Field& g) {
+          switch (g.id) {
+            case 1: h.num_values = r.read_i32(); break;
+            case 2: h.encoding = r.read_i32(); break;
+            default: r.skip(g.type);
+          }
+        });
+        break;
+      case 8:  // DataPageHeaderV2
+        r.read_struct([&](const Field& g) {
+          switch (g.id) {
+            case 1: h.num_values = r.read_i32(); break;
+            case 4: h.encoding = r.read_i32(); break;
+            case 5: h.definition_bytes = r.read_i32(); break;
+            case 6: h.repetition_bytes = r.read_i32(); break;
+            case 7: h.is_compressed = CompactReader::field_bool(g); break;
+            default: r.skip(g.type);
+          }
+        });
+        break;
+      default:
+        r.skip(f.type);
+    }
+  });
+  if (h.uncompressed_size < 0 || h.compressed_size < 0 || h.num_values < 0 || h.definition_bytes < 0 ||
+      h.repetition_bytes < 0) {
+    throw FormatError("a page header has a negative size or count");
+  }
+  return h;
+}
+
+uint32_t load_u32(const uint8_t* p) {
+  uint32_t v;
+  std::memcpy(&v, p, 4);
+  return v;
+}
+
+const char* encoding_name(int32_t e) {
+  switch (e) {
+    case kPlain: return "PLAIN";
+    case kPlainDictionary: return "PLAIN_DICTIONARY";
+    case kRle: return "RLE";
+    case kBitPacked: return "BIT_PACKED";
+    case kDeltaBinaryPacked: return "DELTA_BINARY_PACKED";
+    case kDeltaLengthByteArray: return "DELTA_LENGTH_BYTE_ARRAY";
+    case kDeltaByteArray: return "DELTA_BYTE_ARRAY";
+    case kRleDictionary: return "RLE_DICTIONARY";
+    case kByteStreamSplit: return "BYTE_STREAM_SPLIT";
+  }
+  return "an unknown encoding";
+}
+
+}  // namespace
+
+ColumnReader::ColumnReader(const FileMetadata& meta, size_t leaf, Fetch fetch)
+    : meta_(meta),
+      leaf_(meta.leaves.at(leaf)),
+      leaf_index_(leaf),
+      type_(*meta.schema[leaf_.element].type),
+      type_length_(meta.schema[leaf_.element].type_length),
+      fetch_(std::move(fetch)),
+      max_def_(leaf_.max_definition),
+      max_rep_(leaf_.max_repetition) {}
+
+std::string ColumnReader::supports(const FileMetadata& meta, size_t leaf) {
+  const auto type = *meta.schema[meta.leaves.at(leaf).element].type;
+  if (type == PhysicalType::Int96) return "INT96 values";
+  for (const auto& g : meta.row_groups) {
+    const ColumnChunk& c = g.columns[leaf];
+    if (!codec_supported(c.codec)) return std::string("pages compressed with ") + codec_name(c.codec);
+    for (int32_t e : c.encodings) {
+      // BIT_PACKED is listed by writers for columns without levels.
+      if (e != kPlain && e != kPlainDictionary && e != kRle && e != kRleDictionary && e != kBitPacked) {
+        return std::string(encoding_name(e)) + " pages";
+      }
+    }
+  }
+  return {};
+}
+
+void ColumnReader::load_chunk() {
+  const ColumnChunk& c = meta_.row_groups[row_group_].columns[leaf_index_];
+  chunk_ = fetch_(row_group_, c);
+  if (chunk_.size() != static_cast<size_t>(c.total_compressed_size)) {
+    throw FormatError("a column chunk of '" + leaf_.path.back() + "' is shorter than its footer says");
+  }
+  codec_ = c.codec;
+  chunk_pos_ = 0;
+  chunk_loaded_ = true;
+  has_dict_ = false;
+  ++row_group_;
+}
+
+const uint8_t* ColumnReader::page_payload(const uint8_t* data, size_t compressed, size_t uncompressed,
+                                          size_t plain_prefix, bool compressed_rest, RawBuffer& buf) {
+  if (codec_ == Codec::Uncompressed || (!compressed_rest && plain_prefix <= compressed)) {
+    if (compressed != uncompressed) throw FormatError("an uncompressed page's sizes disagree");
+    return data;
+  }
+  if (plain_prefix > compressed || plain_prefix > uncompressed) {
+    throw FormatError("a page's levels are longer than the page");
+  }
+  buf.reset(uncompressed);
+  std::memcpy(buf.data(), data, plain_prefix);
+  decompress(codec_, data + plain_prefix, compressed - plain_prefix, buf.data() + plain_prefix,
+             uncompressed - plain_prefix);
+  return buf.data();
+}
+
+void ColumnReader::read_levels(const uint8_t* data, size_t size, int16_t max_level, size_t count,
+                               std::vector<uint32_t>& out) {
+  out.resize(count);
+  decode_hybrid(data, size, bit_width_of(static_cast<uint32_t>(max_level)), count, out.data());
+  for (uint32_t v : out) {
+    if (v > static_cast<uint32_t>(max_level)) throw FormatError("a level is above its column's maximum");
+  }
+}
+
+void ColumnReader::read_dictionary(const uint8_t* data, size_t size, int32_t count) {
+  strs_.clear();
+  ints_.clear();
+  reals_.clear();
+  decode_values(data, size, kPlain, static_cast<size_t>(count));
+  dict_strs_.swap(strs_);
+  dict_ints_.swap(ints_);
+  dict_reals_.swap(reals_);
+  has_dict_ = true;
+}
+
+void ColumnReader::decode_values(const uint8_t* data, size_t size, int32_t encoding, size_t count) {
+  strs_.clear();
+  ints_.clear();
+  reals_.clear();
+  const uint8_t* p = data;
+  const uint8_t* end = data + size;
+  const auto need = [&](size_t n) {
+    if (static_cast<size_t>(end - p) < n) throw FormatError("a page's values end early");
+  };
+  if (encoding == kPlainDictionary || encoding == kRleDictionary) {
+    if (!has_dict_) throw FormatError("a dictionary-encoded page comes without a dictionary");
+    if (count == 0) return;
+    need(1);
+    const int width = *p++;
+    scratch_.resize(count);
+    decode_hybrid(p, static_cast<size_t>(end - p), width, count, scratch_.data());
+    const size_t dict_size = std::max({dict_strs_.size(), dict_ints_.size(), dict_reals_.size()});
+    for (uint32_t i : scratch_) {
+      if (i >= dict_size) throw FormatError("a dictionary index is past the dictionary");
+    }
+    if (!dict_strs_.empty()) {
+      strs_.reserve(count);
+      for (uint32_t i : scratch_) strs_.push_back(dict_strs_[i]);
+    } else if (!dict_ints_.empty()) {
+      ints_.reserve(count);
+      for (uint32_t i : scratch_) ints_.push_back(dict_ints_[i]);
+    } else {
+      reals_.reserve(count);
+      for (uint32_t i : scratch_) reals_.push_back(dict_reals_[i]);
+    }
+    return;
+  }
+  if (encoding == kRle && type_ == PhysicalType::Boolean) {
+    need(4);
+    const uint32_t n = load_u32(p);
+    p += 4;
+    need(n);
+    scratch_.resize(count);
+    decode_hybrid(p, n, 1, count, scratch_.data());
+    ints_.assign(scratch_.begin(), scratch_.end());
+    return;
+  }
+  if (encoding != kPlain) {
+    throw FormatError(std::string("values encoded as ") + encoding_name(encoding) + " are not supported");
+  }
+  switch (type_) {
+    case PhysicalType::ByteArray:
+      strs_.reserve(count);
+      for (size_t i = 0; i < count; ++i) {
+        need(4);
+        const uint32_t n = load_u32(p);
+        p += 4;
+        need(n);
+        strs_.emplace_back(reinterpret_cast<const char*>(p), n);
+        p += n;
+      }
+      return;
+    case PhysicalType::FixedLenByteArray: {
+      const size_t n = static_cast<size_t>(type_length_);
+      if (type_length_ < 0) throw FormatError("a fixed-length column has a negative length");
+      need(n * count);
+      strs_.reserve(count);
+      for (size_t i = 0; i < count; ++i, p += n) strs_.emplace_back(reinterpret_cast<const char*>(p), n);
+      return;
+    }
+    case PhysicalType::Int32:
+      need(4 * count);
+      ints_.resize(count);
+      for (size_t i = 0; i < count; ++i, p += 4) ints_[i] = static_cast<int32_t>(load_u32(p));
+      return;
+    case PhysicalType::Int64:
+      need(8 * count);
+      ints_.resize(count);
+      std::memcpy(ints_.data(), p, 8 * count);
+      return;
+    case PhysicalType::Boolean:
+      need((count + 7) / 8);
+      ints_.resize(count);
+      for (size_t i = 0; i < count; ++i) ints_[i] = (p[i / 8] >> (i % 8)) & 1;
+      return;
+    case PhysicalType::Float:
+      need(4 * count);
+      reals_.resize(count);
+      for (size_t i = 0; i < count; ++i, p += 4) {
+        float f;
+        std::memcpy(&f, p, 4);
+        reals_[i] = f;
+      }
+      return;
+    case PhysicalType::Double:
+      need(8 * count);
+      reals_.resize(count);
+      std::memcpy(reals_.data(), p, 8 * count);
+      return;
+    case PhysicalType::Int96:
+      break;
+  }
+  throw FormatError("INT96 values are not supported");
+}
+
+bool ColumnReader::next_page() {
+  for (;;) {
+    if (!chunk_loaded_ || chunk_pos_ >= chunk_.size()) {
+      if (row_group_ >= meta_.row_groups.size()) return false;
+      load_chunk();
+      continue;
+    }
+    const uint8_t* base = chunk_.data();
+    CompactReader r(base + chunk_pos_, chunk_.size() - chunk_pos_);
+    const PageHeader h = read_page_header(r);
+    const size_t start = chunk_pos_ + r.position();
+    if (static_cast<size_t>(h.compressed_size) > chunk_.size() - start) {
+      throw FormatError("a page of '" + leaf_.path.back() + "' runs past its column chunk");
+    }
+    chunk_pos_ = start + static_cast<size_t>(h.compressed_size);
+    const uint8_t* data = base + start;
+    const size_t csize = static_cast<size_t>(h.compressed_size);
+    const size_t usize = static_cast<size_t>(h.uncompressed_size);
+    if (h.type == kDictionaryPage) {
+      const uint8_t* page = page_payload(data, csize, usize, 0, true, dict_buf_);
+      if (h.encoding != kPlain && h.encoding != kPlainDictionary) {
+        throw FormatError(std::string("a dictionary page encoded as ") + encoding_name(h.encoding));
+      }
+      read_dictionary(page, usize, h.num_values);
+      continue;
+    }
+    if (h.type != kDataPage && h.type != kDataPageV2) continue;  // index pages
+    const size_t count = static_cast<size_t>(h.num_values);
+    const uint8_t* p;
+    size_t left;
+    if (h.type == kDataPage) {
+      p = page_payload(data, csize, usize, 0, true, page_buf_);
+      left = usize;
+      for (int pass = 0; pass < 2; ++pass) {
+        const bool rep = pass == 0;
+        const int16_t max_level = rep ? max_rep_ : max_def_;
+        auto& out = rep ? rep_ : def_;
+        out.clear();
+        if (max_level == 0) continue;
+        if ((rep ? h.repetition_encoding : h.definition_encoding) != kRle) {
+          throw FormatError("levels not encoded as RLE are not supported");
+        }
+        if (left < 4) throw FormatError("a page's levels end early");
+        const uint32_t n = load_u32(p);
+        if (n > left - 4) throw FormatError("a page's levels are longer than the page");
+        read_levels(p + 4, n, max_level, count, out);
+        p += 4 + n;
+        left -= 4 + n;
+      }
+    } else {
+      const size_t levels = static_cast<size_t>(h.repetition_bytes) + static_cast<size_t>(h.definition_bytes);
+      p = page_payload(data, csize, usize, levels, h.is_compressed, page_buf_);
+      rep_.clear();
+      def_.clear();
+      if (max_rep_ > 0) read_levels(p, static_cast<size_t>(h.repetition_bytes), max_rep_, count, rep_);
+      if (max_def_ > 0) {
+        read_levels(p + h.repetition_bytes, static_cast<size_t>(h.definition_bytes), max_def_, count, def_);
+      }
+      p += levels;
+      left = usize - levels;
+    }
+    size_t defined = count;
+    if (!def_.empty()) {
+      defined = 0;
+      for (uint32_t d : def_) defined += d == static_cast<uint32_t>(max_def_);
+    }
+    decode_values(p, left, h.encoding, defined);
+    entries_ = count;
+    if (entries_ == 0) continue;
+    return true;
+  }
+}
+
+bool ColumnReader::next() {
+  if (started_) {
+    if (pos_ < entries_ && has_value()) ++value_;
+    ++pos_;
+  } else {
+    started_ = true;
+    pos_ = 0;
+    value_ = 0;
+  }
+  while (pos_ >= entries_) {
+    if (!next_page()) return false;
+    pos_ = 0;
+    value_ = 0;
+  }
+  return true;
+}
+
+}  // namespace neuralake::parquet

@@ -1,0 +1,94 @@
+// Reads one leaf column of a Parquet file entry by entry, across its row
+// groups: each entry's definition and repetition levels and, where it is
+// defined, its value. Pages are decompressed one at a time into a buffer
+// kept between pages; dictionary pages are kept for their chunk.
+//
+// Encodings read: PLAIN, dictionary (PLAIN_DICTIONARY, RLE_DICTIONARY) and
+// RLE levels, in v1 and v2 data pages; codecs as decompress(). supports()
+// tells beforehand, from the footer alone, whether a chunk is readable.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "common/page_memory.h"
+#include "parquet/file_metadata.h"
+
+namespace neuralake::parquet {
+
+class ColumnReader {
+ public:
+  // Returns the bytes of column chunk `chunk` (its pages, from start() on,
+  // total_compressed_size long) of row group `row_group`.
+  using Fetch = std::function<RawBuffer(size_t row_group, const ColumnChunk& chunk)>;
+
+  ColumnReader(const FileMetadata& meta, size_t leaf, Fetch fetch);
+
+  // Empty if every chunk of `leaf` is readable here; otherwise why not
+  // (e.g. "pages compressed with LZ4_RAW").
+  static std::string supports(const FileMetadata& meta, size_t leaf);
+
+  // Moves to the next entry; false after the last. Each row of a column
+  // without repetition is one entry.
+  bool next();
+  int16_t definition() const { return def_.empty() ? max_def_ : static_cast<int16_t>(def_[pos_]); }
+  int16_t repetition() const { return rep_.empty() ? 0 : static_cast<int16_t>(rep_[pos_]); }
+  bool has_value() const { return definition() == max_def_; }
+
+  // The current value, when has_value(): the bytes of a BYTE_ARRAY or
+  // FIXED_LEN_BYTE_ARRAY; an integer (INT32 sign-extended, INT64, BOOLEAN);
+  // a FLOAT or DOUBLE.
+  std::string_view bytes() const { return strs_[value_]; }
+  int64_t integer() const { return ints_[value_]; }
+  double real() const { return reals_[value_]; }
+
+  const Leaf& leaf() const { return leaf_; }
+  PhysicalType type() const { return type_; }
+
+ private:
+  bool next_page();
+  void load_chunk();
+  void read_dictionary(const uint8_t* data, size_t size, int32_t count);
+  void decode_values(const uint8_t* data, size_t size, int32_t encoding, size_t count);
+  const uint8_t* page_payload(const uint8_t* data, size_t compressed, size_t uncompressed, size_t plain_prefix,
+                              bool compressed_rest, RawBuffer& buf);
+  void read_levels(const uint8_t* data, size_t size, int16_t max_level, size_t count, std::vector<uint32_t>& out);
+
+  const FileMetadata& meta_;
+  const Leaf& leaf_;
+  size_t leaf_index_;
+  PhysicalType type_;
+  int32_t type_length_;
+  Fetch fetch_;
+  int16_t max_def_, max_rep_;
+
+  size_t row_group_ = 0;      // the next row group to load
+  Codec codec_ = Codec::Uncompressed;
+  RawBuffer chunk_;           // the current chunk's bytes
+  size_t chunk_pos_ = 0;      // next page header
+  bool chunk_loaded_ = false;
+
+  RawBuffer page_buf_;  // the current page, decompressed
+  RawBuffer dict_buf_;  // the chunk's dictionary page, decompressed
+  std::vector<std::string_view> dict_strs_;
+  std::vector<int64_t> dict_ints_;
+  std::vector<double> dict_reals_;
+  bool has_dict_ = false;
+
+  // The current page: levels per entry, values per defined entry.
+  std::vector<uint32_t> def_, rep_;
+  std::vector<std::string_view> strs_;
+  std::vector<int64_t> ints_;
+  std::vector<double> reals_;
+  std::vector<uint32_t> scratch_;
+  size_t entries_ = 0;  // in the current page
+  size_t pos_ = 0;      // current entry in the page
+  size_t value_ = 0;    // current value in the page
+  bool started_ = false;
+};
+
+}  // namespace neuralake::parquet

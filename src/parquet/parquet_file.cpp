@@ -1,0 +1,51 @@
+#include "parquet/parquet_file.h"
+
+#include <cstring>
+
+#include "parquet/thrift_compact.h"
+
+namespace neuralake::parquet {
+
+namespace {
+// Read with the trailer, so that most footers take one request.
+constexpr uint64_t kTailGuess = 64 * 1024;
+}  // namespace
+
+ParquetFile::ParquetFile(std::shared_ptr<ObjectStore> store, std::string key, uint64_t size)
+    : store_(std::move(store)), key_(std::move(key)), size_(size) {
+  if (size_ < 12) throw FormatError("too small to be a Parquet file");
+  const uint64_t tail_size = std::min(size_, kTailGuess);
+  std::string tail(tail_size, '\0');
+  if (store_->read_range(key_, size_ - tail_size, tail_size, tail.data()) != tail_size) {
+    throw FormatError("the file is shorter than its size");
+  }
+  if (tail.compare(tail_size - 4, 4, "PAR1") != 0) throw FormatError("no Parquet magic at its end");
+  uint32_t footer_size;
+  std::memcpy(&footer_size, tail.data() + tail_size - 8, 4);
+  if (footer_size > size_ - 12) throw FormatError("the footer is longer than the file");
+  std::string footer;
+  if (footer_size + 8 <= tail_size) {
+    footer = tail.substr(tail_size - 8 - footer_size, footer_size);
+  } else {
+    footer.resize(footer_size);
+    if (store_->read_range(key_, size_ - 8 - footer_size, footer_size, footer.data()) != footer_size) {
+      throw FormatError("the file is shorter than its size");
+    }
+  }
+  meta_ = FileMetadata::parse(reinterpret_cast<const uint8_t*>(footer.data()), footer.size());
+}
+
+ColumnReader ParquetFile::column(size_t leaf) const {
+  return ColumnReader(meta_, leaf, [store = store_, key = key_, size = size_](size_t, const ColumnChunk& c) {
+    const uint64_t start = static_cast<uint64_t>(c.start());
+    const uint64_t length = static_cast<uint64_t>(c.total_compressed_size);
+    if (start > size || length > size - start) throw FormatError("a column chunk lies outside the file");
+    RawBuffer bytes(length);
+    if (store->read_range(key, start, length, reinterpret_cast<char*>(bytes.data())) != length) {
+      throw FormatError("a column chunk is shorter than its footer says");
+    }
+    return bytes;
+  });
+}
+
+}  // namespace neuralake::parquet
