@@ -5,6 +5,7 @@
 
 #include <set>
 
+#include "delta/checkpoint_parquet_reader.h"
 #include "duckdb.hpp"
 #include "engine/errors.h"
 #include "engine/object_store_fs.h"
@@ -385,15 +386,17 @@ std::string object_uri(const ObjectStore& store, const std::string& key) {
 }
 
 std::unique_ptr<delta::CheckpointReader> make_checkpoint_reader(duckdb::DatabaseInstance& db) {
-  return std::make_unique<DuckDbCheckpointReader>(db);
+  return delta::make_checkpoint_parquet_reader(std::make_unique<DuckDbCheckpointReader>(db));
 }
 
-std::unique_ptr<delta::CheckpointReader> make_standalone_checkpoint_reader() {
+std::unique_ptr<delta::CheckpointReader> make_standalone_checkpoint_reader(bool own_decoder) {
   auto db = std::make_unique<duckdb::DuckDB>(nullptr);
   auto& instance = *db->instance;
   auto registry = std::make_shared<StoreRegistry>();
   register_object_store_filesystem(instance, registry);
-  return std::make_unique<DuckDbCheckpointReader>(instance, std::move(db), std::move(registry));
+  auto duckdb_reader = std::make_unique<DuckDbCheckpointReader>(instance, std::move(db), std::move(registry));
+  if (!own_decoder) return duckdb_reader;
+  return delta::make_checkpoint_parquet_reader(std::move(duckdb_reader));
 }
 
 }  // namespace neuralake::engine

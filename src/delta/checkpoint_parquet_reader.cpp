@@ -1,0 +1,440 @@
+#include "delta/checkpoint_parquet_reader.h"
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "neuralake/error.h"
+#include "parquet/parquet_file.h"
+#include "parquet/thrift_compact.h"
+
+namespace neuralake::delta {
+
+namespace {
+
+using parquet::ColumnReader;
+using parquet::FileMetadata;
+using parquet::FormatError;
+using parquet::LogicalType;
+using parquet::ParquetFile;
+using parquet::PhysicalType;
+using parquet::SchemaElement;
+
+// How a typed stats value becomes the form TypedBound holds.
+enum class Conversion : uint8_t { Int, Unsigned32, Real, IntToReal, String, Date, TimestampMillis, TimestampMicros };
+
+bool is_integral(const SchemaElement& e) {
+  if (e.type != PhysicalType::Int32 && e.type != PhysicalType::Int64) return false;
+  if (e.logical.kind == LogicalType::Kind::None) return true;
+  return e.logical.kind == LogicalType::Kind::Integer && (e.logical.is_signed || e.logical.bit_width < 64);
+}
+
+// An integral leaf read as int64 (unsigned 8-32 bit values come sign-extended
+// from their INT32 storage).
+Conversion integral_conversion(const SchemaElement& e) {
+  return e.logical.kind == LogicalType::Kind::Integer && !e.logical.is_signed ? Conversion::Unsigned32
+                                                                               : Conversion::Int;
+}
+
+int64_t as_int(const ColumnReader& r, Conversion c) {
+  const int64_t v = r.integer();
+  return c == Conversion::Unsigned32 ? static_cast<int64_t>(static_cast<uint32_t>(v)) : v;
+}
+
+// Whether `leaf` of `m` (if any: -1 is none) is readable here with
+// `repetition` as its maximum repetition level.
+bool readable(const FileMetadata& m, int leaf, int16_t repetition = 0) {
+  if (leaf < 0) return true;
+  return m.leaves[static_cast<size_t>(leaf)].max_repetition == repetition &&
+         ColumnReader::supports(m, static_cast<size_t>(leaf)).empty();
+}
+
+const SchemaElement& element_of(const FileMetadata& m, int leaf) { return m.schema[m.leaves[static_cast<size_t>(leaf)].element]; }
+
+[[noreturn]] void corrupt(const std::string& key, const std::string& what) {
+  throw Error(ErrorCode::Corruption, key, "Delta checkpoint '" + key + "' is corrupt: " + what);
+}
+
+// Advances a column that has one entry per row.
+void advance(ColumnReader& r, const std::string& key) {
+  if (!r.next()) corrupt(key, "column " + r.leaf().path.back() + " has fewer values than the file has rows");
+}
+
+// A MAP(STRING, STRING) action field, read row by row: the entries of a row
+// are those up to the next one with repetition level 0.
+class MapReader {
+ public:
+  MapReader(ColumnReader keys, ColumnReader values) : keys_(std::move(keys)), values_(std::move(values)) {}
+
+  // Sets out[p] for each of `wanted` found in the next row, copying the
+  // values into `store` (the entries' pages may be gone once the row is read).
+  void read_row(const std::vector<std::string>& wanted, std::vector<std::string>& store,
+                std::vector<std::optional<std::string_view>>& out, const std::string& key) {
+    if (!started_) {
+      started_ = true;
+      have_ = step();
+    }
+    if (!have_) corrupt(key, "a map column has fewer rows than the file");
+    do {
+      if (keys_.has_value()) {
+        const std::string_view k = keys_.bytes();
+        for (size_t p = 0; p < wanted.size(); ++p) {
+          if (k != wanted[p]) continue;
+          if (values_.has_value()) {
+            store[p].assign(values_.bytes());
+            out[p] = store[p];
+          } else {
+            out[p].reset();
+          }
+          break;
+        }
+      }
+      have_ = step();
+    } while (have_ && keys_.repetition() != 0);
+  }
+
+ private:
+  bool step() {
+    const bool k = keys_.next();
+    if (values_.next() != k) throw FormatError("a map's keys and values disagree in length");
+    if (k && keys_.repetition() != values_.repetition()) throw FormatError("a map's keys and values disagree");
+    return k;
+  }
+
+  ColumnReader keys_, values_;
+  bool started_ = false, have_ = false;
+};
+
+// The key and value leaves of map field `path` (a group holding one repeated
+// group of two leaves), or {-1, -1}.
+std::pair<int, int> map_leaves(const FileMetadata& m, const std::vector<std::string_view>& path) {
+  const int e = m.find_element(path);
+  if (e < 0) return {-1, -1};
+  const auto entries = m.children(static_cast<size_t>(e));
+  if (entries.size() != 1) return {-1, -1};
+  const auto kv = m.children(entries[0]);
+  if (kv.size() != 2) return {-1, -1};
+  std::vector<std::string_view> kp = path, vp = path;
+  kp.push_back(m.schema[entries[0]].name);
+  vp.push_back(m.schema[entries[0]].name);
+  kp.push_back(m.schema[kv[0]].name);
+  vp.push_back(m.schema[kv[1]].name);
+  return {m.find_leaf(kp), m.find_leaf(vp)};
+}
+
+class CheckpointParquetReader : public CheckpointReader {
+ public:
+  explicit CheckpointParquetReader(std::unique_ptr<CheckpointReader> fallback) : fallback_(std::move(fallback)) {}
+
+  void read_actions(const std::shared_ptr<ObjectStore>& store, const std::vector<std::string>& keys,
+                    const std::function<void(std::string_view)>& row) override {
+    fallback_->read_actions(store, keys, row);
+  }
+
+  void read_adds(const std::shared_ptr<ObjectStore>& store, const std::vector<std::string>& keys,
+                 const std::vector<std::string>& partition_keys,
+                 const std::function<void(const CheckpointAdd&)>& add) override {
+    for (size_t part = 0; part < keys.size(); ++part) {
+      const auto& key = keys[part];
+      auto file = open(store, key);
+      if (!file || !read_adds_of(*file, key, static_cast<uint32_t>(part), partition_keys, add)) {
+        fallback_->read_adds(store, {key}, partition_keys, [&](const CheckpointAdd& a) {
+          CheckpointAdd b = a;
+          b.at.part = static_cast<uint32_t>(part);
+          add(b);
+        });
+      }
+    }
+  }
+
+  void read_add_stats(const std::shared_ptr<ObjectStore>& store, const std::vector<std::string>& keys,
+                      const std::function<const StatsLayout&()>& stats_layout,
+                      const std::function<void(const CheckpointStats&)>& stats) override {
+    for (size_t part = 0; part < keys.size(); ++part) {
+      const auto& key = keys[part];
+      auto file = open(store, key);
+      if (!file || !read_stats_of(*file, key, static_cast<uint32_t>(part), stats_layout, stats)) {
+        fallback_->read_add_stats(store, {key}, stats_layout, [&](const CheckpointStats& s) {
+          CheckpointStats t = s;
+          t.at.part = static_cast<uint32_t>(part);
+          stats(t);
+        });
+      }
+    }
+  }
+
+  void release_buffers() override { fallback_->release_buffers(); }
+
+ private:
+  // The part's footer, or nullopt when it does not parse here (the fallback
+  // then reads the part, and names what is wrong with it if anything is).
+  static std::optional<ParquetFile> open(const std::shared_ptr<ObjectStore>& store, const std::string& key) {
+    const auto info = store->head(key);
+    if (!info) throw Error(ErrorCode::NotFound, key, "Delta checkpoint part '" + key + "' is missing");
+    try {
+      return ParquetFile(store, key, info->size);
+    } catch (const FormatError&) {
+      return std::nullopt;
+    }
+  }
+
+  // False if the part needs the fallback (decided before any add is passed on).
+  static bool read_adds_of(const ParquetFile& file, const std::string& key, uint32_t part,
+                           const std::vector<std::string>& partition_keys,
+                           const std::function<void(const CheckpointAdd&)>& add) {
+    const FileMetadata& m = file.metadata();
+    if (m.find_element({"add"}) < 0) return true;  // no adds in this part
+    const int path = m.find_leaf({"add", "path"});
+    const int size = m.find_leaf({"add", "size"});
+    const int mtime = m.find_leaf({"add", "modificationTime"});
+    if (path < 0 || element_of(m, path).type != PhysicalType::ByteArray) return false;
+    for (int leaf : {size, mtime}) {
+      if (leaf >= 0 && !is_integral(element_of(m, leaf))) return false;
+    }
+    int dv[5] = {-1, -1, -1, -1, -1};
+    const bool has_dv = m.find_element({"add", "deletionVector"}) >= 0;
+    if (has_dv) {
+      const char* names[5] = {"storageType", "pathOrInlineDv", "offset", "sizeInBytes", "cardinality"};
+      for (int i = 0; i < 5; ++i) {
+        dv[i] = m.find_leaf({"add", "deletionVector", names[i]});
+        if (dv[i] < 0) continue;
+        const bool text = i < 2;
+        if (text ? element_of(m, dv[i]).type != PhysicalType::ByteArray : !is_integral(element_of(m, dv[i]))) {
+          return false;
+        }
+      }
+      if (dv[0] < 0) return false;
+    }
+    std::pair<int, int> pv{-1, -1};
+    if (!partition_keys.empty() && m.find_element({"add", "partitionValues"}) >= 0) {
+      pv = map_leaves(m, {"add", "partitionValues"});
+      if (pv.first < 0 || pv.second < 0 || element_of(m, pv.first).type != PhysicalType::ByteArray ||
+          element_of(m, pv.second).type != PhysicalType::ByteArray) {
+        return false;
+      }
+    }
+    for (int leaf : {path, size, mtime, dv[0], dv[1], dv[2], dv[3], dv[4]}) {
+      if (!readable(m, leaf)) return false;
+    }
+    if (!readable(m, pv.first, 1) || !readable(m, pv.second, 1)) return false;
+
+    try {
+      ColumnReader paths = file.column(static_cast<size_t>(path));
+      std::optional<ColumnReader> sizes, mtimes;
+      if (size >= 0) sizes.emplace(file.column(static_cast<size_t>(size)));
+      if (mtime >= 0) mtimes.emplace(file.column(static_cast<size_t>(mtime)));
+      std::vector<std::optional<ColumnReader>> dvs(5);
+      for (int i = 0; i < 5; ++i) {
+        if (dv[i] >= 0) dvs[i].emplace(file.column(static_cast<size_t>(dv[i])));
+      }
+      std::optional<MapReader> partitions;
+      if (pv.first >= 0) partitions.emplace(file.column(static_cast<size_t>(pv.first)), file.column(static_cast<size_t>(pv.second)));
+      std::vector<std::string> partition_store(partition_keys.size());
+
+      CheckpointAdd a;
+      a.at.part = part;
+      a.partition_values.resize(partition_keys.size());
+      for (int64_t row = 0; row < m.num_rows; ++row) {
+        advance(paths, key);
+        if (sizes) advance(*sizes, key);
+        if (mtimes) advance(*mtimes, key);
+        for (auto& r : dvs) {
+          if (r) advance(*r, key);
+        }
+        for (auto& v : a.partition_values) v.reset();
+        if (partitions) partitions->read_row(partition_keys, partition_store, a.partition_values, key);
+        if (!paths.has_value()) continue;  // another action's row
+        a.at.row = static_cast<uint64_t>(row);
+        a.path = paths.bytes();
+        a.size = sizes && sizes->has_value() ? sizes->integer() : 0;
+        a.modification_time = mtimes && mtimes->has_value() ? mtimes->integer() : 0;
+        a.deletion_vector.reset();
+        if (has_dv && dvs[0]->has_value()) {
+          auto d = std::make_shared<DeletionVectorDescriptor>();
+          const std::string_view st = dvs[0]->bytes();
+          d->storage_type = st.empty() ? 'u' : st[0];
+          if (dvs[1] && dvs[1]->has_value()) d->path_or_inline = std::string(dvs[1]->bytes());
+          if (dvs[2] && dvs[2]->has_value()) d->offset = static_cast<int32_t>(dvs[2]->integer());
+          if (dvs[3] && dvs[3]->has_value()) d->size_in_bytes = static_cast<int32_t>(dvs[3]->integer());
+          if (dvs[4] && dvs[4]->has_value()) d->cardinality = dvs[4]->integer();
+          a.deletion_vector = std::move(d);
+        }
+        add(a);
+      }
+    } catch (const FormatError& e) {
+      corrupt(key, e.what());
+    }
+    return true;
+  }
+
+  // One add.stats_parsed leaf selected for a layout.
+  struct TypedLeaf {
+    enum class Role : uint8_t { NumRecords, Min, Max, NullCount } role;
+    size_t index = 0;  // into the layout's columns
+    Conversion conversion = Conversion::Int;
+    int leaf = -1;
+  };
+
+  // The conversion of a bound of `kind` stored as `e`, or nullopt if this
+  // reader does not convert it (the fallback then reads the part).
+  static std::optional<Conversion> bound_conversion(StatsColumn::Kind kind, const SchemaElement& e) {
+    using K = LogicalType::Kind;
+    switch (kind) {
+      case StatsColumn::Kind::Int:
+        if (is_integral(e)) return integral_conversion(e);
+        break;
+      case StatsColumn::Kind::Double:
+        if (e.type == PhysicalType::Double || e.type == PhysicalType::Float) return Conversion::Real;
+        if (is_integral(e) && integral_conversion(e) == Conversion::Int) return Conversion::IntToReal;
+        break;
+      case StatsColumn::Kind::String:
+        if (e.type == PhysicalType::ByteArray && e.logical.kind == K::String) return Conversion::String;
+        break;
+      case StatsColumn::Kind::Date:
+        if (e.type == PhysicalType::Int32 && e.logical.kind == K::Date) return Conversion::Date;
+        break;
+      case StatsColumn::Kind::Timestamp:
+        if (e.type == PhysicalType::Int64 && e.logical.kind == K::Timestamp) {
+          if (e.logical.unit == LogicalType::Unit::Millis) return Conversion::TimestampMillis;
+          if (e.logical.unit == LogicalType::Unit::Micros) return Conversion::TimestampMicros;
+        }
+        break;
+      case StatsColumn::Kind::NullCountOnly:
+        break;
+    }
+    return std::nullopt;
+  }
+
+  static bool read_stats_of(const ParquetFile& file, const std::string& key, uint32_t part,
+                            const std::function<const StatsLayout&()>& stats_layout,
+                            const std::function<void(const CheckpointStats&)>& stats) {
+    const FileMetadata& m = file.metadata();
+    if (m.find_element({"add"}) < 0) return true;
+    const int parsed = m.find_element({"add", "stats_parsed"});
+    if (parsed >= 0 && m.schema[static_cast<size_t>(parsed)].num_children > 0) {
+      return read_typed_stats(file, key, part, stats_layout(), stats);
+    }
+    const int json = m.find_leaf({"add", "stats"});
+    if (json < 0) return true;  // no stats at all: nothing to prune with
+    if (element_of(m, json).type != PhysicalType::ByteArray || !readable(m, json)) return false;
+    try {
+      ColumnReader texts = file.column(static_cast<size_t>(json));
+      CheckpointStats s;
+      s.at.part = part;
+      for (int64_t row = 0; row < m.num_rows; ++row) {
+        advance(texts, key);
+        if (!texts.has_value()) continue;
+        s.at.row = static_cast<uint64_t>(row);
+        s.json = texts.bytes();
+        stats(s);
+      }
+    } catch (const FormatError& e) {
+      corrupt(key, e.what());
+    }
+    return true;
+  }
+
+  static bool read_typed_stats(const ParquetFile& file, const std::string& key, uint32_t part,
+                               const StatsLayout& layout, const std::function<void(const CheckpointStats&)>& stats) {
+    const FileMetadata& m = file.metadata();
+    // Which leaves, converted how: fields missing or nested stay unknown.
+    std::vector<TypedLeaf> plan;
+    const auto leaf_of = [&](std::string_view group, std::string_view name) {
+      return group.empty() ? m.find_leaf({"add", "stats_parsed", name}) : m.find_leaf({"add", "stats_parsed", group, name});
+    };
+    if (const int n = leaf_of({}, "numRecords"); n >= 0) {
+      if (!is_integral(element_of(m, n))) return false;
+      plan.push_back({TypedLeaf::Role::NumRecords, 0, integral_conversion(element_of(m, n)), n});
+    }
+    for (size_t i = 0; i < layout.columns.size(); ++i) {
+      const auto& col = layout.columns[i];
+      if (col.kind != StatsColumn::Kind::NullCountOnly) {
+        for (auto role : {TypedLeaf::Role::Min, TypedLeaf::Role::Max}) {
+          const int leaf = leaf_of(role == TypedLeaf::Role::Min ? "minValues" : "maxValues", col.key);
+          if (leaf < 0) continue;
+          const auto conversion = bound_conversion(col.kind, element_of(m, leaf));
+          if (!conversion) return false;
+          plan.push_back({role, i, *conversion, leaf});
+        }
+      }
+      const int nulls = leaf_of("nullCount", col.key);
+      if (nulls >= 0) {
+        if (!is_integral(element_of(m, nulls))) continue;  // as a non-integral count is dropped
+        plan.push_back({TypedLeaf::Role::NullCount, i, integral_conversion(element_of(m, nulls)), nulls});
+      }
+    }
+    // Whether a row has stats_parsed: the definition level of any leaf under it.
+    int presence = -1;
+    for (size_t l = 0; l < m.leaves.size() && presence < 0; ++l) {
+      const auto& p = m.leaves[l].path;
+      if (p.size() > 2 && p[0] == "add" && p[1] == "stats_parsed") presence = static_cast<int>(l);
+    }
+    if (presence < 0) return true;
+    for (const auto& t : plan) {
+      if (!readable(m, t.leaf)) return false;
+    }
+    if (!readable(m, presence)) return false;
+
+    try {
+      ColumnReader present = file.column(static_cast<size_t>(presence));
+      const int16_t present_level = m.leaves[static_cast<size_t>(presence)].definition[1];
+      std::vector<ColumnReader> readers;
+      readers.reserve(plan.size());
+      for (const auto& t : plan) readers.push_back(file.column(static_cast<size_t>(t.leaf)));
+      const size_t n = layout.columns.size();
+      TypedStats typed;
+      CheckpointStats s;
+      s.at.part = part;
+      s.parsed = &typed;
+      for (int64_t row = 0; row < m.num_rows; ++row) {
+        advance(present, key);
+        for (auto& r : readers) advance(r, key);
+        if (present.definition() < present_level) continue;
+        typed.num_records = -1;
+        typed.mins.assign(n, {});
+        typed.maxs.assign(n, {});
+        typed.null_counts.assign(n, std::nullopt);
+        for (size_t k = 0; k < plan.size(); ++k) {
+          const ColumnReader& r = readers[k];
+          if (!r.has_value()) continue;
+          const TypedLeaf& t = plan[k];
+          switch (t.role) {
+            case TypedLeaf::Role::NumRecords:
+              typed.num_records = as_int(r, t.conversion);
+              break;
+            case TypedLeaf::Role::NullCount:
+              typed.null_counts[t.index] = as_int(r, t.conversion);
+              break;
+            case TypedLeaf::Role::Min:
+            case TypedLeaf::Role::Max: {
+              TypedBound& b = (t.role == TypedLeaf::Role::Min ? typed.mins : typed.maxs)[t.index];
+              switch (t.conversion) {
+                case Conversion::Real: b = {true, 0, r.real(), {}}; break;
+                case Conversion::IntToReal: b = {true, 0, static_cast<double>(r.integer()), {}}; break;
+                case Conversion::String: b = {true, 0, 0, r.bytes()}; break;
+                case Conversion::TimestampMillis: b = {true, r.integer() * 1000, 0, {}}; break;
+                default: b = {true, as_int(r, t.conversion), 0, {}};
+              }
+              break;
+            }
+          }
+        }
+        s.at.row = static_cast<uint64_t>(row);
+        stats(s);
+      }
+    } catch (const FormatError& e) {
+      corrupt(key, e.what());
+    }
+    return true;
+  }
+
+  std::unique_ptr<CheckpointReader> fallback_;
+};
+
+}  // namespace
+
+std::unique_ptr<CheckpointReader> make_checkpoint_parquet_reader(std::unique_ptr<CheckpointReader> fallback) {
+  return std::make_unique<CheckpointParquetReader>(std::move(fallback));
+}
+
+}  // namespace neuralake::delta
