@@ -148,7 +148,7 @@ void write_big_log(const fs::path& root, const BigLogSpec& spec) {
                "UNION ALL SELECT NULL, {'path': path, 'partitionValues': MAP {'day': day}, 'size': size, "
                "'modificationTime': mtime, 'dataChange': false, " + add_stats + "'tags': NULL}, NULL, NULL, NULL "
                "FROM adds) TO " +
-               sql_string_literal(ckpt) + " (FORMAT parquet, COMPRESSION zstd)");
+               sql_string_literal(ckpt) + " (FORMAT parquet, COMPRESSION snappy, ROW_GROUP_SIZE 2048)");
   write_text(log / "_last_checkpoint",
              R"({"version":0,"size":)" + std::to_string(spec.checkpoint_adds + 2) + "}");
 

@@ -54,6 +54,14 @@ double peak_rss_mb() {
   return static_cast<double>(u.ru_maxrss) / 1024.0;
 }
 
+// CPU time of every thread of the process so far (user + system).
+double cpu_ms() {
+  struct rusage u {};
+  getrusage(RUSAGE_SELF, &u);
+  auto ms = [](const timeval& t) { return t.tv_sec * 1e3 + t.tv_usec / 1e3; };
+  return ms(u.ru_utime) + ms(u.ru_stime);
+}
+
 double median(std::vector<double> v) {
   std::sort(v.begin(), v.end());
   return v.empty() ? 0 : v[v.size() / 2];
@@ -69,9 +77,11 @@ int child_load(const fs::path& table) {
   const auto where = locate(table);
   malloc_trim(0);
   const int64_t rss0 = rss_anon_bytes();
+  const double cpu0 = cpu_ms();
   auto t0 = Clock::now();
   auto snap = nd::load_snapshot(where, *reader);
   const double cold_ms = ms_since(t0);
+  const double cold_cpu_ms = cpu_ms() - cpu0;
   const double cold_peak_mb = peak_rss_mb();
   malloc_trim(0);
   const int64_t rss1 = rss_anon_bytes();
@@ -100,9 +110,9 @@ int child_load(const fs::path& table) {
   auto unchanged = nd::refresh_snapshot(refreshed, *reader);
   const double refresh_none_ms = ms_since(t2);
   fs::remove(table / "_delta_log" / (std::string(20 - std::to_string(next).size(), '0') + std::to_string(next) + ".json"));
-  std::printf("files=%zu version=%lld cold_ms=%.1f warm_ms=%.1f refresh_ms=%.2f refresh_none_ms=%.2f "
+  std::printf("files=%zu version=%lld cold_ms=%.1f cold_cpu_ms=%.1f warm_ms=%.1f refresh_ms=%.2f refresh_none_ms=%.2f "
               "refreshed_files=%zu first_growth=%lld second_growth=%lld cold_peak_mb=%.1f peak_mb=%.1f\n",
-              snap->num_files(), static_cast<long long>(snap->version), cold_ms, median(warm), refresh_ms,
+              snap->num_files(), static_cast<long long>(snap->version), cold_ms, cold_cpu_ms, median(warm), refresh_ms,
               refresh_none_ms, refreshed->num_files(), static_cast<long long>(rss1 - rss0),
               static_cast<long long>((rss2 - rss1) / kHeld), cold_peak_mb, peak_rss_mb());
   for (const auto& h : held) {
