@@ -48,8 +48,16 @@ struct CheckpointStats {
   const TypedStats* parsed = nullptr;
 };
 
+// A share of the rows of each checkpoint part, for reading stats on several
+// threads: calls with index 0..count-1 read disjoint row ranges that together
+// cover every row once.
+struct RowShare {
+  uint32_t index = 0;
+  uint32_t count = 1;
+};
+
 // Implementations must allow read_adds() and read_add_stats() to run at the
-// same time on two threads: a snapshot load overlaps them.
+// same time on several threads: a snapshot load overlaps them.
 class CheckpointReader {
  public:
   virtual ~CheckpointReader() = default;
@@ -71,10 +79,14 @@ class CheckpointReader {
   // `stats_layout` gives the columns whose add.stats_parsed bounds to
   // extract; it is called only for a checkpoint that has that column, and
   // may block (the layout comes from the checkpoint's own metaData, which a
-  // load reads meanwhile). Same errors.
+  // load reads meanwhile). Reads `share` of the rows; a share count above 1
+  // only where shares_rows(). Same errors.
   virtual void read_add_stats(const std::shared_ptr<ObjectStore>& store, const std::vector<std::string>& keys,
                               const std::function<const StatsLayout&()>& stats_layout,
-                              const std::function<void(const CheckpointStats& stats)>& stats) = 0;
+                              const std::function<void(const CheckpointStats& stats)>& stats, RowShare share) = 0;
+  // Whether read_add_stats() reads shares of the rows (otherwise it must be
+  // called with the single share {0, 1}).
+  virtual bool shares_rows() const { return false; }
   // Called once a load's reads are done: gives back to the system what the
   // reads' buffers left cached, so a process's memory follows the snapshots
   // it holds (a checkpoint's decompressed text is several times a snapshot).

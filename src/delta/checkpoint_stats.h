@@ -29,12 +29,12 @@ struct CheckpointStatsRows {
   TextArena text;
 };
 
-// Starts reading at construction, on a thread of its own, and encodes on a
-// second one; other threads may lend a hand with help() once their own part
-// of a load is done. The layout may come later (a load learns it from the
-// checkpoint's metaData while the stats are read): encoding waits for it, and
-// an exception set in it cancels the load. Destruction stops the reading if
-// finish() was not called, and waits for both threads.
+// Starts reading at construction: one thread per share of the rows (as many
+// as cores, where the reader splits rows; otherwise one), each encoding what
+// it reads. The layout may come later (a load learns it from the checkpoint's
+// metaData while the stats are read): encoding waits for it, and an exception
+// set in it cancels the load. Destruction stops the reading if finish() was
+// not called, and waits for the threads.
 class CheckpointStatsLoader {
  public:
   CheckpointStatsLoader(CheckpointReader& reader, const TableLocation& table, std::vector<std::string> keys,
@@ -43,8 +43,6 @@ class CheckpointStatsLoader {
   CheckpointStatsLoader(const CheckpointStatsLoader&) = delete;
   CheckpointStatsLoader& operator=(const CheckpointStatsLoader&) = delete;
 
-  // Encodes waiting batches on the calling thread until none is left to take.
-  void help();
   // Waits for the reading and encoding to end; rethrows a read error.
   CheckpointStatsRows finish();
   // Stops reading and encoding (their results are of no use) and waits.

@@ -676,12 +676,12 @@ SnapshotPtr load_snapshot(const TableLocation& table, CheckpointReader& checkpoi
     summary.version = start - 1;
     summary.parts = static_cast<int>(cp->keys.size());
     // Four reads overlap. The stats of the checkpoint's adds, the bulk of
-    // its bytes, start at once (their encoding waits for the layout from the
-    // checkpoint's metaData), as does reading the commits after it; their
-    // replay, into a segment of their own (from the checkpoint's protocol,
-    // metadata and txns; they reconcile against the checkpoint's files
-    // afterwards, as a refresh does) and the checkpoint's adds follow the
-    // checkpoint's other actions.
+    // its bytes, start at once on threads of their own (their encoding waits
+    // for the layout from the checkpoint's metaData), as does reading the
+    // commits after it; their replay, into a segment of their own (from the
+    // checkpoint's protocol, metadata and txns; they reconcile against the
+    // checkpoint's files afterwards, as a refresh does) and the checkpoint's
+    // adds follow the checkpoint's other actions.
     std::promise<StatsLayout> layout_promise;
     std::promise<void> actions_promise;
     std::shared_future<void> actions_ready = actions_promise.get_future().share();
@@ -701,7 +701,6 @@ SnapshotPtr load_snapshot(const TableLocation& table, CheckpointReader& checkpoi
         tail.apply_commit(listing.commits.at(v).key, text);
         std::string().swap(text);
       }
-      stats.help();
     });
     // Left before `commits` is joined, so a failed load stops its replay.
     struct SetOnExit {
@@ -755,10 +754,9 @@ SnapshotPtr load_snapshot(const TableLocation& table, CheckpointReader& checkpoi
     };
     {
       // Adds on this thread; once adds and commits are in, the commits'
-      // removes are applied to the checkpoint's files and this thread helps
-      // encode stats.
+      // removes are applied to the checkpoint's files, and the stats joined
+      // to them when their threads are done.
       read_adds();
-      stats.help();
       commits.join();
       const bool relayout = summary.adds > 0 && !same_file_layout(tail_snap.metadata, snap->metadata);
       // The commits' removes and re-adds, applied to the checkpoint's files.
@@ -771,7 +769,6 @@ SnapshotPtr load_snapshot(const TableLocation& table, CheckpointReader& checkpoi
       };
       if (!relayout) {
         mark_superseded();
-        stats.help();
         replay.attach_stats(stats.finish());
       } else {
         stats.abandon();  // encoded for the checkpoint's layout: of no use

@@ -171,7 +171,9 @@ class DuckDbCheckpointReader : public delta::CheckpointReader {
 
   void read_add_stats(const std::shared_ptr<ObjectStore>& store, const std::vector<std::string>& keys,
                       const std::function<const delta::StatsLayout&()>& stats_layout,
-                      const std::function<void(const delta::CheckpointStats&)>& stats) override {
+                      const std::function<void(const delta::CheckpointStats&)>& stats,
+                      delta::RowShare share) override {
+    if (share.count != 1) throw Error(ErrorCode::Internal, keys.front(), "DuckDB's checkpoint reader reads no row shares");
     duckdb::Connection con(db_);
     delta::CheckpointStats s;
     delta::TypedStats typed;

@@ -1,5 +1,6 @@
 #include "parquet/column_reader.h"
 
+#include <algorithm>
 #include <cstring>
 
 #include "parquet/encoding.h"
@@ -277,6 +278,12 @@ void ColumnReader::decode_values(const uint8_t* data, size_t size, int32_t encod
 bool ColumnReader::next_page() {
   for (;;) {
     if (!chunk_loaded_ || chunk_pos_ >= chunk_.size()) {
+      // Row groups wholly before a seek's row are passed over unread.
+      while (row_group_ < meta_.row_groups.size() && skip_ >= meta_.row_groups[row_group_].num_rows &&
+             meta_.row_groups[row_group_].num_rows > 0) {
+        skip_ -= meta_.row_groups[row_group_].num_rows;
+        ++row_group_;
+      }
       if (row_group_ >= meta_.row_groups.size()) return false;
       load_chunk();
       continue;
@@ -302,6 +309,10 @@ bool ColumnReader::next_page() {
     }
     if (h.type != kDataPage && h.type != kDataPageV2) continue;  // index pages
     const size_t count = static_cast<size_t>(h.num_values);
+    if (skip_ > 0 && static_cast<size_t>(skip_) >= count) {
+      skip_ -= static_cast<int64_t>(count);  // without repetition, an entry per row
+      continue;
+    }
     const uint8_t* p;
     size_t left;
     if (h.type == kDataPage) {
@@ -342,7 +353,15 @@ bool ColumnReader::next_page() {
     }
     decode_values(p, left, h.encoding, defined);
     entries_ = count;
-    if (entries_ == 0) continue;
+    pos_ = 0;
+    value_ = 0;
+    if (skip_ > 0) {
+      pos_ = static_cast<size_t>(skip_);
+      for (size_t i = 0; i < pos_ && !def_.empty(); ++i) value_ += def_[i] == static_cast<uint32_t>(max_def_);
+      if (def_.empty()) value_ = pos_;
+      skip_ = 0;
+    }
+    if (pos_ >= entries_) continue;
     return true;
   }
 }
@@ -358,8 +377,37 @@ bool ColumnReader::next() {
   }
   while (pos_ >= entries_) {
     if (!next_page()) return false;
-    pos_ = 0;
-    value_ = 0;
+  }
+  return true;
+}
+
+}  // namespace neuralake::parquet
+
+namespace neuralake::parquet {
+
+bool ColumnReader::skip_rows(int64_t rows) {
+  if (!started_ && !next()) return false;
+  while (rows > 0) {
+    if (pos_ + 1 >= entries_) {
+      if (!next()) return false;
+      if (repetition() == 0) --rows;
+      continue;
+    }
+    if (rep_.empty()) {
+      // One entry per row: pass over a run of them at once.
+      const size_t step = std::min<size_t>(static_cast<size_t>(rows), entries_ - 1 - pos_);
+      if (def_.empty()) {
+        value_ += step;
+      } else {
+        for (size_t i = pos_; i < pos_ + step; ++i) value_ += def_[i] == static_cast<uint32_t>(max_def_);
+      }
+      pos_ += step;
+      rows -= static_cast<int64_t>(step);
+      continue;
+    }
+    if (has_value()) ++value_;
+    ++pos_;
+    if (rep_[pos_] == 0) --rows;
   }
   return true;
 }

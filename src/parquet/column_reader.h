@@ -32,9 +32,17 @@ class ColumnReader {
   // (e.g. "pages compressed with LZ4_RAW").
   static std::string supports(const FileMetadata& meta, size_t leaf);
 
+  // Before the first next(), of a column without repetition: starts reading
+  // at row `row`. Row groups before it are not fetched, pages before it not
+  // decompressed.
+  void seek(int64_t row) { skip_ = row; }
   // Moves to the next entry; false after the last. Each row of a column
   // without repetition is one entry.
   bool next();
+  // From the first entry of a row (or before the first next()), moves to the
+  // first entry of the row `rows` further on (a repetition level of 0 starts
+  // a row); false if the column ends first.
+  bool skip_rows(int64_t rows);
   int16_t definition() const { return def_.empty() ? max_def_ : static_cast<int16_t>(def_[pos_]); }
   int16_t repetition() const { return rep_.empty() ? 0 : static_cast<int16_t>(rep_[pos_]); }
   bool has_value() const { return definition() == max_def_; }
@@ -89,6 +97,7 @@ class ColumnReader {
   size_t pos_ = 0;      // current entry in the page
   size_t value_ = 0;    // current value in the page
   bool started_ = false;
+  int64_t skip_ = 0;    // rows still to skip (seek)
 };
 
 }  // namespace neuralake::parquet
