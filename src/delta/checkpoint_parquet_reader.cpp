@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "neuralake/error.h"
+#include "parquet/json_rows.h"
 #include "parquet/parquet_file.h"
 #include "parquet/thrift_compact.h"
 
@@ -128,7 +129,20 @@ class CheckpointParquetReader : public CheckpointReader {
 
   void read_actions(const std::shared_ptr<ObjectStore>& store, const std::vector<std::string>& keys,
                     const std::function<void(std::string_view)>& row) override {
-    fallback_->read_actions(store, keys, row);
+    // Parts are read whole, one after another: this reader decides per part
+    // before its first row whether it reads it or the fallback does.
+    for (const auto& key : keys) {
+      auto file = open(store, key);
+      bool done = false;
+      if (file) {
+        try {
+          done = parquet::json_rows(*file, {"remove", "metaData", "protocol", "txn"}, row);
+        } catch (const FormatError& e) {
+          corrupt(key, e.what());
+        }
+      }
+      if (!done) fallback_->read_actions(store, {key}, row);
+    }
   }
 
   void read_adds(const std::shared_ptr<ObjectStore>& store, const std::vector<std::string>& keys,
@@ -149,19 +163,25 @@ class CheckpointParquetReader : public CheckpointReader {
 
   void read_add_stats(const std::shared_ptr<ObjectStore>& store, const std::vector<std::string>& keys,
                       const std::function<const StatsLayout&()>& stats_layout,
-                      const std::function<void(const CheckpointStats&)>& stats) override {
+                      const std::function<void(const CheckpointStats&)>& stats, RowShare share) override {
     for (size_t part = 0; part < keys.size(); ++part) {
       const auto& key = keys[part];
       auto file = open(store, key);
-      if (!file || !read_stats_of(*file, key, static_cast<uint32_t>(part), stats_layout, stats)) {
-        fallback_->read_add_stats(store, {key}, stats_layout, [&](const CheckpointStats& s) {
-          CheckpointStats t = s;
-          t.at.part = static_cast<uint32_t>(part);
-          stats(t);
-        });
+      if (!file || !read_stats_of(*file, key, static_cast<uint32_t>(part), share, stats_layout, stats)) {
+        if (share.index != 0) continue;  // a part the fallback reads is the first share's
+        fallback_->read_add_stats(
+            store, {key}, stats_layout,
+            [&](const CheckpointStats& s) {
+              CheckpointStats t = s;
+              t.at.part = static_cast<uint32_t>(part);
+              stats(t);
+            },
+            RowShare{});
       }
     }
   }
+
+  bool shares_rows() const override { return true; }
 
   void release_buffers() override { fallback_->release_buffers(); }
 
@@ -305,23 +325,32 @@ class CheckpointParquetReader : public CheckpointReader {
     return std::nullopt;
   }
 
-  static bool read_stats_of(const ParquetFile& file, const std::string& key, uint32_t part,
+  // The rows of `share`: [first, end).
+  struct Rows {
+    int64_t first, end;
+    Rows(const FileMetadata& m, RowShare share)
+        : first(m.num_rows * share.index / share.count), end(m.num_rows * (share.index + 1) / share.count) {}
+  };
+
+  static bool read_stats_of(const ParquetFile& file, const std::string& key, uint32_t part, RowShare share,
                             const std::function<const StatsLayout&()>& stats_layout,
                             const std::function<void(const CheckpointStats&)>& stats) {
     const FileMetadata& m = file.metadata();
     if (m.find_element({"add"}) < 0) return true;
     const int parsed = m.find_element({"add", "stats_parsed"});
     if (parsed >= 0 && m.schema[static_cast<size_t>(parsed)].num_children > 0) {
-      return read_typed_stats(file, key, part, stats_layout(), stats);
+      return read_typed_stats(file, key, part, share, stats_layout(), stats);
     }
     const int json = m.find_leaf({"add", "stats"});
     if (json < 0) return true;  // no stats at all: nothing to prune with
     if (element_of(m, json).type != PhysicalType::ByteArray || !readable(m, json)) return false;
     try {
       ColumnReader texts = file.column(static_cast<size_t>(json));
+      const Rows rows(m, share);
+      texts.seek(rows.first);
       CheckpointStats s;
       s.at.part = part;
-      for (int64_t row = 0; row < m.num_rows; ++row) {
+      for (int64_t row = rows.first; row < rows.end; ++row) {
         advance(texts, key);
         if (!texts.has_value()) continue;
         s.at.row = static_cast<uint64_t>(row);
@@ -334,7 +363,7 @@ class CheckpointParquetReader : public CheckpointReader {
     return true;
   }
 
-  static bool read_typed_stats(const ParquetFile& file, const std::string& key, uint32_t part,
+  static bool read_typed_stats(const ParquetFile& file, const std::string& key, uint32_t part, RowShare share,
                                const StatsLayout& layout, const std::function<void(const CheckpointStats&)>& stats) {
     const FileMetadata& m = file.metadata();
     // Which leaves, converted how: fields missing or nested stay unknown.
@@ -381,12 +410,15 @@ class CheckpointParquetReader : public CheckpointReader {
       std::vector<ColumnReader> readers;
       readers.reserve(plan.size());
       for (const auto& t : plan) readers.push_back(file.column(static_cast<size_t>(t.leaf)));
+      const Rows rows(m, share);
+      present.seek(rows.first);
+      for (auto& r : readers) r.seek(rows.first);
       const size_t n = layout.columns.size();
       TypedStats typed;
       CheckpointStats s;
       s.at.part = part;
       s.parsed = &typed;
-      for (int64_t row = 0; row < m.num_rows; ++row) {
+      for (int64_t row = rows.first; row < rows.end; ++row) {
         advance(present, key);
         for (auto& r : readers) advance(r, key);
         if (present.definition() < present_level) continue;

@@ -28,7 +28,11 @@ LogicalType from_converted(int32_t converted) {
       t.kind = LogicalType::Kind::Integer;
       t.bit_width = static_cast<int8_t>(8 << (converted - 15));
       break;
-    case 1: case 2: case 3:  // MAP, MAP_KEY_VALUE, LIST: groups
+    case 1: case 2:  // MAP, MAP_KEY_VALUE
+      t.kind = LogicalType::Kind::Map;
+      break;
+    case 3:
+      t.kind = LogicalType::Kind::List;
       break;
     default:
       t.kind = LogicalType::Kind::Other;
@@ -45,8 +49,12 @@ LogicalType read_logical(CompactReader& r) {
         t.kind = LogicalType::Kind::String;
         r.skip(f.type);
         break;
-      case 2: case 3:  // MAP, LIST
-        t.kind = LogicalType::Kind::None;
+      case 2:
+        t.kind = LogicalType::Kind::Map;
+        r.skip(f.type);
+        break;
+      case 3:
+        t.kind = LogicalType::Kind::List;
         r.skip(f.type);
         break;
       case 5:

@@ -28,7 +28,7 @@ enum class Repetition : int8_t { Required = 0, Optional = 1, Repeated = 2 };
 // What a leaf's bytes mean, from its logical type or (older writers) its
 // converted type.
 struct LogicalType {
-  enum class Kind : uint8_t { None, String, Date, Timestamp, Integer, Decimal, Other };
+  enum class Kind : uint8_t { None, String, Date, Timestamp, Integer, Decimal, List, Map, Other };
   Kind kind = Kind::None;
   enum class Unit : uint8_t { Millis, Micros, Nanos } unit = Unit::Micros;  // Timestamp
   int8_t bit_width = 64;  // Integer
