@@ -279,10 +279,17 @@ bool ColumnReader::next_page() {
   for (;;) {
     if (!chunk_loaded_ || chunk_pos_ >= chunk_.size()) {
       // Row groups wholly before a seek's row are passed over unread.
-      while (row_group_ < meta_.row_groups.size() && skip_ >= meta_.row_groups[row_group_].num_rows &&
-             meta_.row_groups[row_group_].num_rows > 0) {
-        skip_ -= meta_.row_groups[row_group_].num_rows;
-        ++row_group_;
+      for (;;) {
+        if (row_group_ >= meta_.row_groups.size()) break;
+        const int64_t rows = meta_.row_groups[row_group_].num_rows;
+        if (row_group_ < keep_.size() && !keep_[row_group_]) {
+          ++row_group_;
+        } else if (skip_ >= rows && rows > 0) {
+          skip_ -= rows;
+          ++row_group_;
+        } else {
+          break;
+        }
       }
       if (row_group_ >= meta_.row_groups.size()) return false;
       load_chunk();

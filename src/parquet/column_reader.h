@@ -36,6 +36,9 @@ class ColumnReader {
   // at row `row`. Row groups before it are not fetched, pages before it not
   // decompressed.
   void seek(int64_t row) { skip_ = row; }
+  // Before the first next(): reads only the row groups `keep` marks (by
+  // index); the others are as if the file did not have them.
+  void keep_row_groups(std::vector<bool> keep) { keep_ = std::move(keep); }
   // Moves to the next entry; false after the last. Each row of a column
   // without repetition is one entry.
   bool next();
@@ -98,6 +101,7 @@ class ColumnReader {
   size_t value_ = 0;    // current value in the page
   bool started_ = false;
   int64_t skip_ = 0;    // rows still to skip (seek)
+  std::vector<bool> keep_;  // empty: every row group
 };
 
 }  // namespace neuralake::parquet

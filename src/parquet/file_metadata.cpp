@@ -140,6 +140,15 @@ ColumnChunk read_column_metadata(CompactReader& r) {
       case 7: c.total_compressed_size = r.read_i64(); break;
       case 9: c.data_page_offset = r.read_i64(); break;
       case 11: c.dictionary_page_offset = r.read_i64(); break;
+      case 12:  // Statistics { 3: null_count }
+        r.read_struct([&](const Field& g) {
+          if (g.id == 3 && g.type == CompactReader::kI64) {
+            c.null_count = r.read_i64();
+          } else {
+            r.skip(g.type);
+          }
+        });
+        break;
       default: r.skip(f.type);
     }
   });

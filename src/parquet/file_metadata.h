@@ -63,6 +63,7 @@ struct ColumnChunk {
   int64_t total_compressed_size = 0;
   int64_t data_page_offset = 0;
   std::optional<int64_t> dictionary_page_offset;
+  std::optional<int64_t> null_count;  // from the chunk's statistics, where written
   // Where the chunk's pages start and how many bytes they take.
   int64_t start() const {
     return dictionary_page_offset && *dictionary_page_offset > 0 && *dictionary_page_offset < data_page_offset

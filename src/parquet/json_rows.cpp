@@ -305,25 +305,45 @@ bool json_rows(const ParquetFile& file, const std::vector<std::string>& fields,
     if (!ColumnReader::supports(m, static_cast<size_t>(l)).empty()) return false;
   }
   if (nodes.empty()) return true;
-  std::vector<std::unique_ptr<RowEntries>> leaves(m.leaves.size());
-  for (int l : used) {
-    if (!leaves[static_cast<size_t>(l)]) {
-      leaves[static_cast<size_t>(l)] =
-          std::make_unique<RowEntries>(file.column(static_cast<size_t>(l)), m.schema[m.leaves[static_cast<size_t>(l)].element]);
-    }
-  }
-  const Writer writer(leaves);
-  // Most rows are other actions: one reader per field tells whether a row
-  // has it, and the rest pass over the rows without one in runs.
-  std::vector<ColumnReader> presence;
+  // Most rows are other actions: one leaf per field tells whether a row has
+  // it. A row group whose statistics say that leaf is null throughout holds
+  // none of the fields (a field is present with its first value where the
+  // format requires one), and is not read at all; in the others, rows
+  // without a field are passed over in runs.
+  std::vector<int> first_leaf;
   for (const auto& n : nodes) {
     const Node* x = &n;
     while (x->kind == Node::Kind::Struct) x = &x->children.front();
-    presence.push_back(file.column(static_cast<size_t>(x->leaf)));
+    first_leaf.push_back(x->leaf);
   }
+  std::vector<bool> keep(m.row_groups.size(), true);
+  int64_t rows = 0;
+  for (size_t g = 0; g < m.row_groups.size(); ++g) {
+    bool none = true;
+    for (int l : first_leaf) {
+      const ColumnChunk& c = m.row_groups[g].columns[static_cast<size_t>(l)];
+      none &= c.null_count && c.num_values == m.row_groups[g].num_rows && *c.null_count == c.num_values;
+    }
+    keep[g] = !none;
+    if (keep[g]) rows += m.row_groups[g].num_rows;
+  }
+  const auto column = [&](int l) {
+    ColumnReader r = file.column(static_cast<size_t>(l));
+    r.keep_row_groups(keep);
+    return r;
+  };
+  std::vector<std::unique_ptr<RowEntries>> leaves(m.leaves.size());
+  for (int l : used) {
+    if (!leaves[static_cast<size_t>(l)]) {
+      leaves[static_cast<size_t>(l)] = std::make_unique<RowEntries>(column(l), m.schema[m.leaves[static_cast<size_t>(l)].element]);
+    }
+  }
+  const Writer writer(leaves);
+  std::vector<ColumnReader> presence;
+  for (int l : first_leaf) presence.push_back(column(l));
   int64_t passed = 0;  // rows since the last one loaded
   std::string out;
-  for (int64_t r = 0; r < m.num_rows; ++r) {
+  for (int64_t r = 0; r < rows; ++r) {
     bool any = false;
     for (size_t i = 0; i < nodes.size(); ++i) {
       if (!(r == 0 ? presence[i].next() : presence[i].skip_rows(1))) {
