@@ -75,7 +75,9 @@ class ObjectStore {
   // only at the end of the object. Throws NotFound if absent.
   virtual size_t read_range(std::string_view key, uint64_t offset, uint64_t length, char* out) = 0;
   // The whole object. Throws NotFound if absent.
-  std::string read_all(std::string_view key);
+  // `spare_capacity`: bytes of capacity left beyond the text (a parser's
+  // padding), so that it need not be copied.
+  std::string read_all(std::string_view key, size_t spare_capacity = 0);
   virtual std::unique_ptr<ObjectReader> open_reader(std::string_view key) = 0;
   virtual std::unique_ptr<ObjectWriter> open_writer(std::string_view key) = 0;
 

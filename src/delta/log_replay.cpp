@@ -315,11 +315,13 @@ struct Replay {
 
   // Applies one commit file: protocol and metaData first, since adds are
   // typed by the metadata of their own version; then the rest in order.
+  // `text` must have simdjson::SIMDJSON_PADDING bytes of capacity beyond its
+  // size (read_commit_text() leaves them): its lines are parsed in place.
   void apply_commit(const std::string& key, const std::string& text) {
     in_commit_timestamp.reset();
-    // One padded copy: each line is then parsed in place, its padding being
-    // the text after it.
-    const simdjson::padded_string padded(text);
+    // Each line is parsed in place, its padding being the text after it
+    // (and, for the last, the spare capacity).
+    const std::string_view padded(text);
     // Only a commit that changes the protocol or metadata needs two passes.
     const auto contains = [&](std::string_view word) {
       // memmem, not std::string::find: find stops at every quote of the text.
@@ -338,8 +340,7 @@ struct Replay {
   // commitInfo; the others; or all.
   enum class Pass { Metadata, Files, All };
 
-  void for_each_action(const std::string& key, const simdjson::padded_string& text, Pass pass) {
-    const std::string_view all(text.data(), text.size());
+  void for_each_action(const std::string& key, std::string_view all, Pass pass) {
     size_t line_no = 0, pos = 0;
     while (pos < all.size()) {
       size_t end = all.find('\n', pos);
@@ -476,10 +477,11 @@ std::optional<LastCheckpoint> read_last_checkpoint(const TableLocation& table, c
   return lc;
 }
 
-// The text of commit file `key`, which the listing showed.
+// The text of commit file `key`, which the listing showed, with simdjson's
+// padding as spare capacity after it so that its lines parse in place.
 std::string read_commit_text(const TableLocation& table, const std::string& key) {
   try {
-    return table.store->read_all(key);
+    return table.store->read_all(key, simdjson::SIMDJSON_PADDING);
   } catch (const Error& e) {
     if (e.code() == ErrorCode::NotFound) {
       throw Error(ErrorCode::NotFound, key,
@@ -687,7 +689,14 @@ SnapshotPtr load_snapshot(const TableLocation& table, CheckpointReader& checkpoi
     std::shared_future<void> actions_ready = actions_promise.get_future().share();
     Snapshot tail_snap;
     Replay tail(table, tail_snap);
-    CheckpointStatsLoader stats(checkpoints, table, cp->keys, layout_promise.get_future().share());
+    // How many adds the checkpoint holds, as _last_checkpoint says (0:
+    // unknown or implausible), to size what they fill once.
+    size_t expected_adds = 0;
+    if (const auto& last = snap->last_checkpoint) {
+      const int64_t n = last->num_of_add_files.value_or(last->size.value_or(0));
+      if (n > 0 && n < (int64_t{1} << 28)) expected_adds = static_cast<size_t>(n);
+    }
+    CheckpointStatsLoader stats(checkpoints, table, cp->keys, layout_promise.get_future().share(), expected_adds);
     std::atomic<bool> load_over{false};  // set when this scope is left, by success or error
     BackgroundTask commits([&] {
       std::vector<std::string> texts;
@@ -734,13 +743,10 @@ SnapshotPtr load_snapshot(const TableLocation& table, CheckpointReader& checkpoi
     // Adds come typed (no JSON): they are most of a checkpoint, and unique
     // within it, so they need no index.
     replay.indexed = false;
-    if (snap->last_checkpoint) {
-      const int64_t expected = snap->last_checkpoint->num_of_add_files.value_or(snap->last_checkpoint->size.value_or(0));
-      if (expected > 0 && expected < (int64_t{1} << 28)) {
-        replay.files.reserve(static_cast<size_t>(expected));
-        replay.checkpoint_rows.reserve(static_cast<size_t>(expected));
-        replay.removed.reserve(static_cast<size_t>(expected));
-      }
+    if (expected_adds > 0) {
+      replay.files.reserve(expected_adds);
+      replay.checkpoint_rows.reserve(expected_adds);
+      replay.removed.reserve(expected_adds);
     }
     auto read_adds = [&] {
       checkpoints.read_adds(table.store, cp->keys, replay.partition_keys, [&](const CheckpointAdd& a) {

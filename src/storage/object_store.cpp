@@ -3,25 +3,38 @@
 #include "neuralake/object_store.h"
 
 #include <algorithm>
+#include <cstring>
 #include <filesystem>
 
 #include "neuralake/error.h"
 
 namespace neuralake {
 
-std::string ObjectStore::read_all(std::string_view key) {
+std::string ObjectStore::read_all(std::string_view key, size_t spare_capacity) {
   // One streaming read rather than head + range: a single request on remote stores.
   auto reader = open_reader(key);
   std::string out;
+  out.reserve(static_cast<size_t>(reader->size()) + spare_capacity);
   out.resize(static_cast<size_t>(reader->size()));
   size_t filled = 0;
   for (;;) {
-    if (filled == out.size()) out.resize(out.size() + (out.size() < 4096 ? 4096 : out.size() / 2));
+    if (filled == out.size()) {
+      // The stated size is read: confirm the end without growing the text
+      // (an object that grew since is read on).
+      char probe[512];
+      const size_t n = reader->read(probe, sizeof probe);
+      if (n == 0) break;
+      out.resize(out.size() + std::max<size_t>(n, out.size() / 2 + 4096));
+      std::memcpy(out.data() + filled, probe, n);
+      filled += n;
+      continue;
+    }
     size_t n = reader->read(out.data() + filled, out.size() - filled);
     if (n == 0) break;
     filled += n;
   }
   out.resize(filled);
+  if (out.capacity() < filled + spare_capacity) out.reserve(filled + spare_capacity);
   return out;
 }
 
