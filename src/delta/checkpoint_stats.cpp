@@ -77,11 +77,17 @@ struct CheckpointStatsLoader::State {
 };
 
 CheckpointStatsLoader::CheckpointStatsLoader(CheckpointReader& reader, const TableLocation& table,
-                                             std::vector<std::string> keys, std::shared_future<StatsLayout> layout)
+                                             std::vector<std::string> keys, std::shared_future<StatsLayout> layout,
+                                             size_t expected_rows)
     : state_(std::make_unique<State>(reader, table, std::move(keys), std::move(layout))) {
   State& s = *state_;
   const uint32_t count = share_count(reader);
-  for (uint32_t i = 0; i < count; ++i) s.shares.emplace_back();
+  for (uint32_t i = 0; i < count; ++i) {
+    // The first share's rows take the others' at the end: room for all of
+    // them (pages are only mapped where written).
+    auto& rows = s.shares.emplace_back().rows;
+    if (expected_rows > 0) rows.reserve((i == 0 ? expected_rows : expected_rows / count) + 1024);
+  }
   for (uint32_t i = 0; i < count; ++i) {
     auto& share = s.shares[i];
     share.thread = std::thread([&s, &share, i, count] { s.read(share, RowShare{i, count}); });
@@ -107,14 +113,12 @@ CheckpointStatsRows CheckpointStatsLoader::finish() {
   CheckpointStatsRows result;
   size_t total = 0;
   for (const auto& share : s.shares) total += share.rows.size();
-  if (s.shares.size() == 1) {
-    result.rows = std::move(s.shares.front().rows);
-  } else {
-    result.rows.reserve(total);
-    for (auto& share : s.shares) {
-      result.rows.insert(result.rows.end(), share.rows.begin(), share.rows.end());
-      share.rows = {};
-    }
+  result.rows = std::move(s.shares.front().rows);
+  result.rows.reserve(total);
+  for (size_t i = 1; i < s.shares.size(); ++i) {
+    auto& rows = s.shares[i].rows;
+    result.rows.insert(result.rows.end(), rows.begin(), rows.end());
+    rows = {};
   }
   for (auto& share : s.shares) result.text.absorb(std::move(share.text));
   return result;

@@ -37,8 +37,10 @@ struct CheckpointStatsRows {
 // not called, and waits for the threads.
 class CheckpointStatsLoader {
  public:
+  // `expected_rows`: how many adds the checkpoint holds, if known (0 if not),
+  // to size the output once.
   CheckpointStatsLoader(CheckpointReader& reader, const TableLocation& table, std::vector<std::string> keys,
-                        std::shared_future<StatsLayout> layout);
+                        std::shared_future<StatsLayout> layout, size_t expected_rows = 0);
   ~CheckpointStatsLoader();
   CheckpointStatsLoader(const CheckpointStatsLoader&) = delete;
   CheckpointStatsLoader& operator=(const CheckpointStatsLoader&) = delete;
