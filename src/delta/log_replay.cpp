@@ -323,17 +323,34 @@ struct Replay {
     // (and, for the last, the spare capacity).
     const std::string_view padded(text);
     // Only a commit that changes the protocol or metadata needs two passes.
-    const auto contains = [&](std::string_view word) {
-      // memmem, not std::string::find: find stops at every quote of the text.
-      return memmem(text.data(), text.size(), word.data(), word.size()) != nullptr;
-    };
-    const bool two_pass = contains("\"metaData\"") || contains("\"protocol\"");
+    const bool two_pass = changes_metadata(text);
     if (two_pass) {
       for_each_action(key, padded, Pass::Metadata);
       for_each_action(key, padded, Pass::Files);
     } else {
       for_each_action(key, padded, Pass::All);
     }
+  }
+
+  // Whether a commit holds a metaData or protocol action. Each line is one
+  // action, {"<name>":{..}} (PROTOCOL.md, "Delta Log Entries"): the name at
+  // each line's start tells, which spares a search through every add's text.
+  // A line written otherwise (spaces first) is searched whole.
+  static bool changes_metadata(std::string_view text) {
+    static constexpr std::string_view kMeta = "{\"metaData\"", kProtocol = "{\"protocol\"";
+    size_t pos = 0;
+    while (pos < text.size()) {
+      size_t end = text.find('\n', pos);
+      if (end == std::string_view::npos) end = text.size();
+      const std::string_view line = text.substr(pos, end - pos);
+      pos = end + 1;
+      if (line.starts_with(kMeta) || line.starts_with(kProtocol)) return true;
+      if (line.starts_with("{\"")) continue;
+      if (line.find("\"metaData\"") != std::string_view::npos || line.find("\"protocol\"") != std::string_view::npos) {
+        return true;
+      }
+    }
+    return false;
   }
 
   // Which actions a pass over a commit handles: protocol, metaData and
