@@ -193,9 +193,13 @@ class ParquetDecoder : public ::testing::Test {
   // Compares every non-repeated leaf of `name` the decoder supports with
   // DuckDB's reading, row by row: definition level, value, row count. Returns
   // the leaves compared; those refused get their reason in `refused`.
-  size_t compare_flat_leaves(const std::string& name, std::map<std::string, std::string>* refused = nullptr) {
+  // `meta` and `make` replace the file's footer and column readers (for
+  // pages rewritten in memory).
+  using MakeReader = std::function<pq::ColumnReader(const pq::FileMetadata&, size_t)>;
+  size_t compare_flat_leaves(const std::string& name, std::map<std::string, std::string>* refused = nullptr,
+                             const pq::FileMetadata* meta = nullptr, const MakeReader& make = nullptr) {
     const pq::ParquetFile file = open(name);
-    const pq::FileMetadata& m = file.metadata();
+    const pq::FileMetadata& m = meta ? *meta : file.metadata();
     const int64_t rows = session_.sql("SELECT count(*) FROM " + source(name)).value(0, 0).as<int64_t>();
     EXPECT_EQ(m.num_rows, rows) << name;
     size_t compared = 0;
@@ -213,7 +217,7 @@ class ParquetDecoder : public ::testing::Test {
       const pq::SchemaElement& e = m.schema[leaf.element];
       const nl::DataFrame want = session_.sql("SELECT " + definition_sql(leaf) + ", " + value_sql(leaf, e) + " FROM " +
                                               source(name) + " ORDER BY file_row_number");
-      pq::ColumnReader r = file.column(l);
+      pq::ColumnReader r = make ? make(m, l) : file.column(l);
       size_t row = 0;
       size_t mismatches = 0;
       for (; r.next(); ++row) {
@@ -300,7 +304,7 @@ TEST_P(ParquetDecoderCodec, EveryFlatColumnReadsAsDuckDbReadsIt) {
   EXPECT_TRUE(m.row_groups[0].columns[static_cast<size_t>(low)].dictionary_page_offset.has_value());
   // DuckDB's V2 changes the encodings (DELTA_*, BYTE_STREAM_SPLIT), not the
   // page headers: its data pages stay DATA_PAGE, so DATA_PAGE_V2 is read in
-  // the hand-built page tests below.
+  // pages rewritten from DuckDB's (DataPageV2*) and hand-built ones below.
   const std::string bytes = nl::testing::read_file(path(name));
   const pq::ColumnChunk& low_chunk = m.row_groups[0].columns[static_cast<size_t>(low)];
   EXPECT_EQ(page_head(bytes, static_cast<size_t>(low_chunk.data_page_offset)).type, 0);
@@ -697,6 +701,168 @@ class CompactWriter {
   std::string out_;
   std::vector<int16_t> last_{0};
 };
+
+// `in` as a SNAPPY stream of literals only: valid for any decoder, and
+// enough to give a page a compressed part without a compressor.
+std::string snappy_literals(const std::string& in) {
+  std::string out;
+  for (size_t v = in.size(); ; v >>= 7) {
+    out.push_back(static_cast<char>((v & 0x7f) | (v >= 0x80 ? 0x80 : 0)));
+    if (v < 0x80) break;
+  }
+  for (size_t at = 0; at < in.size();) {
+    const size_t n = std::min<size_t>(65536, in.size() - at);
+    if (n <= 60) {
+      out.push_back(static_cast<char>((n - 1) << 2));
+    } else if (n <= 256) {
+      out.push_back(static_cast<char>(60 << 2));
+      out.push_back(static_cast<char>(n - 1));
+    } else {
+      out.push_back(static_cast<char>(61 << 2));
+      out.push_back(static_cast<char>((n - 1) & 0xff));
+      out.push_back(static_cast<char>((n - 1) >> 8));
+    }
+    out.append(in, at, n);
+    at += n;
+  }
+  return out;
+}
+
+// An uncompressed file with every data page rewritten as DATA_PAGE_V2: the
+// levels without their length prefix, the values as they were or (with
+// `snappy`) as a SNAPPY stream, the dictionary pages likewise. DuckDB writes
+// no DATA_PAGE_V2 pages; this gives the decoder real ones.
+struct RewrittenFile {
+  pq::FileMetadata meta;
+  std::string bytes;
+};
+RewrittenFile with_v2_pages(const std::string& file, const pq::FileMetadata& meta, bool snappy) {
+  RewrittenFile out{meta, "PAR1"};
+  for (size_t g = 0; g < meta.row_groups.size(); ++g) {
+    for (size_t l = 0; l < meta.leaves.size(); ++l) {
+      const pq::ColumnChunk& c = meta.row_groups[g].columns[l];
+      pq::ColumnChunk& n = out.meta.row_groups[g].columns[l];
+      EXPECT_EQ(c.codec, pq::Codec::Uncompressed);
+      n.codec = snappy ? pq::Codec::Snappy : pq::Codec::Uncompressed;
+      n.dictionary_page_offset.reset();
+      const size_t new_start = out.bytes.size();
+      bool first_data = true;
+      for (size_t at = static_cast<size_t>(c.start()); at < static_cast<size_t>(c.start() + c.total_compressed_size);) {
+        pq::CompactReader r(reinterpret_cast<const uint8_t*>(file.data()) + at, file.size() - at);
+        int32_t type = -1, size = 0, num_values = 0, encoding = 0;
+        r.read_struct([&](const pq::CompactReader::Field& f) {
+          if (f.id == 1) {
+            type = r.read_i32();
+          } else if (f.id == 3) {
+            size = r.read_i32();
+          } else if (f.id == 5 || f.id == 7) {
+            r.read_struct([&](const pq::CompactReader::Field& h) {
+              if (h.id == 1) {
+                num_values = r.read_i32();
+              } else if (h.id == 2) {
+                encoding = r.read_i32();
+              } else {
+                r.skip(h.type);
+              }
+            });
+          } else {
+            r.skip(f.type);
+          }
+        });
+        const std::string payload = file.substr(at + r.position(), static_cast<size_t>(size));
+        at += r.position() + static_cast<size_t>(size);
+        CompactWriter w;
+        if (type == 2) {
+          const std::string body = snappy ? snappy_literals(payload) : payload;
+          w.i32(1, 2);
+          w.i32(2, static_cast<int32_t>(payload.size()));
+          w.i32(3, static_cast<int32_t>(body.size()));
+          w.begin(7);
+          w.i32(1, num_values);
+          w.i32(2, encoding);
+          w.end();
+          n.dictionary_page_offset = static_cast<int64_t>(out.bytes.size());
+          out.bytes += w.bytes() + body;
+          continue;
+        }
+        EXPECT_EQ(type, 0);
+        // v1: [u32 length, repetition levels] [u32 length, definition levels] values
+        size_t p = 0;
+        std::string levels[2];
+        for (int k = 0; k < 2; ++k) {
+          if ((k == 0 ? meta.leaves[l].max_repetition : meta.leaves[l].max_definition) == 0) continue;
+          uint32_t len;
+          std::memcpy(&len, payload.data() + p, 4);
+          levels[k] = payload.substr(p + 4, len);
+          p += 4 + len;
+        }
+        const std::string values = payload.substr(p);
+        const std::string body = snappy ? snappy_literals(values) : values;
+        const size_t level_bytes = levels[0].size() + levels[1].size();
+        w.i32(1, 3);
+        w.i32(2, static_cast<int32_t>(level_bytes + values.size()));
+        w.i32(3, static_cast<int32_t>(level_bytes + body.size()));
+        w.begin(8);
+        w.i32(1, num_values);
+        w.i32(2, 0);
+        w.i32(3, num_values);
+        w.i32(4, encoding);
+        w.i32(5, static_cast<int32_t>(levels[1].size()));
+        w.i32(6, static_cast<int32_t>(levels[0].size()));
+        w.boolean(7, snappy);
+        w.end();
+        if (first_data) n.data_page_offset = static_cast<int64_t>(out.bytes.size());
+        first_data = false;
+        out.bytes += w.bytes() + levels[0] + levels[1] + body;
+      }
+      n.total_compressed_size = static_cast<int64_t>(out.bytes.size() - new_start);
+    }
+  }
+  return out;
+}
+
+TEST_F(ParquetDecoder, DataPageV2ReadsAsDuckDbReadsTheSameRows) {
+  const std::string name = write("for-v2.parquet", kFlatRows, "COMPRESSION UNCOMPRESSED, ROW_GROUP_SIZE 2048");
+  const std::string bytes = nl::testing::read_file(path(name));
+  const std::string footer = footer_of(bytes);
+  const pq::FileMetadata meta = pq::FileMetadata::parse(reinterpret_cast<const uint8_t*>(footer.data()), footer.size());
+  for (bool snappy : {false, true}) {
+    SCOPED_TRACE(snappy ? "values compressed" : "values uncompressed");
+    const RewrittenFile v2 = with_v2_pages(bytes, meta, snappy);
+    EXPECT_EQ(page_head(v2.bytes, static_cast<size_t>(v2.meta.row_groups[0].columns[0].data_page_offset)).type, 3);
+    const size_t compared = compare_flat_leaves(name, nullptr, &v2.meta, [&](const pq::FileMetadata& m, size_t l) {
+      return reader_over(m, l, v2.bytes);
+    });
+    EXPECT_EQ(compared, meta.leaves.size());
+  }
+}
+
+// Repeated and nested leaves in DATA_PAGE_V2 pages give the entries (levels
+// and values) their v1 pages give.
+TEST_F(ParquetDecoder, DataPageV2LevelsOfNestedColumnsMatchV1) {
+  const std::string name = write("nested-v2.parquet", kNestedRows, "COMPRESSION UNCOMPRESSED, ROW_GROUP_SIZE 1000");
+  const std::string bytes = nl::testing::read_file(path(name));
+  const std::string footer = footer_of(bytes);
+  const pq::FileMetadata meta = pq::FileMetadata::parse(reinterpret_cast<const uint8_t*>(footer.data()), footer.size());
+  const RewrittenFile v2 = with_v2_pages(bytes, meta, true);
+  for (size_t l = 0; l < meta.leaves.size(); ++l) {
+    SCOPED_TRACE("leaf " + meta.leaves[l].path.back());
+    pq::ColumnReader a = reader_over(meta, l, bytes);
+    pq::ColumnReader b = reader_over(v2.meta, l, v2.bytes);
+    size_t entries = 0;
+    for (; a.next(); ++entries) {
+      ASSERT_TRUE(b.next()) << "entry " << entries;
+      ASSERT_EQ(a.definition(), b.definition()) << "entry " << entries;
+      ASSERT_EQ(a.repetition(), b.repetition()) << "entry " << entries;
+      if (a.has_value()) {
+        const pq::SchemaElement& e = meta.schema[meta.leaves[l].element];
+        ASSERT_EQ(decoded(a, e), decoded(b, e)) << "entry " << entries;
+      }
+    }
+    EXPECT_FALSE(b.next());
+    EXPECT_GE(entries, 3000u);
+  }
+}
 
 // One optional INT32 column of `rows` rows in one chunk of `chunk` bytes.
 pq::FileMetadata one_int_column(int64_t rows, size_t chunk) {
