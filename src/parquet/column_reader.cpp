@@ -14,6 +14,10 @@ using Field = CompactReader::Field;
 
 enum PageType : int32_t { kDataPage = 0, kIndexPage = 1, kDictionaryPage = 2, kDataPageV2 = 3 };
 
+// More values than any writer puts in one page (they aim at about 1 MB):
+// a larger count is corruption, refused before it sizes an allocation.
+constexpr size_t kMaxPageValues = size_t{1} << 26;
+
 struct PageHeader {
   int32_t type = -1;
   int32_t uncompressed_size = 0;
@@ -133,6 +137,7 @@ void ColumnReader::load_chunk() {
     throw FormatError("a column chunk of '" + leaf_.path.back() + "' is shorter than its footer says");
   }
   codec_ = c.codec;
+  chunk_values_left_ = c.num_values < 0 ? 0 : static_cast<size_t>(c.num_values);
   chunk_pos_ = 0;
   chunk_loaded_ = true;
   has_dict_ = false;
@@ -222,6 +227,7 @@ void ColumnReader::decode_values(const uint8_t* data, size_t size, int32_t encod
   }
   switch (type_) {
     case PhysicalType::ByteArray:
+      need(4 * count);  // each value has its length first
       strs_.reserve(count);
       for (size_t i = 0; i < count; ++i) {
         need(4);
@@ -311,11 +317,19 @@ bool ColumnReader::next_page() {
       if (h.encoding != kPlain && h.encoding != kPlainDictionary) {
         throw FormatError(std::string("a dictionary page encoded as ") + encoding_name(h.encoding));
       }
+      // A PLAIN value takes at least one byte (a bit for booleans).
+      if (static_cast<size_t>(h.num_values) > usize * 8) throw FormatError("a dictionary page holds more values than bytes");
       read_dictionary(page, usize, h.num_values);
       continue;
     }
     if (h.type != kDataPage && h.type != kDataPageV2) continue;  // index pages
     const size_t count = static_cast<size_t>(h.num_values);
+    // Checked before anything is sized by it: a corrupt count must not
+    // become a huge allocation.
+    if (count > chunk_values_left_ || count > kMaxPageValues) {
+      throw FormatError("a page of '" + leaf_.path.back() + "' holds more values than its chunk");
+    }
+    chunk_values_left_ -= count;
     if (skip_ > 0 && static_cast<size_t>(skip_) >= count) {
       skip_ -= static_cast<int64_t>(count);  // without repetition, an entry per row
       continue;
@@ -343,6 +357,7 @@ bool ColumnReader::next_page() {
       }
     } else {
       const size_t levels = static_cast<size_t>(h.repetition_bytes) + static_cast<size_t>(h.definition_bytes);
+      if (levels > csize || levels > usize) throw FormatError("a page's levels are longer than the page");
       p = page_payload(data, csize, usize, levels, h.is_compressed, page_buf_);
       rep_.clear();
       def_.clear();

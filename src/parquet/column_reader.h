@@ -81,6 +81,7 @@ class ColumnReader {
   Codec codec_ = Codec::Uncompressed;
   RawBuffer chunk_;           // the current chunk's bytes
   size_t chunk_pos_ = 0;      // next page header
+  size_t chunk_values_left_ = 0;  // values the chunk's footer entry still allows
   bool chunk_loaded_ = false;
 
   RawBuffer page_buf_;  // the current page, decompressed

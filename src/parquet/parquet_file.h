@@ -16,7 +16,8 @@ namespace neuralake::parquet {
 class ParquetFile {
  public:
   // Reads the footer of `key`, `size` bytes long. Throws FormatError if it
-  // is not Parquet (no magic, a footer that does not parse); errors of the
+  // is not Parquet (no magic at its end, a footer that does not parse; the
+  // leading magic is not read, which would cost a request); errors of the
   // store pass through.
   ParquetFile(std::shared_ptr<ObjectStore> store, std::string key, uint64_t size);
 
