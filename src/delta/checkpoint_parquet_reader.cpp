@@ -325,11 +325,22 @@ class CheckpointParquetReader : public CheckpointReader {
     return std::nullopt;
   }
 
-  // The rows of `share`: [first, end).
+  // The rows of `share`: [first, end). Shares start at row groups where
+  // there are enough of them (no page is then decoded by two shares), and at
+  // even cuts of the rows otherwise.
   struct Rows {
     int64_t first, end;
-    Rows(const FileMetadata& m, RowShare share)
-        : first(m.num_rows * share.index / share.count), end(m.num_rows * (share.index + 1) / share.count) {}
+    Rows(const FileMetadata& m, RowShare share) : first(start(m, share.index, share.count)), end(start(m, share.index + 1, share.count)) {}
+    static int64_t start(const FileMetadata& m, uint32_t index, uint32_t count) {
+      const int64_t even = m.num_rows * index / count;
+      if (index == 0 || index >= count || m.row_groups.size() < count) return index >= count ? m.num_rows : even;
+      int64_t at = 0;  // the first row group starting at or after the even cut
+      for (const auto& g : m.row_groups) {
+        if (at >= even) return at;
+        at += g.num_rows;
+      }
+      return m.num_rows;
+    }
   };
 
   static bool read_stats_of(const ParquetFile& file, const std::string& key, uint32_t part, RowShare share,
