@@ -4,18 +4,18 @@
 #include "delta/log_replay.h"
 
 #include <algorithm>
-#include <cstring>
 #include <atomic>
-#include <cstdio>
 #include <chrono>
+#include <cstdio>
+#include <cstring>
 #include <deque>
 #include <exception>
+#include <functional>
 #include <future>
 #include <thread>
 #include <unordered_map>
 #include <unordered_set>
 #include <utility>
-#include <functional>
 
 #include <nlohmann/json.hpp>
 #include <simdjson.h>
@@ -716,17 +716,24 @@ SnapshotPtr load_snapshot(const TableLocation& table, CheckpointReader& checkpoi
     CheckpointStatsLoader stats(checkpoints, table, cp->keys, layout_promise.get_future().share(), expected_adds);
     std::atomic<bool> load_over{false};  // set when this scope is left, by success or error
     BackgroundTask commits([&] {
-      std::vector<std::string> texts;
+      // Commits read before the checkpoint's actions are in wait; once they
+      // are, each is replayed as soon as it is read (its text then freed, so
+      // the next one reuses the memory).
+      std::deque<std::pair<int64_t, std::string>> waiting;
+      auto replay_waiting = [&] {
+        for (; !waiting.empty() && !load_over; waiting.pop_front()) {
+          tail.apply_commit(listing.commits.at(waiting.front().first).key, waiting.front().second);
+        }
+      };
       for (int64_t v = start; v <= target && !load_over; ++v) {
-        texts.push_back(read_commit_text(table, listing.commits.at(v).key));
+        waiting.emplace_back(v, read_commit_text(table, listing.commits.at(v).key));
+        if (actions_ready.wait_for(std::chrono::seconds(0)) == std::future_status::ready) {
+          actions_ready.get();  // rethrows a failure to read them
+          replay_waiting();
+        }
       }
       actions_ready.get();
-      for (int64_t v = start; v <= target; ++v) {
-        if (load_over) return;  // the load failed elsewhere
-        auto& text = texts[static_cast<size_t>(v - start)];
-        tail.apply_commit(listing.commits.at(v).key, text);
-        std::string().swap(text);
-      }
+      replay_waiting();
     });
     // Left before `commits` is joined, so a failed load stops its replay.
     struct SetOnExit {
