@@ -1,5 +1,7 @@
 #include "delta/checkpoint_parquet_reader.h"
 
+#include <deque>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <vector>
@@ -183,19 +185,42 @@ class CheckpointParquetReader : public CheckpointReader {
 
   bool shares_rows() const override { return true; }
 
-  void release_buffers() override { fallback_->release_buffers(); }
+  // The footers kept serve one load's threads; a checkpoint's footer can be
+  // megabytes, not to be held between loads.
+  void release_buffers() override {
+    {
+      std::lock_guard<std::mutex> lock(footers_mu_);
+      footers_.clear();
+    }
+    fallback_->release_buffers();
+  }
 
  private:
   // The part's footer, or nullopt when it does not parse here (the fallback
   // then reads the part, and names what is wrong with it if anything is).
-  static std::optional<ParquetFile> open(const std::shared_ptr<ObjectStore>& store, const std::string& key) {
+  std::shared_ptr<const ParquetFile> open(const std::shared_ptr<ObjectStore>& store, const std::string& key) {
     const auto info = store->head(key);
     if (!info) throw Error(ErrorCode::NotFound, key, "Delta checkpoint part '" + key + "' is missing");
-    try {
-      return ParquetFile(store, key, info->size);
-    } catch (const FormatError&) {
-      return std::nullopt;
+    // A load reads each part's footer on several threads (actions, adds,
+    // stats shares): the last few parts' footers are kept until the load
+    // ends (release_buffers()), known by their store, key, size and etag.
+    const std::string store_uri = store->uri();
+    {
+      std::lock_guard<std::mutex> lock(footers_mu_);
+      for (const auto& f : footers_) {
+        if (f.store_uri == store_uri && f.key == key && f.size == info->size && f.etag == info->etag) return f.file;
+      }
     }
+    std::shared_ptr<const ParquetFile> file;
+    try {
+      file = std::make_shared<const ParquetFile>(store, key, info->size);
+    } catch (const FormatError&) {
+      return nullptr;
+    }
+    std::lock_guard<std::mutex> lock(footers_mu_);
+    footers_.push_front({store_uri, key, info->size, info->etag, file});
+    if (footers_.size() > kFootersKept) footers_.pop_back();
+    return file;
   }
 
   // False if the part needs the fallback (decided before any add is passed on).
@@ -470,6 +495,16 @@ class CheckpointParquetReader : public CheckpointReader {
     }
     return true;
   }
+
+  struct Footer {
+    std::string store_uri, key;
+    uint64_t size;
+    std::string etag;
+    std::shared_ptr<const ParquetFile> file;
+  };
+  static constexpr size_t kFootersKept = 8;
+  std::mutex footers_mu_;
+  std::deque<Footer> footers_;  // most recent first
 
   std::unique_ptr<CheckpointReader> fallback_;
 };
