@@ -1,3 +1,5 @@
+// Checkpoint adds, their stats and the other actions read with our own
+// Parquet decoder, each part checked from its footer before it is read.
 #include "delta/checkpoint_parquet_reader.h"
 
 #include <deque>

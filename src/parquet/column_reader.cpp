@@ -1,3 +1,5 @@
+// Page headers, level and value decoding, dictionary pages, and moving
+// across pages and row groups entry by entry.
 #include "parquet/column_reader.h"
 
 #include <algorithm>

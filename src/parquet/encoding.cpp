@@ -1,3 +1,5 @@
+// RLE/bit-packed runs and the page codecs (snappy, zlib and zstd from
+// their Debian libraries).
 #include "parquet/encoding.h"
 
 #include <snappy-c.h>

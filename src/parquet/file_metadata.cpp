@@ -1,3 +1,5 @@
+// The footer's FileMetaData, SchemaElement, RowGroup and ColumnMetaData
+// fields we use, and the leaves' levels computed from the schema.
 #include "parquet/file_metadata.h"
 
 #include "parquet/thrift_compact.h"

@@ -1,3 +1,5 @@
+// Top-level columns assembled into JSON row by row from their leaves'
+// levels: structs, and lists and maps of one level of repetition.
 #include "parquet/json_rows.h"
 
 #include <cmath>

@@ -1,3 +1,5 @@
+// The trailer and footer of a Parquet object, read with ranged reads, and
+// column readers that fetch one column chunk per row group.
 #include "parquet/parquet_file.h"
 
 #include <cstring>

@@ -1,3 +1,5 @@
+// The compact protocol's varints, zigzag integers, field headers and
+// skipping, each bounded by the bytes left.
 #include "parquet/thrift_compact.h"
 
 #include <cstring>
