@@ -89,13 +89,21 @@ void write_fully(int fd, const char* data, size_t n, const std::string& object) 
   }
 }
 
+// Reads the object as it was when opened: its size then is its end, as a
+// remote object's is its Content-Length (and a whole read needs no further
+// call to find the end).
 class LocalReader : public ObjectReader {
  public:
   LocalReader(int fd, uint64_t size, std::string object) : fd_(fd), size_(size), object_(std::move(object)) {}
   size_t read(char* out, size_t n) override {
+    n = static_cast<size_t>(std::min<uint64_t>(n, size_ - done_));
+    if (n == 0) return 0;
     for (;;) {
       ssize_t r = ::read(fd_.get(), out, n);
-      if (r >= 0) return static_cast<size_t>(r);
+      if (r >= 0) {
+        done_ += static_cast<uint64_t>(r);
+        return static_cast<size_t>(r);
+      }
       if (errno != EINTR) throw_errno(errno, "cannot read", object_);
     }
   }
@@ -104,6 +112,7 @@ class LocalReader : public ObjectReader {
  private:
   Fd fd_;
   uint64_t size_;
+  uint64_t done_ = 0;
   std::string object_;
 };
 
