@@ -156,13 +156,11 @@ size_t drain(pq::ColumnReader& r) {
 
 // A column reader over file bytes held in memory (which a test may corrupt).
 pq::ColumnReader reader_over(const pq::FileMetadata& meta, size_t leaf, const std::string& bytes) {
-  return pq::ColumnReader(meta, leaf, [&bytes](size_t, const pq::ColumnChunk& c) {
+  return pq::ColumnReader(meta, leaf, [&bytes](size_t, const pq::ColumnChunk& c, nl::RawBuffer& into) {
     const auto start = static_cast<size_t>(c.start());
     const auto n = static_cast<size_t>(c.total_compressed_size);
     if (start > bytes.size() || n > bytes.size() - start) throw pq::FormatError("chunk outside the file");
-    nl::RawBuffer b(n);
-    std::memcpy(b.data(), bytes.data() + start, n);
-    return b;
+    std::memcpy(into.reset(n), bytes.data() + start, n);
   });
 }
 
@@ -917,10 +915,8 @@ std::string v2_page(int32_t definition_bytes, const std::string& tail) {
 }
 
 std::vector<int64_t> read_ints(const pq::FileMetadata& m, const std::string& chunk) {
-  pq::ColumnReader r(m, 0, [&](size_t, const pq::ColumnChunk&) {
-    nl::RawBuffer b(chunk.size());
-    std::memcpy(b.data(), chunk.data(), chunk.size());
-    return b;
+  pq::ColumnReader r(m, 0, [&](size_t, const pq::ColumnChunk&, nl::RawBuffer& into) {
+    std::memcpy(into.reset(chunk.size()), chunk.data(), chunk.size());
   });
   std::vector<int64_t> out;
   for (int i = 0; i < 4 && r.next(); ++i) out.push_back(r.has_value() ? r.integer() : -1);
@@ -940,10 +936,8 @@ TEST_F(ParquetDecoder, UncompressedV2PageWithLevelsLongerThanThePageIsAFormatErr
   for (int32_t v = 0; v < 64; ++v) filler.append(reinterpret_cast<const char*>(&v), 4);
   const std::string chunk = v2_page(18 + 64, filler);
   const pq::FileMetadata m = one_int_column(4, chunk.size());
-  pq::ColumnReader r(m, 0, [&](size_t, const pq::ColumnChunk&) {
-    nl::RawBuffer b(chunk.size());
-    std::memcpy(b.data(), chunk.data(), chunk.size());
-    return b;
+  pq::ColumnReader r(m, 0, [&](size_t, const pq::ColumnChunk&, nl::RawBuffer& into) {
+    std::memcpy(into.reset(chunk.size()), chunk.data(), chunk.size());
   });
   EXPECT_THROW(r.next(), pq::FormatError);
 }

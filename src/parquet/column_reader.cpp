@@ -134,7 +134,7 @@ std::string ColumnReader::supports(const FileMetadata& meta, size_t leaf) {
 
 void ColumnReader::load_chunk() {
   const ColumnChunk& c = meta_.row_groups[row_group_].columns[leaf_index_];
-  chunk_ = fetch_(row_group_, c);
+  fetch_(row_group_, c, chunk_);
   if (chunk_.size() != static_cast<size_t>(c.total_compressed_size)) {
     throw FormatError("a column chunk of '" + leaf_.path.back() + "' is shorter than its footer says");
   }

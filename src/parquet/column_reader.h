@@ -22,9 +22,10 @@ namespace neuralake::parquet {
 
 class ColumnReader {
  public:
-  // Returns the bytes of column chunk `chunk` (its pages, from start() on,
-  // total_compressed_size long) of row group `row_group`.
-  using Fetch = std::function<RawBuffer(size_t row_group, const ColumnChunk& chunk)>;
+  // Reads the bytes of column chunk `chunk` (its pages, from start() on,
+  // total_compressed_size long) of row group `row_group` into `into`
+  // (reset() to that size: the reader's buffer, reused from chunk to chunk).
+  using Fetch = std::function<void(size_t row_group, const ColumnChunk& chunk, RawBuffer& into)>;
 
   ColumnReader(const FileMetadata& meta, size_t leaf, Fetch fetch);
 

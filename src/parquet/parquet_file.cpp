@@ -38,15 +38,13 @@ ParquetFile::ParquetFile(std::shared_ptr<ObjectStore> store, std::string key, ui
 }
 
 ColumnReader ParquetFile::column(size_t leaf) const {
-  return ColumnReader(meta_, leaf, [store = store_, key = key_, size = size_](size_t, const ColumnChunk& c) {
+  return ColumnReader(meta_, leaf, [store = store_, key = key_, size = size_](size_t, const ColumnChunk& c, RawBuffer& into) {
     const uint64_t start = static_cast<uint64_t>(c.start());
     const uint64_t length = static_cast<uint64_t>(c.total_compressed_size);
     if (start > size || length > size - start) throw FormatError("a column chunk lies outside the file");
-    RawBuffer bytes(length);
-    if (store->read_range(key, start, length, reinterpret_cast<char*>(bytes.data())) != length) {
+    if (store->read_range(key, start, length, reinterpret_cast<char*>(into.reset(length))) != length) {
       throw FormatError("a column chunk is shorter than its footer says");
     }
-    return bytes;
   });
 }
 
