@@ -443,3 +443,37 @@ TEST_F(DeltaCheckpointParquetGenerated, MissingPartIsNotFoundNamingIt) {
 }
 
 }  // namespace
+
+// Counts ranged reads; its URI is not file://, so the reader takes it for a
+// remote store.
+class RemoteLookingStore : public nl::ForwardingObjectStore {
+ public:
+  using ForwardingObjectStore::ForwardingObjectStore;
+  std::string uri() const override { return "mem://remote-looking"; }
+  size_t read_range(std::string_view key, uint64_t offset, uint64_t length, char* out) override {
+    ++reads;
+    return ForwardingObjectStore::read_range(key, offset, length, out);
+  }
+  std::atomic<int> reads{0};
+};
+
+TEST_F(DeltaCheckpointParquetGenerated, RemotePartIsFetchedInOneRequestPerRead) {
+  // Five row groups of several columns: locally a read per column chunk, from
+  // a remote store one request for the whole part, whose footer and bytes
+  // then serve adds, stats and actions alike until the load ends.
+  const auto keys = write_checkpoint(Shape{"Remote", "SNAPPY", true, false, true}, 3000);
+  auto remote = std::make_shared<RemoteLookingStore>(store_);
+  Readers r;
+  const auto want = adds_of(*r.duck, store_, keys, {"day"});
+  const auto got = adds_of(*r.own, remote, keys, {"day"});
+  EXPECT_EQ(got, want);
+  EXPECT_EQ(stats_of(*r.own, remote, keys, generated_layout()), stats_of(*r.duck, store_, keys, generated_layout()));
+  size_t actions = 0;
+  r.own->read_actions(remote, keys, [&](std::string_view) { ++actions; });
+  EXPECT_GT(actions, 0u);
+  EXPECT_EQ(remote->reads, 1) << "the part was read in pieces";
+  EXPECT_EQ(r.fallback->adds + r.fallback->stats, 0);
+  r.own->release_buffers();
+  adds_of(*r.own, remote, keys, {"day"});
+  EXPECT_EQ(remote->reads, 2) << "a new load reads the part again";
+}

@@ -215,7 +215,10 @@ class CheckpointParquetReader : public CheckpointReader {
     }
     std::shared_ptr<const ParquetFile> file;
     try {
-      file = std::make_shared<const ParquetFile>(store, key, info->size);
+      // From a remote store, a part of moderate size is fetched in one
+      // request, not one per column chunk and row group (a round trip each).
+      const bool whole = store_uri.rfind("file://", 0) != 0 && info->size <= kWholeReadLimit;
+      file = std::make_shared<const ParquetFile>(store, key, info->size, whole);
     } catch (const FormatError&) {
       return nullptr;
     }
@@ -505,6 +508,7 @@ class CheckpointParquetReader : public CheckpointReader {
     std::shared_ptr<const ParquetFile> file;
   };
   static constexpr size_t kFootersKept = 8;
+  static constexpr uint64_t kWholeReadLimit = uint64_t{128} << 20;
   std::mutex footers_mu_;
   std::deque<Footer> footers_;  // most recent first
 
