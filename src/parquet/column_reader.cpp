@@ -176,6 +176,21 @@ void ColumnReader::read_dictionary(const uint8_t* data, size_t size, int32_t cou
   ints_.clear();
   reals_.clear();
   decode_values(data, size, kPlain, static_cast<size_t>(count));
+  if (plain_) {
+    // Fixed-width values: copied out of the dictionary page, as its buffer
+    // is reused for the next dictionary.
+    const bool real = type_ == PhysicalType::Float || type_ == PhysicalType::Double;
+    for (size_t i = 0; i < static_cast<size_t>(count); ++i) {
+      value_ = i;
+      if (real) {
+        reals_.push_back(this->real());
+      } else {
+        ints_.push_back(integer());
+      }
+    }
+    plain_ = nullptr;
+    value_ = 0;
+  }
   dict_strs_.swap(strs_);
   dict_ints_.swap(ints_);
   dict_reals_.swap(reals_);
@@ -186,6 +201,7 @@ void ColumnReader::decode_values(const uint8_t* data, size_t size, int32_t encod
   strs_.clear();
   ints_.clear();
   reals_.clear();
+  plain_ = nullptr;
   const uint8_t* p = data;
   const uint8_t* end = data + size;
   const auto need = [&](size_t n) {
@@ -249,33 +265,19 @@ void ColumnReader::decode_values(const uint8_t* data, size_t size, int32_t encod
       return;
     }
     case PhysicalType::Int32:
-      need(4 * count);
-      ints_.resize(count);
-      for (size_t i = 0; i < count; ++i, p += 4) ints_[i] = static_cast<int32_t>(load_u32(p));
-      return;
     case PhysicalType::Int64:
-      need(8 * count);
-      ints_.resize(count);
-      std::memcpy(ints_.data(), p, 8 * count);
+    case PhysicalType::Float:
+    case PhysicalType::Double:
+      // Read in place by integer() and real() (a dictionary page's values
+      // are copied out by read_dictionary()).
+      plain_width_ = type_ == PhysicalType::Int32 || type_ == PhysicalType::Float ? 4 : 8;
+      need(plain_width_ * count);
+      plain_ = p;
       return;
     case PhysicalType::Boolean:
       need((count + 7) / 8);
       ints_.resize(count);
       for (size_t i = 0; i < count; ++i) ints_[i] = (p[i / 8] >> (i % 8)) & 1;
-      return;
-    case PhysicalType::Float:
-      need(4 * count);
-      reals_.resize(count);
-      for (size_t i = 0; i < count; ++i, p += 4) {
-        float f;
-        std::memcpy(&f, p, 4);
-        reals_[i] = f;
-      }
-      return;
-    case PhysicalType::Double:
-      need(8 * count);
-      reals_.resize(count);
-      std::memcpy(reals_.data(), p, 8 * count);
       return;
     case PhysicalType::Int96:
       break;
@@ -390,7 +392,7 @@ bool ColumnReader::next_page() {
   }
 }
 
-bool ColumnReader::next() {
+bool ColumnReader::next_slow() {
   if (started_) {
     if (pos_ < entries_ && has_value()) ++value_;
     ++pos_;

@@ -9,6 +9,7 @@
 #pragma once
 
 #include <cstdint>
+#include <cstring>
 #include <functional>
 #include <memory>
 #include <string>
@@ -42,7 +43,15 @@ class ColumnReader {
   void keep_row_groups(std::vector<bool> keep) { keep_ = std::move(keep); }
   // Moves to the next entry; false after the last. Each row of a column
   // without repetition is one entry.
-  bool next();
+  bool next() {
+    // Within a page, inline: a reader of many columns calls this per row.
+    if (started_ && pos_ + 1 < entries_) {
+      if (has_value()) ++value_;
+      ++pos_;
+      return true;
+    }
+    return next_slow();
+  }
   // From the first entry of a row (or before the first next()), moves to the
   // first entry of the row `rows` further on (a repetition level of 0 starts
   // a row); false if the column ends first.
@@ -55,14 +64,29 @@ class ColumnReader {
   // FIXED_LEN_BYTE_ARRAY; an integer (INT32 sign-extended, INT64, BOOLEAN);
   // a FLOAT or DOUBLE.
   std::string_view bytes() const { return strs_[value_]; }
-  int64_t integer() const { return ints_[value_]; }
-  double real() const { return reals_[value_]; }
+  int64_t integer() const {
+    if (!plain_) return ints_[value_];
+    if (plain_width_ == 8) return load<int64_t>(plain_ + 8 * value_);
+    return load<int32_t>(plain_ + 4 * value_);
+  }
+  double real() const {
+    if (!plain_) return reals_[value_];
+    if (plain_width_ == 8) return load<double>(plain_ + 8 * value_);
+    return load<float>(plain_ + 4 * value_);
+  }
 
   const Leaf& leaf() const { return leaf_; }
   PhysicalType type() const { return type_; }
 
  private:
+  bool next_slow();
   bool next_page();
+  template <class T>
+  static T load(const uint8_t* p) {
+    T v;
+    std::memcpy(&v, p, sizeof v);
+    return v;
+  }
   void load_chunk();
   void read_dictionary(const uint8_t* data, size_t size, int32_t count);
   void decode_values(const uint8_t* data, size_t size, int32_t encoding, size_t count);
@@ -98,6 +122,10 @@ class ColumnReader {
   std::vector<int64_t> ints_;
   std::vector<double> reals_;
   std::vector<uint32_t> scratch_;
+  // PLAIN INT32/INT64/FLOAT/DOUBLE values are read where they lie in the
+  // page, not copied: the page's values and their width.
+  const uint8_t* plain_ = nullptr;
+  size_t plain_width_ = 0;
   size_t entries_ = 0;  // in the current page
   size_t pos_ = 0;      // current entry in the page
   size_t value_ = 0;    // current value in the page
