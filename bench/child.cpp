@@ -1,8 +1,6 @@
 // The "ours" side of a child run, and the result line children report with.
 #include "child.h"
 
-#include <sys/resource.h>
-
 #include <chrono>
 #include <cstdio>
 #include <sstream>
@@ -32,13 +30,6 @@ RunResult run_ours(const Query& query, const DataLayout& layout, int threads) {
   r.rows = df.num_rows();
   r.columns = df.num_columns();
   return r;
-}
-
-double process_cpu_ms() {
-  struct rusage u {};
-  getrusage(RUSAGE_SELF, &u);
-  auto ms = [](const timeval& t) { return static_cast<double>(t.tv_sec) * 1e3 + static_cast<double>(t.tv_usec) / 1e3; };
-  return ms(u.ru_utime) + ms(u.ru_stime);
 }
 
 std::string format_result(const RunResult& r) {

@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <string>
 
+#include "common/process_usage.h"
 #include "queries.h"
 
 namespace bench {
@@ -21,9 +22,6 @@ struct RunResult {
 RunResult run_ours(const Query& query, const DataLayout& layout, int threads);
 // Through DuckDB's C++ API on the same files (raw_duckdb.cpp).
 RunResult run_raw(const Query& query, const DataLayout& layout, int threads);
-
-// CPU time (user + system) this process has used so far, in ms.
-double process_cpu_ms();
 
 // The one line a child prints and the parent parses.
 std::string format_result(const RunResult& r);

@@ -4,7 +4,6 @@
 // Every measurement runs in its own child process (this binary re-run with
 // --child), so RSS figures are per case and caches start cold.
 #include <malloc.h>
-#include <sys/resource.h>
 
 #include <algorithm>
 #include <chrono>
@@ -18,6 +17,7 @@
 #include <thread>
 #include <vector>
 
+#include "common/process_usage.h"
 #include "delta/log_replay.h"
 #include "duckdb.hpp"
 #include "engine/delta_checkpoint_reader.h"
@@ -48,20 +48,6 @@ int64_t rss_anon_bytes() {
   return 0;
 }
 
-double peak_rss_mb() {
-  struct rusage u {};
-  getrusage(RUSAGE_SELF, &u);
-  return static_cast<double>(u.ru_maxrss) / 1024.0;
-}
-
-// CPU time of every thread of the process so far (user + system).
-double cpu_ms() {
-  struct rusage u {};
-  getrusage(RUSAGE_SELF, &u);
-  auto ms = [](const timeval& t) { return t.tv_sec * 1e3 + t.tv_usec / 1e3; };
-  return ms(u.ru_utime) + ms(u.ru_stime);
-}
-
 double median(std::vector<double> v) {
   std::sort(v.begin(), v.end());
   return v.empty() ? 0 : v[v.size() / 2];
@@ -77,12 +63,12 @@ int child_load(const fs::path& table) {
   const auto where = locate(table);
   malloc_trim(0);
   const int64_t rss0 = rss_anon_bytes();
-  const double cpu0 = cpu_ms();
+  const double cpu0 = bench::process_cpu_ms();
   auto t0 = Clock::now();
   auto snap = nd::load_snapshot(where, *reader);
   const double cold_ms = ms_since(t0);
-  const double cold_cpu_ms = cpu_ms() - cpu0;
-  const double cold_peak_mb = peak_rss_mb();
+  const double cold_cpu_ms = bench::process_cpu_ms() - cpu0;
+  const double cold_peak_mb = bench::process_peak_rss_mb();
   malloc_trim(0);
   const int64_t rss1 = rss_anon_bytes();
   // Further snapshots held beside the first: their growth is the snapshots
@@ -114,7 +100,7 @@ int child_load(const fs::path& table) {
               "refreshed_files=%zu first_growth=%lld second_growth=%lld cold_peak_mb=%.1f peak_mb=%.1f\n",
               snap->num_files(), static_cast<long long>(snap->version), cold_ms, cold_cpu_ms, median(warm), refresh_ms,
               refresh_none_ms, refreshed->num_files(), static_cast<long long>(rss1 - rss0),
-              static_cast<long long>((rss2 - rss1) / kHeld), cold_peak_mb, peak_rss_mb());
+              static_cast<long long>((rss2 - rss1) / kHeld), cold_peak_mb, bench::process_peak_rss_mb());
   for (const auto& h : held) {
     if (h->num_files() != snap->num_files()) return 1;
   }
@@ -144,7 +130,7 @@ int child_floor(const fs::path& table) {
                  ") FROM read_parquet(" + ckpt + ")"));
   must(con.Query("SELECT count(add), count(remove) FROM read_json(" + commits + ", format = 'newline_delimited')"));
   const double columns_ms = ms_since(t1);
-  std::printf("floor_count_ms=%.1f floor_columns_ms=%.1f peak_mb=%.1f\n", count_ms, columns_ms, peak_rss_mb());
+  std::printf("floor_count_ms=%.1f floor_columns_ms=%.1f peak_mb=%.1f\n", count_ms, columns_ms, bench::process_peak_rss_mb());
   return 0;
 }
 
@@ -206,7 +192,7 @@ int child_scan(const fs::path& table) {
               full_ms, static_cast<unsigned long long>(full.files_opened),
               static_cast<unsigned long long>(full.bytes_read), raw_ms,
               static_cast<unsigned long long>(raw_sel.files_opened),
-              static_cast<unsigned long long>(raw_sel.bytes_read), peak_rss_mb());
+              static_cast<unsigned long long>(raw_sel.bytes_read), bench::process_peak_rss_mb());
   return 0;
 }
 

@@ -198,7 +198,7 @@ class CheckpointParquetReader : public CheckpointReader {
   }
 
  private:
-  // The part's footer, or nullopt when it does not parse here (the fallback
+  // The part's footer, or null when it does not parse here (the fallback
   // then reads the part, and names what is wrong with it if anything is).
   std::shared_ptr<const ParquetFile> open(const std::shared_ptr<ObjectStore>& store, const std::string& key) {
     const auto info = store->head(key);

@@ -9,9 +9,9 @@
 #include <string_view>
 #include <vector>
 
+#include "common/page_memory.h"
 #include "delta/checkpoint_reader.h"
 #include "delta/file_stats.h"
-#include "common/page_memory.h"
 #include "delta/snapshot.h"
 #include "delta/text_arena.h"
 
