@@ -83,12 +83,6 @@ PageHeader read_page_header(CompactReader& r) {
   return h;
 }
 
-uint32_t load_u32(const uint8_t* p) {
-  uint32_t v;
-  std::memcpy(&v, p, 4);
-  return v;
-}
-
 const char* encoding_name(int32_t e) {
   switch (e) {
     case kPlain: return "PLAIN";
@@ -232,7 +226,7 @@ void ColumnReader::decode_values(const uint8_t* data, size_t size, int32_t encod
   }
   if (encoding == kRle && type_ == PhysicalType::Boolean) {
     need(4);
-    const uint32_t n = load_u32(p);
+    const uint32_t n = load<uint32_t>(p);
     p += 4;
     need(n);
     scratch_.resize(count);
@@ -249,7 +243,7 @@ void ColumnReader::decode_values(const uint8_t* data, size_t size, int32_t encod
       strs_.reserve(count);
       for (size_t i = 0; i < count; ++i) {
         need(4);
-        const uint32_t n = load_u32(p);
+        const uint32_t n = load<uint32_t>(p);
         p += 4;
         need(n);
         strs_.emplace_back(reinterpret_cast<const char*>(p), n);
@@ -353,7 +347,7 @@ bool ColumnReader::next_page() {
           throw FormatError("levels not encoded as RLE are not supported");
         }
         if (left < 4) throw FormatError("a page's levels end early");
-        const uint32_t n = load_u32(p);
+        const uint32_t n = load<uint32_t>(p);
         if (n > left - 4) throw FormatError("a page's levels are longer than the page");
         read_levels(p + 4, n, max_level, count, out);
         p += 4 + n;

@@ -18,13 +18,8 @@ namespace {
 
 uint64_t read_varint(const uint8_t*& p, const uint8_t* end) {
   uint64_t v = 0;
-  for (int shift = 0; shift < 64; shift += 7) {
-    if (p >= end) throw FormatError("an RLE run header ends early");
-    const uint8_t b = *p++;
-    v |= static_cast<uint64_t>(b & 0x7f) << shift;
-    if (!(b & 0x80)) return v;
-  }
-  throw FormatError("an RLE run header is longer than 10 bytes");
+  if (const char* wrong = read_uleb128(p, end, v)) throw FormatError(std::string("an RLE run header ") + wrong);
+  return v;
 }
 
 // Unpacks `n` values of `w` bits, least significant bit first.

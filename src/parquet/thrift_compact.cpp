@@ -20,14 +20,21 @@ uint8_t CompactReader::byte() {
   return *p_++;
 }
 
+const char* read_uleb128(const uint8_t*& p, const uint8_t* end, uint64_t& value) {
+  value = 0;
+  for (int shift = 0; shift < 64; shift += 7) {
+    if (p >= end) return "ends early";
+    const uint8_t b = *p++;
+    value |= static_cast<uint64_t>(b & 0x7f) << shift;
+    if (!(b & 0x80)) return nullptr;
+  }
+  return "longer than 10 bytes";
+}
+
 uint64_t CompactReader::varint() {
   uint64_t v = 0;
-  for (int shift = 0; shift < 64; shift += 7) {
-    const uint8_t b = byte();
-    v |= static_cast<uint64_t>(b & 0x7f) << shift;
-    if (!(b & 0x80)) return v;
-  }
-  fail("varint longer than 10 bytes");
+  if (const char* wrong = read_uleb128(p_, end_, v)) fail((std::string("varint ") + wrong).c_str());
+  return v;
 }
 
 void CompactReader::enter() {

@@ -18,6 +18,11 @@ class FormatError : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
+// Reads an unsigned LEB128 varint (Thrift's and the RLE run headers') at p,
+// advancing it. Returns what went wrong ("ends early", "longer than 10
+// bytes"), or nullptr.
+const char* read_uleb128(const uint8_t*& p, const uint8_t* end, uint64_t& value);
+
 class CompactReader {
  public:
   // Value types of the compact protocol.
