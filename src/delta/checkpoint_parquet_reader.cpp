@@ -119,12 +119,7 @@ std::pair<int, int> map_leaves(const FileMetadata& m, const std::vector<std::str
   if (entries.size() != 1) return {-1, -1};
   const auto kv = m.children(entries[0]);
   if (kv.size() != 2) return {-1, -1};
-  std::vector<std::string_view> kp = path, vp = path;
-  kp.push_back(m.schema[entries[0]].name);
-  vp.push_back(m.schema[entries[0]].name);
-  kp.push_back(m.schema[kv[0]].name);
-  vp.push_back(m.schema[kv[1]].name);
-  return {m.find_leaf(kp), m.find_leaf(vp)};
+  return {m.leaf_of_element(kv[0]), m.leaf_of_element(kv[1])};
 }
 
 class CheckpointParquetReader : public CheckpointReader {

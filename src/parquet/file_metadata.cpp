@@ -277,6 +277,13 @@ int FileMetadata::find_leaf(const std::vector<std::string_view>& p) const {
   return -1;
 }
 
+int FileMetadata::leaf_of_element(size_t element) const {
+  for (size_t i = 0; i < leaves.size(); ++i) {
+    if (leaves[i].element == element) return static_cast<int>(i);
+  }
+  return -1;
+}
+
 std::vector<size_t> FileMetadata::children(size_t element) const {
   // Walk the depth-first list: the children follow their parent, each
   // followed by its own subtree.

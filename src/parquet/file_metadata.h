@@ -88,6 +88,8 @@ struct FileMetadata {
   static FileMetadata parse(const uint8_t* data, size_t size);
   // The leaf at `path`, or -1.
   int find_leaf(const std::vector<std::string_view>& path) const;
+  // The leaf that schema element `element` is, or -1 (a group).
+  int leaf_of_element(size_t element) const;
   // Index of the schema element at `path` (a group or a leaf), or -1.
   int find_element(const std::vector<std::string_view>& path) const;
   // The names of the children of schema element `element`.

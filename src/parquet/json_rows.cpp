@@ -47,21 +47,15 @@ class Builder {
 
   // The node for schema element `e` whose parent is defined at `parent_def`;
   // nullopt if it is beyond json_rows().
-  std::optional<Node> build(size_t e, int16_t parent_def, std::vector<std::string_view>& path) {
+  std::optional<Node> build(size_t e, int16_t parent_def) {
     const SchemaElement& el = m_.schema[e];
     if (el.repetition == Repetition::Repeated) return std::nullopt;  // only inside a LIST or MAP
     Node n;
     n.name = el.name;
     n.definition = static_cast<int16_t>(parent_def + (el.repetition == Repetition::Optional));
-    path.push_back(el.name);
-    struct Pop {
-      std::vector<std::string_view>& p;
-      ~Pop() { p.pop_back(); }
-    } pop{path};
     if (el.type) {
-      if (!json_value_type(el)) return std::nullopt;
       n.kind = Node::Kind::Value;
-      n.leaf = m_.find_leaf(path);
+      n.leaf = value_leaf(e);
       return n.leaf < 0 ? std::nullopt : std::optional<Node>(std::move(n));
     }
     const auto kids = m_.children(e);
@@ -70,30 +64,16 @@ class Builder {
       if (!repeated_child) return std::nullopt;
       const SchemaElement& rep = m_.schema[kids[0]];
       n.entry = static_cast<int16_t>(n.definition + 1);
-      path.push_back(rep.name);
-      struct Pop2 {
-        std::vector<std::string_view>& p;
-        ~Pop2() { p.pop_back(); }
-      } pop2{path};
-      const auto leaf_of = [&](size_t c) {
-        const SchemaElement& x = m_.schema[c];
-        if (!x.type || x.repetition == Repetition::Repeated || !json_value_type(x)) return -1;
-        path.push_back(x.name);
-        const int l = m_.find_leaf(path);
-        path.pop_back();
-        return l;
-      };
       if (rep.type) {  // a two-level list: the repeated field is the element
-        if (!json_value_type(rep)) return std::nullopt;
         n.kind = Node::Kind::List;
-        n.leaf = m_.find_leaf(path);
+        n.leaf = json_value_type(rep) ? m_.leaf_of_element(kids[0]) : -1;
         return n.leaf < 0 ? std::nullopt : std::optional<Node>(std::move(n));
       }
       const auto entry = m_.children(kids[0]);
       if (entry.size() == 2 && el.logical.kind != LogicalType::Kind::List) {
         n.kind = Node::Kind::Map;
-        n.leaf = leaf_of(entry[0]);
-        n.value_leaf = leaf_of(entry[1]);
+        n.leaf = value_leaf(entry[0]);
+        n.value_leaf = value_leaf(entry[1]);
         if (n.leaf < 0 || n.value_leaf < 0 || m_.schema[entry[0]].logical.kind != LogicalType::Kind::String) {
           return std::nullopt;
         }
@@ -101,12 +81,12 @@ class Builder {
       }
       if (entry.size() != 1) return std::nullopt;
       n.kind = Node::Kind::List;
-      n.leaf = leaf_of(entry[0]);
+      n.leaf = value_leaf(entry[0]);
       return n.leaf < 0 ? std::nullopt : std::optional<Node>(std::move(n));
     }
     n.kind = Node::Kind::Struct;
     for (size_t c : kids) {
-      auto child = build(c, n.definition, path);
+      auto child = build(c, n.definition);
       if (!child) return std::nullopt;
       n.children.push_back(std::move(*child));
     }
@@ -115,6 +95,14 @@ class Builder {
   }
 
  private:
+  // The leaf element `e` is, if it holds one JSON value (not repeated, of a
+  // type json_rows() writes); otherwise -1.
+  int value_leaf(size_t e) const {
+    const SchemaElement& x = m_.schema[e];
+    if (!x.type || x.repetition == Repetition::Repeated || !json_value_type(x)) return -1;
+    return m_.leaf_of_element(e);
+  }
+
   const FileMetadata& m_;
 };
 
@@ -297,8 +285,7 @@ bool json_rows(const ParquetFile& file, const std::vector<std::string>& fields,
   for (const auto& f : fields) {
     const int e = m.find_element({f});
     if (e < 0) continue;
-    std::vector<std::string_view> path;
-    auto n = builder.build(static_cast<size_t>(e), 0, path);
+    auto n = builder.build(static_cast<size_t>(e), 0);
     if (!n) return false;
     collect_leaves(*n, used);
     nodes.push_back(std::move(*n));
