@@ -135,7 +135,6 @@ void ColumnReader::load_chunk() {
   codec_ = c.codec;
   chunk_values_left_ = c.num_values < 0 ? 0 : static_cast<size_t>(c.num_values);
   chunk_pos_ = 0;
-  chunk_loaded_ = true;
   has_dict_ = false;
   ++row_group_;
 }
@@ -166,24 +165,19 @@ void ColumnReader::read_levels(const uint8_t* data, size_t size, int16_t max_lev
 }
 
 void ColumnReader::read_dictionary(const uint8_t* data, size_t size, int32_t count) {
-  strs_.clear();
-  ints_.clear();
-  reals_.clear();
   decode_values(data, size, kPlain, static_cast<size_t>(count));
   if (plain_) {
     // Fixed-width values: copied out of the dictionary page, as its buffer
     // is reused for the next dictionary.
     const bool real = type_ == PhysicalType::Float || type_ == PhysicalType::Double;
     for (size_t i = 0; i < static_cast<size_t>(count); ++i) {
-      value_ = i;
       if (real) {
-        reals_.push_back(this->real());
+        reals_.push_back(plain_real(i));
       } else {
-        ints_.push_back(integer());
+        ints_.push_back(plain_integer(i));
       }
     }
     plain_ = nullptr;
-    value_ = 0;
   }
   dict_strs_.swap(strs_);
   dict_ints_.swap(ints_);
@@ -281,7 +275,7 @@ void ColumnReader::decode_values(const uint8_t* data, size_t size, int32_t encod
 
 bool ColumnReader::next_page() {
   for (;;) {
-    if (!chunk_loaded_ || chunk_pos_ >= chunk_.size()) {
+    if (chunk_pos_ >= chunk_.size()) {  // also before the first chunk
       // Row groups wholly before a seek's row are passed over unread.
       for (;;) {
         if (row_group_ >= meta_.row_groups.size()) break;

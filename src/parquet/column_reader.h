@@ -64,16 +64,8 @@ class ColumnReader {
   // FIXED_LEN_BYTE_ARRAY; an integer (INT32 sign-extended, INT64, BOOLEAN);
   // a FLOAT or DOUBLE.
   std::string_view bytes() const { return strs_[value_]; }
-  int64_t integer() const {
-    if (!plain_) return ints_[value_];
-    if (plain_width_ == 8) return load<int64_t>(plain_ + 8 * value_);
-    return load<int32_t>(plain_ + 4 * value_);
-  }
-  double real() const {
-    if (!plain_) return reals_[value_];
-    if (plain_width_ == 8) return load<double>(plain_ + 8 * value_);
-    return load<float>(plain_ + 4 * value_);
-  }
+  int64_t integer() const { return plain_ ? plain_integer(value_) : ints_[value_]; }
+  double real() const { return plain_ ? plain_real(value_) : reals_[value_]; }
 
   const Leaf& leaf() const { return leaf_; }
   PhysicalType type() const { return type_; }
@@ -81,6 +73,13 @@ class ColumnReader {
  private:
   bool next_slow();
   bool next_page();
+  // Value `i` of the current page's PLAIN fixed-width values.
+  int64_t plain_integer(size_t i) const {
+    return plain_width_ == 8 ? load<int64_t>(plain_ + 8 * i) : load<int32_t>(plain_ + 4 * i);
+  }
+  double plain_real(size_t i) const {
+    return plain_width_ == 8 ? load<double>(plain_ + 8 * i) : load<float>(plain_ + 4 * i);
+  }
   template <class T>
   static T load(const uint8_t* p) {
     T v;
@@ -107,7 +106,6 @@ class ColumnReader {
   RawBuffer chunk_;           // the current chunk's bytes
   size_t chunk_pos_ = 0;      // next page header
   size_t chunk_values_left_ = 0;  // values the chunk's footer entry still allows
-  bool chunk_loaded_ = false;
 
   RawBuffer page_buf_;  // the current page, decompressed
   RawBuffer dict_buf_;  // the chunk's dictionary page, decompressed
