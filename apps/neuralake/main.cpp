@@ -10,7 +10,7 @@
 #include <string>
 #include <vector>
 
-#include "common/names.h"
+#include "neuralake/suggest.h"
 #include "config_commands.h"
 #include "delta_commands.h"
 #include "exit_codes.h"
@@ -101,7 +101,7 @@ std::string usage_message(const CLI::App& app, const CLI::ParseError& e, int arg
       continue;
     }
     if (std::find(commands.begin(), commands.end(), arg) != commands.end()) break;
-    return "unknown command '" + arg + "'" + nl::detail::did_you_mean(arg, commands) +
+    return "unknown command '" + arg + "'" + nl::did_you_mean(arg, commands) +
            " (see neuralake --help)";
   }
   return std::string(e.what()) + " (see neuralake --help)";

@@ -9,7 +9,7 @@
 #include <set>
 #include <vector>
 
-#include "datagen/progress_bar.h"
+#include "neuralake/progress_bar.h"
 #include "neuralake/error.h"
 #include "neuralake/object_store.h"
 

@@ -2,7 +2,7 @@
 #include <set>
 
 #include "catalog/catalog_state.h"
-#include "common/names.h"
+#include "neuralake/suggest.h"
 #include "neuralake/error.h"
 
 namespace neuralake {
@@ -27,7 +27,7 @@ const Table& Database::get(const std::string& table) const {
     if (t.name() == table) return t;
   std::string qualified = name_.empty() ? table : name_ + "." + table;
   throw Error(ErrorCode::NotFound, qualified,
-              "unknown table '" + qualified + "'" + detail::did_you_mean(table, table_names()));
+              "unknown table '" + qualified + "'" + did_you_mean(table, table_names()));
 }
 
 LazyFrame Database::table(const std::string& table, const Filters& filters,
@@ -70,7 +70,7 @@ std::vector<std::string> Catalog::database_names() const {
 const Database& Catalog::db(const std::string& name) const {
   for (const auto& d : state_->databases)
     if (d.name() == name) return d;
-  throw Error(ErrorCode::NotFound, name, "unknown database '" + name + "'" + detail::did_you_mean(name, database_names()));
+  throw Error(ErrorCode::NotFound, name, "unknown database '" + name + "'" + did_you_mean(name, database_names()));
 }
 
 const Table& Catalog::table(const std::string& qualified_name) const {

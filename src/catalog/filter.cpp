@@ -4,7 +4,7 @@
 #include <limits>
 
 #include "catalog/filter_sql.h"
-#include "common/names.h"
+#include "neuralake/suggest.h"
 #include "neuralake/error.h"
 #include "neuralake/expr.h"
 #include "neuralake/filter.h"
@@ -38,7 +38,7 @@ FilterOp parse_filter_op(const std::string& op) {
     if (norm == o.text) return o.op;
   std::vector<std::string> names;
   for (const auto& o : kOps) names.emplace_back(o.text);
-  throw Error(ErrorCode::InvalidArgument, op, "unknown filter operator '" + op + "'" + detail::did_you_mean(norm, names));
+  throw Error(ErrorCode::InvalidArgument, op, "unknown filter operator '" + op + "'" + did_you_mean(norm, names));
 }
 
 const char* to_string(FilterOp op) {
@@ -297,7 +297,7 @@ static std::string one_filter_sql(const Filter& f, const Schema& schema, const s
     std::vector<std::string> names;
     for (const auto& fl : schema) names.push_back(fl.name);
     throw Error(ErrorCode::NotFound, f.column(),
-                "unknown column '" + f.column() + "' in " + table + detail::did_you_mean(f.column(), names));
+                "unknown column '" + f.column() + "' in " + table + did_you_mean(f.column(), names));
   }
   const std::string c = quote_identifier(field->name);
   const DataType& t = field->type;

@@ -4,9 +4,9 @@
 #include <filesystem>
 #include <sstream>
 
-#include "common/names.h"
+#include "neuralake/suggest.h"
 #include "config/config_file.h"
-#include "config/endpoint.h"
+#include "storage/s3/endpoint.h"
 #include "neuralake/config.h"
 #include "neuralake/error.h"
 
@@ -156,7 +156,7 @@ Config Config::resolve(const Environment& env) {
         auto candidates = known;
         candidates.push_back("extends");
         invalid(key, file.path + ": unknown setting '" + key + "' in [profiles." + name + "]" +
-                         detail::did_you_mean(key, candidates));
+                         did_you_mean(key, candidates));
       }
     }
   }
@@ -170,7 +170,7 @@ Config Config::resolve(const Environment& env) {
     std::string list;
     for (const auto& n : names) list += (list.empty() ? "" : ", ") + n;
     invalid("NEURALAKE_ENV", "unknown environment '" + config.profile + "' (NEURALAKE_ENV)" +
-                                 detail::did_you_mean(config.profile, names) + "; set NEURALAKE_ENV to one of: " + list +
+                                 did_you_mean(config.profile, names) + "; set NEURALAKE_ENV to one of: " + list +
                                  (file.path.empty() ? " (or add [profiles." + config.profile + "] to neuralake.toml)" : ""));
   }
 
@@ -254,12 +254,12 @@ Config Config::resolve(const Environment& env) {
   }
   const auto& endpoint = get("s3.endpoint");
   if (!endpoint.value.empty()) {
-    config::Endpoint ep = config::parse_endpoint(endpoint.value, "s3.endpoint");
+    s3::Endpoint ep = s3::parse_endpoint(endpoint.value, "s3.endpoint");
     if (strict && ep.scheme != "https") {
       invalid("s3.endpoint", "s3.endpoint '" + endpoint.value + "' (from " + endpoint.origin + ") is plain http, refused in the " +
                                  config.profile + " environment; use an https:// endpoint or unset " + endpoint.origin);
     }
-    if (strict && config::is_loopback_host(ep.host)) {
+    if (strict && s3::is_loopback_host(ep.host)) {
       invalid("s3.endpoint", "s3.endpoint '" + endpoint.value + "' (from " + endpoint.origin + ") is a loopback address, refused in the " +
                                  config.profile + " environment; unset it or use NEURALAKE_ENV=minio for a local server");
     }

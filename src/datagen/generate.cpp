@@ -9,7 +9,7 @@
 #include <filesystem>
 #include <set>
 
-#include "datagen/progress_bar.h"
+#include "neuralake/progress_bar.h"
 #include "neuralake/error.h"
 #include "neuralake/expr.h"
 #include "neuralake/session.h"

@@ -12,7 +12,7 @@
 #include "duckdb/parser/parser.hpp"
 #include "duckdb/parser/statement/select_statement.hpp"
 #include "duckdb/parser/tableref/subqueryref.hpp"
-#include "common/names.h"
+#include "neuralake/suggest.h"
 #include "engine/conversion.h"
 #include "engine/delta_scan.h"
 #include "engine/engine.h"
@@ -511,8 +511,8 @@ LazyFrame Session::table(const std::string& database, const std::string& table, 
     }
     bool db_known = std::find(dbs.begin(), dbs.end(), database) != dbs.end();
     if (!db_known)
-      throw Error(ErrorCode::NotFound, database, "unknown database '" + database + "'" + detail::did_you_mean(database, dbs));
-    throw Error(ErrorCode::NotFound, qualified, "unknown table '" + qualified + "'" + detail::did_you_mean(table, tables));
+      throw Error(ErrorCode::NotFound, database, "unknown database '" + database + "'" + did_you_mean(database, dbs));
+    throw Error(ErrorCode::NotFound, qualified, "unknown table '" + qualified + "'" + did_you_mean(table, tables));
   }
   Schema schema = engine::table_schema(*state_, database, table);
   std::string items = "*";
@@ -523,7 +523,7 @@ LazyFrame Session::table(const std::string& database, const std::string& table, 
     for (const auto& c : columns) {
       if (std::find(names.begin(), names.end(), c) == names.end())
         throw Error(ErrorCode::NotFound, c,
-                    "unknown column '" + c + "' in " + qualified + detail::did_you_mean(c, names));
+                    "unknown column '" + c + "' in " + qualified + did_you_mean(c, names));
       items += (items.empty() ? "" : ", ") + quote_identifier(c);
     }
   }

@@ -4,7 +4,7 @@
 #include <ostream>
 #include <set>
 
-#include "common/names.h"
+#include "neuralake/suggest.h"
 #include "frame/printer.h"
 #include "neuralake/data_frame.h"
 #include "neuralake/error.h"
@@ -57,7 +57,7 @@ const Series& DataFrame::column(const std::string& name) const {
   for (const Series& s : columns_) {
     if (s.name() == name) return s;
   }
-  throw Error(ErrorCode::NotFound, name, "no column '" + name + "'" + detail::did_you_mean(name, column_names()));
+  throw Error(ErrorCode::NotFound, name, "no column '" + name + "'" + did_you_mean(name, column_names()));
 }
 
 namespace {

@@ -13,7 +13,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "config/endpoint.h"
+#include "storage/s3/endpoint.h"
 #include "neuralake/error.h"
 
 namespace neuralake::s3 {
@@ -138,7 +138,7 @@ class WebIdentityProvider : public CredentialProvider {
       throw Error(ErrorCode::InvalidArgument, token_file_.empty() ? "AWS_WEB_IDENTITY_TOKEN_FILE" : "AWS_ROLE_ARN",
                   "web identity needs both AWS_WEB_IDENTITY_TOKEN_FILE and AWS_ROLE_ARN; set the missing one");
     }
-    config::Endpoint ep = config::parse_endpoint(endpoint_, "AWS_ENDPOINT_URL_STS");
+    s3::Endpoint ep = s3::parse_endpoint(endpoint_, "AWS_ENDPOINT_URL_STS");
     // The token file is re-read every time: the platform rotates it.
     std::string token = read_text_file(token_file_, "AWS_WEB_IDENTITY_TOKEN_FILE");
     std::string body = "Action=AssumeRoleWithWebIdentity&Version=2011-06-15&RoleArn=" + form_encode(role_arn_) +

@@ -118,7 +118,7 @@ class S3StoreImpl : public S3Store {
  public:
   explicit S3StoreImpl(S3StoreOptions o) : o_(std::move(o)), rng_(std::random_device{}()) {
     if (o_.endpoint.empty()) o_.endpoint = "https://s3." + o_.region + ".amazonaws.com";
-    ep_ = config::parse_endpoint(o_.endpoint, "s3.endpoint");
+    ep_ = s3::parse_endpoint(o_.endpoint, "s3.endpoint");
     if (!o_.http) o_.http = std::make_shared<HttpClient>();
     while (!o_.prefix.empty() && o_.prefix.back() == '/') o_.prefix.pop_back();
     while (!o_.prefix.empty() && o_.prefix.front() == '/') o_.prefix.erase(0, 1);
@@ -527,7 +527,7 @@ class S3StoreImpl : public S3Store {
   }
 
   S3StoreOptions o_;
-  config::Endpoint ep_;
+  s3::Endpoint ep_;
   mutable Counters c_;
   std::mutex rng_mutex_;
   std::mt19937_64 rng_;

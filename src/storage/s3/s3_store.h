@@ -6,7 +6,7 @@
 #include <memory>
 #include <string>
 
-#include "config/endpoint.h"
+#include "storage/s3/endpoint.h"
 #include "neuralake/config.h"
 #include "neuralake/object_store.h"
 #include "storage/s3/credentials.h"

@@ -4,7 +4,7 @@
 
 #include <string>
 
-namespace neuralake::config {
+namespace neuralake::s3 {
 
 struct Endpoint {
   std::string scheme;  // "http" or "https"
@@ -25,4 +25,4 @@ Endpoint parse_endpoint(const std::string& url, const std::string& setting);
 // True for localhost names, 127.0.0.0/8, ::1, 0.0.0.0 and ::.
 bool is_loopback_host(const std::string& host);
 
-}  // namespace neuralake::config
+}  // namespace neuralake::s3

@@ -1,10 +1,12 @@
-// Name suggestions for "did you mean ...?" errors.
+// Name suggestions for "did you mean ...?" errors, for the library's own
+// messages and for tools built on it (the CLI suggests commands this way).
 #pragma once
 
 #include <string>
 #include <vector>
 
-namespace neuralake::detail {
+#pragma GCC visibility push(default)  // exported from libneuralake.so
+namespace neuralake {
 
 // Levenshtein distance between two strings (bytes).
 size_t edit_distance(const std::string& a, const std::string& b);
@@ -13,4 +15,5 @@ std::string closest_name(const std::string& name, const std::vector<std::string>
 // "; did you mean 'x'?" or "" — ready to append to an error message.
 std::string did_you_mean(const std::string& name, const std::vector<std::string>& candidates);
 
-}  // namespace neuralake::detail
+}  // namespace neuralake
+#pragma GCC visibility pop

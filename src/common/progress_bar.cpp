@@ -1,5 +1,5 @@
 // The generator's progress bar: "[#####-----]  50% lineitem 3000000/6000000 rows".
-#include "datagen/progress_bar.h"
+#include "neuralake/progress_bar.h"
 
 #include <cstdio>
 

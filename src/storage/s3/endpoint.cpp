@@ -1,12 +1,12 @@
 // Endpoint URL parsing shared by the config validation and the S3 client.
-#include "config/endpoint.h"
+#include "storage/s3/endpoint.h"
 
 #include <algorithm>
 #include <cctype>
 
 #include "neuralake/error.h"
 
-namespace neuralake::config {
+namespace neuralake::s3 {
 
 std::string Endpoint::authority() const {
   std::string h = host.find(':') != std::string::npos ? "[" + host + "]" : host;
@@ -72,4 +72,4 @@ bool is_loopback_host(const std::string& host_in) {
   return false;
 }
 
-}  // namespace neuralake::config
+}  // namespace neuralake::s3

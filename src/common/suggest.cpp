@@ -1,9 +1,9 @@
-#include "common/names.h"
+#include "neuralake/suggest.h"
 
 #include <algorithm>
 #include <cctype>
 
-namespace neuralake::detail {
+namespace neuralake {
 
 size_t edit_distance(const std::string& a, const std::string& b) {
   std::vector<size_t> prev(b.size() + 1), cur(b.size() + 1);
@@ -39,4 +39,4 @@ std::string did_you_mean(const std::string& name, const std::vector<std::string>
   return best.empty() ? std::string() : "; did you mean '" + best + "'?";
 }
 
-}  // namespace neuralake::detail
+}  // namespace neuralake

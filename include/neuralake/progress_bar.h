@@ -1,11 +1,12 @@
-// A one-line progress bar for long generation runs, drawn on stderr only
-// when it is enabled (the caller checks that stderr is a terminal).
+// A one-line progress bar for long operations (generation, uploads, writes),
+// drawn on stderr only when enabled (the caller checks that stderr is a terminal).
 #pragma once
 
 #include <cstdint>
 #include <string>
 #include <utility>
 
+#pragma GCC visibility push(default)  // exported from libneuralake.so
 namespace neuralake {
 
 class ProgressBar {
@@ -31,3 +32,4 @@ class ProgressBar {
 };
 
 }  // namespace neuralake
+#pragma GCC visibility pop

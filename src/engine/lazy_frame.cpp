@@ -4,7 +4,7 @@
 #include <set>
 
 #include "catalog/filter_sql.h"
-#include "common/names.h"
+#include "neuralake/suggest.h"
 #include "engine/engine.h"
 #include "frame/plan.h"
 #include "neuralake/error.h"
@@ -36,7 +36,7 @@ void require_column(const Schema& s, const std::string& name, const char* side) 
   if (!has_column(s, name)) {
     throw Error(ErrorCode::NotFound, name,
                 std::string("unknown column '") + name + "' in the " + side + " frame" +
-                    detail::did_you_mean(name, names_of(s)));
+                    did_you_mean(name, names_of(s)));
   }
 }
 
