@@ -15,6 +15,7 @@
 #include "neuralake/options.h"
 #include "neuralake/table.h"
 
+#pragma GCC visibility push(default)  // exported from libneuralake.so
 namespace neuralake {
 
 class Catalog;
@@ -78,3 +79,4 @@ class Catalog {
 };
 
 }  // namespace neuralake
+#pragma GCC visibility pop

@@ -14,6 +14,7 @@
 #include <string>
 #include <vector>
 
+#pragma GCC visibility push(default)  // exported from libneuralake.so
 namespace neuralake {
 
 // A snapshot of environment variables, so resolution is a pure function of its
@@ -99,3 +100,4 @@ struct Config {
 const char* to_string(SettingSource source) noexcept;
 
 }  // namespace neuralake
+#pragma GCC visibility pop

@@ -16,6 +16,7 @@
 
 struct ArrowArrayStream;
 
+#pragma GCC visibility push(default)  // exported from libneuralake.so
 namespace neuralake {
 
 // One named, typed column. Storage is columnar by physical kind:
@@ -137,5 +138,6 @@ class DataFrame {
 std::ostream& operator<<(std::ostream& os, const DataFrame& df);
 
 }  // namespace neuralake
+#pragma GCC visibility pop
 
 #include "neuralake/detail/series_inl.h"

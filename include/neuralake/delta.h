@@ -10,6 +10,7 @@
 
 #include "neuralake/table.h"
 
+#pragma GCC visibility push(default)  // exported from libneuralake.so
 namespace neuralake {
 
 class Session;
@@ -67,3 +68,4 @@ std::vector<DeltaCommit> delta_history(Session& session, const std::string& data
 std::vector<DeltaCommit> delta_history(Session& session, const std::string& location, size_t limit = 0);
 
 }  // namespace neuralake
+#pragma GCC visibility pop

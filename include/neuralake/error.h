@@ -6,6 +6,7 @@
 #include <stdexcept>
 #include <string>
 
+#pragma GCC visibility push(default)  // exported from libneuralake.so
 namespace neuralake {
 
 // What kind of failure an Error is. Callers branch on this, never on message text.
@@ -43,3 +44,4 @@ class Error : public std::runtime_error {
 };
 
 }  // namespace neuralake
+#pragma GCC visibility pop

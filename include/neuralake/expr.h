@@ -8,6 +8,7 @@
 
 #include "neuralake/value.h"
 
+#pragma GCC visibility push(default)  // exported from libneuralake.so
 namespace neuralake {
 
 class Expr {
@@ -75,3 +76,4 @@ std::string sql_string_literal(std::string_view text);
 std::string sql_literal(const Value& v);
 
 }  // namespace neuralake
+#pragma GCC visibility pop

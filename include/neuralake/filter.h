@@ -12,6 +12,7 @@
 
 #include "neuralake/value.h"
 
+#pragma GCC visibility push(default)  // exported from libneuralake.so
 namespace neuralake {
 
 enum class FilterOp {
@@ -76,3 +77,4 @@ class Filters {
 };
 
 }  // namespace neuralake
+#pragma GCC visibility pop

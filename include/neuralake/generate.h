@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#pragma GCC visibility push(default)  // exported from libneuralake.so
 namespace neuralake {
 
 // What generate_tpch() writes. Every field has a stated default.
@@ -58,3 +59,4 @@ struct GeneratedTable {
 std::vector<GeneratedTable> generate_tpch(const GenerateOptions& options);
 
 }  // namespace neuralake
+#pragma GCC visibility pop

@@ -17,6 +17,7 @@
 #include "neuralake/filter.h"
 #include "neuralake/types.h"
 
+#pragma GCC visibility push(default)  // exported from libneuralake.so
 namespace neuralake {
 
 enum class JoinType { Inner, Left, Right, Full, Semi, Anti, Cross };
@@ -119,3 +120,4 @@ class GroupBy {
 };
 
 }  // namespace neuralake
+#pragma GCC visibility pop

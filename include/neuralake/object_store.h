@@ -15,6 +15,7 @@
 #include <string_view>
 #include <vector>
 
+#pragma GCC visibility push(default)  // exported from libneuralake.so
 namespace neuralake {
 
 struct ObjectInfo {
@@ -139,3 +140,4 @@ struct StoreLocation {
 StoreLocation split_uri(std::string_view uri);
 
 }  // namespace neuralake
+#pragma GCC visibility pop

@@ -8,6 +8,7 @@
 
 #include "neuralake/config.h"
 
+#pragma GCC visibility push(default)  // exported from libneuralake.so
 namespace neuralake {
 
 struct SessionOptions {
@@ -48,3 +49,4 @@ struct SessionOptions {
 };
 
 }  // namespace neuralake
+#pragma GCC visibility pop

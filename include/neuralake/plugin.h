@@ -33,6 +33,7 @@ typedef int (*neuralake_plugin_create_catalog_fn)(void** catalog, char* message,
 typedef void (*neuralake_plugin_destroy_catalog_fn)(void* catalog);
 }
 
+#pragma GCC visibility push(default)  // exported from libneuralake.so
 namespace neuralake {
 
 // Loads a catalog plugin. The library stays loaded for the life of the
@@ -50,6 +51,7 @@ inline void copy_message(const char* text, char* out, size_t len) {
 }  // namespace detail
 
 }  // namespace neuralake
+#pragma GCC visibility pop
 
 #define NEURALAKE_CATALOG_PLUGIN(factory)                                                             \
   extern "C" __attribute__((visibility("default"))) int neuralake_plugin_abi_version(void) {          \

@@ -7,6 +7,7 @@
 
 #include "neuralake/session.h"
 
+#pragma GCC visibility push(default)  // exported from libneuralake.so
 namespace neuralake {
 
 // Writes the quickstart's files into the session's warehouse, replacing them:
@@ -16,3 +17,4 @@ namespace neuralake {
 std::vector<std::string> write_sample_data(Session& session);
 
 }  // namespace neuralake
+#pragma GCC visibility pop

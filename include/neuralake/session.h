@@ -20,6 +20,7 @@
 #include "neuralake/object_store.h"
 #include "neuralake/options.h"
 
+#pragma GCC visibility push(default)  // exported from libneuralake.so
 namespace neuralake {
 
 class Catalog;
@@ -91,3 +92,4 @@ class Session {
 };
 
 }  // namespace neuralake
+#pragma GCC visibility pop

@@ -13,6 +13,7 @@
 #include "neuralake/table_source.h"
 #include "neuralake/types.h"
 
+#pragma GCC visibility push(default)  // exported from libneuralake.so
 namespace neuralake {
 
 enum class TableKind { Parquet, Csv, Json, Function, Delta };
@@ -113,3 +114,4 @@ Table FunctionTable(std::string name, std::function<DataFrame(const ScanRequest&
 Table FunctionTable(std::string name, std::shared_ptr<const TableSource> source);
 
 }  // namespace neuralake
+#pragma GCC visibility pop

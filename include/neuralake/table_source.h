@@ -12,6 +12,7 @@
 #include "neuralake/filter.h"
 #include "neuralake/types.h"
 
+#pragma GCC visibility push(default)  // exported from libneuralake.so
 namespace neuralake {
 
 // What the engine asks a source for. Filters are hints: the engine re-applies
@@ -49,3 +50,4 @@ class TableSource {
 };
 
 }  // namespace neuralake
+#pragma GCC visibility pop

@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#pragma GCC visibility push(default)  // exported from libneuralake.so
 namespace neuralake {
 
 enum class TypeId {
@@ -95,3 +96,4 @@ struct Field {
 using Schema = std::vector<Field>;
 
 }  // namespace neuralake
+#pragma GCC visibility pop

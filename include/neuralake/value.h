@@ -9,6 +9,7 @@
 #include <variant>
 #include <vector>
 
+#pragma GCC visibility push(default)  // exported from libneuralake.so
 namespace neuralake {
 
 struct Date { int32_t days = 0; bool operator==(const Date&) const = default; };          // since 1970-01-01
@@ -88,5 +89,6 @@ std::string format_date(Date d);
 std::string format_timestamp(Timestamp t);
 
 }  // namespace neuralake
+#pragma GCC visibility pop
 
 #include "neuralake/detail/value_inl.h"

@@ -9,6 +9,7 @@
 #include "neuralake/config.h"
 #include "neuralake/options.h"
 
+#pragma GCC visibility push(default)  // exported from libneuralake.so
 namespace neuralake {
 
 class Catalog;
@@ -60,3 +61,4 @@ VerifyReport verify(const Environment& env, const Catalog* catalog, const Verify
 const char* to_string(CheckStatus status) noexcept;
 
 }  // namespace neuralake
+#pragma GCC visibility pop

@@ -4,7 +4,7 @@
 
 #include <vector>
 
-#include "common/names.h"
+#include "neuralake/suggest.h"
 #include "neuralake/error.h"
 
 namespace neuralake {
@@ -84,7 +84,7 @@ StoreRegistry::Entry& StoreRegistry::entry(const std::string& store_uri) {
   }
   if (!made) {
     throw Error(ErrorCode::NotFound, store_uri,
-                "no object store registered for '" + store_uri + "'" + detail::did_you_mean(store_uri, known));
+                "no object store registered for '" + store_uri + "'" + did_you_mean(store_uri, known));
   }
   lock.lock();
   Entry& e = stores_[store_uri];

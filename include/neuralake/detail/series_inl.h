@@ -3,6 +3,7 @@
 
 #include <type_traits>
 
+#pragma GCC visibility push(default)  // exported from libneuralake.so
 namespace neuralake {
 
 namespace detail {
@@ -30,3 +31,4 @@ std::optional<T> Series::at(size_t row) const {
 }
 
 }  // namespace neuralake
+#pragma GCC visibility pop

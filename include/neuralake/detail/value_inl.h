@@ -5,6 +5,7 @@
 
 #include "neuralake/error.h"
 
+#pragma GCC visibility push(default)  // exported from libneuralake.so
 namespace neuralake {
 
 namespace detail {
@@ -18,3 +19,4 @@ const T& Value::as() const {
 }
 
 }  // namespace neuralake
+#pragma GCC visibility pop

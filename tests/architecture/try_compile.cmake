@@ -1,0 +1,20 @@
+# Builds one architecture probe target and checks the outcome.
+#   -DBUILD_DIR=... -DTARGET=... -DEXPECT=fail|pass [-DHEADER=<the include that must be refused>]
+execute_process(COMMAND ${CMAKE_COMMAND} --build ${BUILD_DIR} --target ${TARGET}
+                RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
+set(all "${out}${err}")
+if(EXPECT STREQUAL "pass")
+  if(NOT rc EQUAL 0)
+    message(FATAL_ERROR "${TARGET} should compile but failed:\n${all}")
+  endif()
+  message(STATUS "${TARGET} compiles, as allowed")
+else()
+  if(rc EQUAL 0)
+    message(FATAL_ERROR "${TARGET} compiled, but its include of ${HEADER} crosses the architecture and must fail")
+  endif()
+  string(FIND "${all}" "${HEADER}: No such file or directory" at)
+  if(at EQUAL -1)
+    message(FATAL_ERROR "${TARGET} failed, but not because ${HEADER} was out of reach:\n${all}")
+  endif()
+  message(STATUS "${TARGET} is refused: ${HEADER} is out of reach, as it must be")
+endif()
