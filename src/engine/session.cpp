@@ -143,13 +143,14 @@ class RunningQuery {
     return timed_out_;
   }
   Error error(const duckdb::ErrorData& e, const std::string& sql) const {
-    Error err = translate_error(e, sql);
-    if (err.code() == ErrorCode::Cancelled && timed_out()) {
+    // Only DuckDB's own interrupt means this query was stopped; a Cancelled or
+    // Timeout error of ours thrown inside the query keeps its object.
+    if (e.Type() != duckdb::ExceptionType::INTERRUPT || carried_error(e)) return translate_error(e, sql);
+    if (timed_out()) {
       return Error(ErrorCode::Timeout, "query_timeout",
                    "query exceeded query_timeout of " + std::to_string(st_.options.query_timeout.count()) + " ms");
     }
-    if (err.code() == ErrorCode::Cancelled) return Error(ErrorCode::Cancelled, "query", "query was cancelled");
-    return err;
+    return Error(ErrorCode::Cancelled, "query", "query was cancelled");
   }
 
  private:
