@@ -1,5 +1,11 @@
-// A running query can be cancelled from another thread, or by a timeout.
+// A running query can be cancelled from another thread, or by a timeout;
+// an interrupt cancels the queries running at that moment and no later one.
 #include <chrono>
+#include <condition_variable>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <optional>
 #include <thread>
 
 #include <gtest/gtest.h>
@@ -25,15 +31,195 @@ TEST(Cancellation, TimeoutStopsAQuery) {
   EXPECT_EQ(*s.sql("SELECT 41 + 1 AS x").column("x").at<int32_t>(0), 42);
 }
 
+// A function table whose scans announce that they have started and then
+// block until the test opens the gate; each then yields one chunk (n = 1..3)
+// and ends. An interrupt sent while scans are blocked is thus known to land
+// mid-query, and a query that missed it would succeed: nothing depends on timing.
+class GatedScans {
+ public:
+  nl::Table table(const std::string& name) const {
+    auto st = state_;
+    return nl::FunctionTable(name, kSchema, [st](const nl::ScanRequest&) {
+      auto yielded = std::make_shared<bool>(false);
+      return nl::make_batch_reader([st, yielded]() -> std::optional<nl::DataFrame> {
+        if (*yielded) return std::nullopt;
+        std::unique_lock<std::mutex> lock(st->mu);
+        ++st->started;
+        st->cv.notify_all();
+        st->cv.wait(lock, [&] { return st->open; });
+        *yielded = true;
+        return nl::DataFrame::from_columns({nl::Series("n", std::vector<int64_t>{1, 2, 3})});
+      });
+    });
+  }
+  // Waits until `n` scans in all have started; false after a minute without.
+  bool wait_started(int n) const {
+    std::unique_lock<std::mutex> lock(state_->mu);
+    return state_->cv.wait_for(lock, std::chrono::seconds(60), [&] { return state_->started >= n; });
+  }
+  void open() const {
+    std::lock_guard<std::mutex> lock(state_->mu);
+    state_->open = true;
+    state_->cv.notify_all();
+  }
+
+ private:
+  struct State {
+    std::mutex mu;
+    std::condition_variable cv;
+    int started = 0;
+    bool open = false;
+  };
+  static inline const nl::Schema kSchema = {{"n", nl::DataType::int64()}};
+  std::shared_ptr<State> state_ = std::make_shared<State>();
+};
+
+// A query run on its own thread, and the neuralake::Error it threw, if any.
+// `release` unblocks the query's source, so that a test that stops early
+// does not wait forever on the thread.
+class QueryThread {
+ public:
+  QueryThread(nl::Session& s, std::string sql, std::function<void()> release)
+      : release_(std::move(release)), thread_([this, &s, sql = std::move(sql)] {
+          try {
+            s.sql(sql);
+          } catch (const nl::Error& e) {
+            error_ = e;
+          }
+        }) {}
+  ~QueryThread() {
+    if (!thread_.joinable()) return;
+    release_();
+    thread_.join();
+  }
+  // Joins the thread; the error the query threw, if any.
+  std::optional<nl::Error> error() {
+    thread_.join();
+    return error_;
+  }
+
+ private:
+  std::function<void()> release_;
+  std::optional<nl::Error> error_;
+  std::thread thread_;
+};
+
+const char* kGatedSum = "SELECT sum(n)::BIGINT AS s FROM f.gated";
+
 TEST(Cancellation, InterruptFromAnotherThread) {
-  nl::Session s{nl::SessionOptions{}};
-  std::thread canceller([&] {
-    std::this_thread::sleep_for(std::chrono::milliseconds(300));
-    s.interrupt();
-  });
-  EXPECT_NL_ERROR(s.sql(kSlowQuery), Cancelled, "cancelled");
-  canceller.join();
+  GatedScans gated;
+  nl::Catalog c({{"f", nl::Database({gated.table("gated")})}}, nl::SessionOptions{});
+  nl::Session& s = c.session();
+  QueryThread query(s, kGatedSum, [&] { gated.open(); });
+  ASSERT_TRUE(gated.wait_started(1));
+  s.interrupt();  // the query is blocked inside its scan: running for sure
+  gated.open();
+  auto error = query.error();
+  ASSERT_TRUE(error.has_value()) << "the query was not cancelled";
+  EXPECT_EQ(error->code(), nl::ErrorCode::Cancelled) << error->what();
+  EXPECT_NE(std::string(error->what()).find("cancelled"), std::string::npos) << error->what();
+  // The session still works afterwards, the same table included.
   EXPECT_EQ(s.sql("SELECT 1 AS x").num_rows(), 1u);
+  EXPECT_EQ(*s.sql(kGatedSum).column("s").at<int64_t>(0), 6);
+}
+
+TEST(Cancellation, InterruptCancelsEveryRunningQuery) {
+  GatedScans gated;
+  nl::Catalog c({{"f", nl::Database({gated.table("gated")})}}, nl::SessionOptions{});
+  nl::Session& s = c.session();
+  QueryThread first(s, kGatedSum, [&] { gated.open(); });
+  QueryThread second(s, kGatedSum, [&] { gated.open(); });
+  ASSERT_TRUE(gated.wait_started(2));
+  s.interrupt();
+  gated.open();
+  for (auto* q : {&first, &second}) {
+    auto error = q->error();
+    ASSERT_TRUE(error.has_value()) << "a running query was not cancelled";
+    EXPECT_EQ(error->code(), nl::ErrorCode::Cancelled) << error->what();
+  }
+}
+
+// interrupt() cancels the queries running when it is called, and nothing else:
+// it leaves no pending cancel behind for a query that starts afterwards.
+TEST(Cancellation, InterruptBeforeAQueryDoesNotCancelIt) {
+  GatedScans gated;
+  nl::Catalog c({{"f", nl::Database({gated.table("gated")})}}, nl::SessionOptions{});
+  nl::Session& s = c.session();
+  s.interrupt();  // nothing is running
+  gated.open();
+  EXPECT_EQ(*s.sql(kGatedSum).column("s").at<int64_t>(0), 6);
+  EXPECT_EQ(*s.sql("SELECT 41 + 1 AS x").column("x").at<int32_t>(0), 42);
+}
+
+TEST(Cancellation, QueryStartedAfterAnInterruptRunsWhileTheEarlierOneIsCancelled) {
+  GatedScans gated;
+  auto plain = nl::FunctionTable("plain", [](const nl::ScanRequest&) {
+    return nl::DataFrame::from_columns({nl::Series("n", std::vector<int64_t>{10, 20})});
+  });
+  nl::Catalog c({{"f", nl::Database({gated.table("gated"), plain})}}, nl::SessionOptions{});
+  nl::Session& s = c.session();
+  QueryThread running(s, kGatedSum, [&] { gated.open(); });
+  ASSERT_TRUE(gated.wait_started(1));
+  s.interrupt();
+  // Started after the interrupt, while the cancelled query is still blocked.
+  EXPECT_EQ(*s.sql("SELECT sum(n)::BIGINT AS s FROM f.plain").column("s").at<int64_t>(0), 30);
+  gated.open();
+  auto error = running.error();
+  ASSERT_TRUE(error.has_value()) << "the running query was not cancelled";
+  EXPECT_EQ(error->code(), nl::ErrorCode::Cancelled) << error->what();
+}
+
+// A source whose schema() blocks on a gate once armed: the interrupt lands
+// while the query is being bound, before it executes.
+class GatedSchema : public nl::TableSource {
+ public:
+  nl::Schema schema() const override {
+    std::unique_lock<std::mutex> lock(mu_);
+    if (armed_) {
+      ++binding_;
+      cv_.notify_all();
+      cv_.wait(lock, [&] { return open_; });
+    }
+    return {{"n", nl::DataType::int64()}};
+  }
+  std::unique_ptr<nl::BatchReader> scan(const nl::ScanRequest&) const override {
+    return nl::make_batch_reader(nl::DataFrame::from_columns({nl::Series("n", std::vector<int64_t>{1, 2, 3})}));
+  }
+  void arm() {
+    std::lock_guard<std::mutex> lock(mu_);
+    armed_ = true;
+  }
+  bool wait_binding() {
+    std::unique_lock<std::mutex> lock(mu_);
+    return cv_.wait_for(lock, std::chrono::seconds(60), [&] { return binding_ > 0; });
+  }
+  void open() {
+    std::lock_guard<std::mutex> lock(mu_);
+    open_ = true;
+    cv_.notify_all();
+  }
+
+ private:
+  mutable std::mutex mu_;
+  mutable std::condition_variable cv_;
+  bool armed_ = false;
+  bool open_ = false;
+  mutable int binding_ = 0;
+};
+
+TEST(Cancellation, InterruptWhileTheQueryIsBoundCancelsIt) {
+  auto source = std::make_shared<GatedSchema>();
+  nl::Catalog c({{"f", nl::Database({nl::FunctionTable("slow_bind", source)})}}, nl::SessionOptions{});
+  nl::Session& s = c.session();
+  ASSERT_EQ(*s.sql("SELECT sum(n)::BIGINT AS s FROM f.slow_bind").column("s").at<int64_t>(0), 6);
+  source->arm();
+  QueryThread query(s, "SELECT sum(n)::BIGINT AS s FROM f.slow_bind", [&] { source->open(); });
+  ASSERT_TRUE(source->wait_binding());
+  s.interrupt();
+  source->open();
+  auto error = query.error();
+  ASSERT_TRUE(error.has_value()) << "the query being bound was not cancelled";
+  EXPECT_EQ(error->code(), nl::ErrorCode::Cancelled) << error->what();
 }
 
 TEST(SessionOptionsTest, BadOptionsAreRejected) {

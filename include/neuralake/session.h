@@ -4,7 +4,7 @@
 //
 // Thread safety: every method may be called concurrently from several
 // threads; each query runs on its own connection. interrupt() cancels every
-// query running in the session at that moment.
+// query running in the session at that moment (see interrupt()).
 #pragma once
 
 #include <cstdint>
@@ -66,7 +66,12 @@ class Session {
   // Runs a statement for its effect (COPY, SET, CREATE ...).
   void execute(const std::string& statement);
 
-  // Cancels every query running in this session; they throw Cancelled.
+  // Cancels every query running in this session at the moment of the call;
+  // they throw Cancelled. A query runs from the call that starts it (sql(),
+  // execute(), LazyFrame::collect()) until that call returns, binding
+  // included. Nothing stays pending: a query started after interrupt() runs
+  // normally, and an interrupt with no query running does nothing. A query
+  // that finishes before the engine notices the interrupt returns its result.
   void interrupt();
 
   // Counters per store URI ("file://", "s3://bucket"); reset_io_stats() zeroes them.

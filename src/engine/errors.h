@@ -2,6 +2,7 @@
 // neuralake::Error thrown inside an engine callback keeps its code and object.
 #pragma once
 
+#include <optional>
 #include <string>
 
 #include "duckdb.hpp"
@@ -10,11 +11,15 @@
 namespace neuralake::engine {
 
 // Throws a DuckDB exception that carries `e`'s code and object through the
-// engine; use inside table functions and filesystem callbacks.
+// engine (in its extra_info); use inside table functions and filesystem callbacks.
 [[noreturn]] void throw_into_duckdb(const Error& e);
 
-// The neuralake::Error for a DuckDB error. `query` names the statement when
-// the engine's message does not name a more precise object.
+// The neuralake::Error that throw_into_duckdb() put into `error`, if it is one of ours.
+std::optional<Error> carried_error(const duckdb::ErrorData& error);
+
+// The neuralake::Error for a DuckDB error: ours keeps its code and object;
+// DuckDB's own is mapped by its type and error subtype, and names the missing
+// table or column when DuckDB does, else `query`.
 Error translate_error(const duckdb::ErrorData& error, const std::string& query);
 
 }  // namespace neuralake::engine

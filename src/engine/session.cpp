@@ -1,11 +1,9 @@
 // Session: one embedded DuckDB per session, with each catalog database as a
 // schema, file tables as views over scans and function tables as table functions.
 #include <cctype>
-#include <condition_variable>
 #include <optional>
 #include <cstdlib>
 #include <filesystem>
-#include <thread>
 
 #include "catalog/filter_sql.h"
 #include "duckdb/function/replacement_scan.hpp"
@@ -18,6 +16,7 @@
 #include "engine/engine.h"
 #include "engine/errors.h"
 #include "engine/object_store_fs.h"
+#include "engine/running_query.h"
 #include "engine/session_state.h"
 #include "frame/plan.h"
 #include "neuralake/error.h"
@@ -108,59 +107,6 @@ std::string columns_map(const Schema& schema) {
     s += (i ? ", " : "") + sql_string_literal(schema[i].name) + ": " + sql_string_literal(schema[i].type.sql_name());
   return s + "}";
 }
-
-// Interrupts a connection's query on request or when its time runs out.
-class RunningQuery {
- public:
-  RunningQuery(SessionState& st, duckdb::Connection& con) : st_(st), con_(con) {
-    {
-      std::lock_guard<std::mutex> lock(st_.running_mu);
-      st_.running.insert(&con_);
-    }
-    auto timeout = st_.options.query_timeout;
-    if (timeout.count() > 0) {
-      watchdog_ = std::thread([this, timeout] {
-        std::unique_lock<std::mutex> lock(mu_);
-        if (!cv_.wait_for(lock, timeout, [this] { return done_; })) {
-          timed_out_ = true;
-          con_.Interrupt();
-        }
-      });
-    }
-  }
-  ~RunningQuery() {
-    {
-      std::lock_guard<std::mutex> lock(mu_);
-      done_ = true;
-    }
-    cv_.notify_all();
-    if (watchdog_.joinable()) watchdog_.join();
-    std::lock_guard<std::mutex> lock(st_.running_mu);
-    st_.running.erase(&con_);
-  }
-  bool timed_out() const {
-    std::lock_guard<std::mutex> lock(mu_);
-    return timed_out_;
-  }
-  Error error(const duckdb::ErrorData& e, const std::string& sql) const {
-    Error err = translate_error(e, sql);
-    if (err.code() == ErrorCode::Cancelled && timed_out()) {
-      return Error(ErrorCode::Timeout, "query_timeout",
-                   "query exceeded query_timeout of " + std::to_string(st_.options.query_timeout.count()) + " ms");
-    }
-    if (err.code() == ErrorCode::Cancelled) return Error(ErrorCode::Cancelled, "query", "query was cancelled");
-    return err;
-  }
-
- private:
-  SessionState& st_;
-  duckdb::Connection& con_;
-  mutable std::mutex mu_;
-  std::condition_variable cv_;
-  bool done_ = false;
-  bool timed_out_ = false;
-  std::thread watchdog_;
-};
 
 }  // namespace
 
@@ -540,10 +486,7 @@ LazyFrame Session::table(const std::string& database, const std::string& table, 
   return LazyFrame(std::move(node), state_);
 }
 
-void Session::interrupt() {
-  std::lock_guard<std::mutex> lock(state_->running_mu);
-  for (auto* con : state_->running) con->Interrupt();
-}
+void Session::interrupt() { engine::interrupt_running_queries(*state_); }
 
 std::map<std::string, IoStats> Session::io_stats() const { return state_->stores->stats(); }
 
