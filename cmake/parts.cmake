@@ -8,6 +8,7 @@
 # src/<part>: putting that root on a target's include path exposes that part
 # and nothing else.
 
+get_filename_component(NEURALAKE_ROOT ${CMAKE_CURRENT_LIST_DIR}/.. ABSOLUTE)
 set(NEURALAKE_PARTS "" CACHE INTERNAL "")
 
 # neuralake_part(<name> [DEPS part...] [PRIVATE_DEPS part...] [LIBS target...] [PRIVATE_LIBS target...])
@@ -17,15 +18,15 @@ set(NEURALAKE_PARTS "" CACHE INTERNAL "")
 #   PRIVATE_LIBS  third-party targets only its sources use
 function(neuralake_part name)
   cmake_parse_arguments(P "" "" "DEPS;PRIVATE_DEPS;LIBS;PRIVATE_LIBS" ${ARGN})
-  file(GLOB_RECURSE sources CONFIGURE_DEPENDS ${CMAKE_SOURCE_DIR}/src/${name}/*.cpp)
+  file(GLOB_RECURSE sources CONFIGURE_DEPENDS ${NEURALAKE_ROOT}/src/${name}/*.cpp)
   set(target neuralake_${name})
   add_library(${target} OBJECT ${sources})
   set(root ${CMAKE_BINARY_DIR}/parts/${name})
   file(MAKE_DIRECTORY ${root})
   if(NOT EXISTS ${root}/${name})
-    file(CREATE_LINK ${CMAKE_SOURCE_DIR}/src/${name} ${root}/${name} SYMBOLIC)
+    file(CREATE_LINK ${NEURALAKE_ROOT}/src/${name} ${root}/${name} SYMBOLIC)
   endif()
-  target_include_directories(${target} PUBLIC ${CMAKE_SOURCE_DIR}/include ${root})
+  target_include_directories(${target} PUBLIC ${NEURALAKE_ROOT}/include ${root})
   foreach(dep ${P_DEPS})
     target_link_libraries(${target} PUBLIC neuralake_${dep})
   endforeach()
