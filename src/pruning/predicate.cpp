@@ -3,6 +3,7 @@
 #include "pruning/predicate.h"
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <limits>
 #include <variant>
@@ -506,20 +507,25 @@ const std::vector<size_t>& Pruner::slots() const { return compiled_->slots; }
 
 namespace {
 
-// Facts per local slot, asked for on first use.
+// Facts per local slot, asked for on first use. Predicates read few
+// columns: up to kInline slots need no allocation per file.
 class FactsCache {
  public:
-  FactsCache(const FileFacts& facts, const std::vector<size_t>& slots)
-      : facts_(facts), slots_(slots), cached_(slots.size()) {}
+  FactsCache(const FileFacts& facts, const std::vector<size_t>& slots) : facts_(facts), slots_(slots) {
+    if (slots.size() > kInline) more_.resize(slots.size() - kInline);
+  }
   const ColumnFacts& get(size_t local) {
-    if (!cached_[local]) cached_[local] = facts_.column(slots_[local]);
-    return *cached_[local];
+    auto& cell = local < kInline ? inline_[local] : more_[local - kInline];
+    if (!cell) cell = facts_.column(slots_[local]);
+    return *cell;
   }
 
  private:
+  static constexpr size_t kInline = 4;
   const FileFacts& facts_;
   const std::vector<size_t>& slots_;
-  std::vector<std::optional<ColumnFacts>> cached_;
+  std::array<std::optional<ColumnFacts>, kInline> inline_;
+  std::vector<std::optional<ColumnFacts>> more_;
 };
 
 Outcome in_outcome(const ColumnFacts& f, const std::vector<Value>& values) {
