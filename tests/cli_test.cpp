@@ -133,6 +133,7 @@ TEST_F(CliTest, DescribeFunctionTable) {
   write_sample_data();
   Outcome r = run_ok({"--catalog", kPlugin, "describe", "tpch.supplier"});
   EXPECT_TRUE(has_line(r.out, "  kind:", {"function"})) << r.out;
+  EXPECT_TRUE(has_line(r.out, "  location:", {"-"})) << r.out;  // a function table has none
   EXPECT_TRUE(has_line(r.out, "  owner:", {"-"})) << r.out;
   EXPECT_TRUE(has_line(r.out, "  s_acctbal ", {"f64"})) << r.out;
 }

@@ -101,8 +101,8 @@ class DeltaCatalog : public ::testing::Test {
 
 TEST_F(DeltaCatalog, DeclaredWithTheMetadataOfEveryTable) {
   const nl::Table& t = catalog_->table("d.simple");
-  EXPECT_EQ(t.kind(), nl::TableKind::Delta);
-  EXPECT_STREQ(nl::to_string(t.kind()), "delta");
+  EXPECT_EQ(t.kind(), nl::table_kind::delta);
+  EXPECT_EQ(t.kind(), "delta");
   EXPECT_EQ(t.def().metadata.description, "Ids rewritten over four commits");
   EXPECT_EQ(t.def().metadata.unique_columns, std::vector<std::string>{"id"});
   auto schema = simple().schema();

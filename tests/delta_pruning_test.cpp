@@ -105,6 +105,18 @@ TEST_F(DeltaPruning, InListAndOrOnDataColumnsUseStats) {
   expect_pruned("id = 5 OR id = 777", [](int f) { return f == 0 || f == 31; }, 2);
 }
 
+TEST_F(DeltaPruning, NegationsAndNullTestsOnPartitionColumns) {
+  expect_pruned("p <> 3", [](int f) { return p_of(f) != 3; });
+  expect_pruned("NOT (p IN (1, 2))", [](int f) { return p_of(f) != 1 && p_of(f) != 2; });
+  expect_pruned("p IS NOT NULL AND q = 'a'", [](int f) { return q_of(f) == "a"; });
+  expect_pruned("q IS NULL", [](int) { return false; });
+}
+
+TEST_F(DeltaPruning, PartitionValuesAndStatsTogether) {
+  // q = 'b' holds files 20..39; ids below 600 lie in files 0..23.
+  expect_pruned("q >= 'b' AND id < 600", [](int f) { return f >= 20 && f < 24; });
+}
+
 TEST_F(DeltaPruning, ExplainShowsTheFilesLeftAfterPartitionPruning) {
   const std::string plan = session_.explain("SELECT count(*) FROM " + scan() + " WHERE p IN (1, 3)");
   EXPECT_NE(plan.find("Scanning Files: 10/40"), std::string::npos) << plan;

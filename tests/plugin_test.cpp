@@ -21,7 +21,7 @@ TEST(PluginTest, QuickstartPluginHasItsTables) {
   EXPECT_EQ(catalog.database_names(), std::vector<std::string>{"tpch"});
   EXPECT_EQ(catalog.db("tpch").table_names(), (std::vector<std::string>{"part", "supplier"}));
   EXPECT_EQ(catalog.table("tpch.part").def().metadata.description, "Parts from the TPC-H benchmark");
-  EXPECT_EQ(catalog.table("tpch.supplier").kind(), nl::TableKind::Function);
+  EXPECT_EQ(catalog.table("tpch.supplier").kind(), nl::table_kind::function);
 }
 
 TEST(PluginTest, QueriesRunThePluginsCode) {

@@ -1,12 +1,17 @@
-// One suite run on every table kind (Parquet, CSV, JSON, function): the same
-// typed rows, queried with every filter operator, projections, coercions,
-// type errors and NULLs. Expected row ids are worked out by hand from kRows.
+// One suite run on every table kind through the one provider interface
+// (Parquet, CSV, JSON, Delta, function, and a kind defined in this file
+// alone): the same typed rows, queried with every filter operator,
+// projections, coercions, type errors and NULLs, and each kind's
+// description. Expected row ids are worked out by hand from kRows.
 #include <algorithm>
+#include <atomic>
 #include <set>
 
 #include <gtest/gtest.h>
 
 #include "neuralake/neuralake.h"
+#include "tables/table_provider.h"
+#include "testing/delta_log_writer.h"
 #include "testing/test_util.h"
 
 namespace nl = neuralake;
@@ -41,10 +46,43 @@ nl::Schema full_schema() {
 
 std::string quoted(const std::string& s) { return "'" + s + "'"; }
 
+// A kind known only to this test: its rows are a SQL query in the table's
+// options, and it narrows the scan by itself when a filter fixes "id"
+// (through the pruning module), to show a kind needs no engine change.
+class InlineSqlProvider : public nl::tables::TableProvider {
+ public:
+  std::string kind() const override { return "test_inline_sql"; }
+  void validate(const nl::TableDef& def) const override {
+    if (!def.options.count("query"))
+      throw nl::Error(nl::ErrorCode::InvalidArgument, def.name, "table '" + def.name + "' has no query option");
+  }
+  std::string scan_sql(nl::tables::ScanContext&, const nl::tables::ScanTarget& target) const override {
+    return "(" + target.table.def().options.at("query") + ")";
+  }
+  std::optional<std::string> pruned_scan_sql(nl::tables::ScanContext& ctx, const nl::tables::ScanTarget& target,
+                                             const nl::pruning::Predicate& filter) const override {
+    // Rows 1..5 as "files" of one id each: keep the ids the filter allows.
+    std::string kept;
+    for (int id = 1; id <= 5; ++id) {
+      auto o = nl::pruning::evaluate(filter, [&](const std::string& c) {
+        return c == "id" ? nl::pruning::ColumnFacts::constant(nl::Value(id)) : nl::pruning::ColumnFacts::unknown();
+      });
+      if (o.can_match()) kept += (kept.empty() ? "" : ", ") + std::to_string(id);
+    }
+    ++pruned_scans;
+    if (kept.empty()) kept = "NULL";
+    return "(SELECT * FROM " + scan_sql(ctx, target) + " WHERE id IN (" + kept + "))";
+  }
+  static inline std::atomic<int> pruned_scans{0};
+};
+
+REGISTER_TABLE_PROVIDER(InlineSqlProvider);
+
 // Each kind builds the table "t.items" over the same rows.
 struct Kind {
   std::string name;
   bool has_lists;
+  bool has_location;
   std::function<nl::Table(nl::Session& writer, const std::string& dir)> make;
 };
 
@@ -71,27 +109,70 @@ nl::Table function_items() {
   });
 }
 
+// The rows as a Delta table partitioned by flag (true, false and NULL),
+// with id stats per file.
+nl::Table delta_items(nl::Session& w, const std::string& dir) {
+  const char* schema =
+      R"({"type":"struct","fields":[)"
+      R"({"name":"id","type":"long","nullable":true,"metadata":{}},)"
+      R"({"name":"name","type":"string","nullable":true,"metadata":{}},)"
+      R"({"name":"price","type":"double","nullable":true,"metadata":{}},)"
+      R"({"name":"day","type":"date","nullable":true,"metadata":{}},)"
+      R"({"name":"tags","type":{"type":"array","elementType":"string","containsNull":true},"nullable":true,"metadata":{}},)"
+      R"({"name":"flag","type":"boolean","nullable":true,"metadata":{}},)"
+      R"J({"name":"amount","type":"decimal(10,2)","nullable":true,"metadata":{}}]})J";
+  const std::filesystem::path root = std::filesystem::path(dir) / "items_delta";
+  std::string log = nl::testing::delta_protocol(1, 2) + nl::testing::delta_metadata("items", schema, {"flag"});
+  struct Part {
+    const char* where;
+    const char* dir;
+    const char* value;
+    int rows, min_id, max_id;
+  };
+  for (const Part& p : {Part{"flag", "flag=true", R"("true")", 2, 1, 3}, Part{"NOT flag", "flag=false", R"("false")", 2, 2, 5},
+                        Part{"flag IS NULL", "flag=__HIVE_DEFAULT_PARTITION__", "null", 1, 4, 4}}) {
+    const std::string file = std::string(p.dir) + "/part-0.parquet";
+    const int64_t size = nl::testing::copy_to_parquet(
+        w, "SELECT * EXCLUDE (flag) FROM (" + std::string(kRowsSql) + ") WHERE " + p.where, root / file);
+    const std::string stats = R"({"numRecords":)" + std::to_string(p.rows) + R"(,"minValues":{"id":)" +
+                              std::to_string(p.min_id) + R"(},"maxValues":{"id":)" + std::to_string(p.max_id) +
+                              R"(},"nullCount":{"id":0}})";
+    log += nl::testing::delta_add(file, std::string(R"({"flag":)") + p.value + "}", size, stats);
+  }
+  nl::testing::write_delta_commit(root, 0, log);
+  return nl::DeltaTable("items", "{warehouse}/items_delta");
+}
+
 std::vector<Kind> kinds() {
   return {
-      {"parquet", true,
+      {"parquet", true, true,
        [](nl::Session& w, const std::string& dir) {
          w.execute("COPY (" + std::string(kRowsSql) + ") TO " + quoted(dir + "/items.parquet") + " (FORMAT parquet)");
-         return nl::ParquetTable("items", dir + "/items.parquet");
+         return nl::ParquetTable("items", "{warehouse}/items.parquet");
        }},
-      {"csv", false,
+      {"csv", false, true,
        [](nl::Session& w, const std::string& dir) {
          w.execute("COPY (SELECT * EXCLUDE (tags) FROM (" + std::string(kRowsSql) + ")) TO " +
                    quoted(dir + "/items.csv") + " (FORMAT csv, HEADER)");
          auto s = full_schema();
          s.erase(s.begin() + 4);
-         return nl::CsvTable("items", dir + "/items.csv").schema(s);
+         return nl::CsvTable("items", "{warehouse}/items.csv").schema(s);
        }},
-      {"json", true,
+      {"json", true, true,
        [](nl::Session& w, const std::string& dir) {
          w.execute("COPY (" + std::string(kRowsSql) + ") TO " + quoted(dir + "/items.json") + " (FORMAT json)");
-         return nl::JsonTable("items", dir + "/items.json").schema(full_schema());
+         return nl::JsonTable("items", "{warehouse}/items.json").schema(full_schema());
        }},
-      {"function", true, [](nl::Session&, const std::string&) { return function_items(); }},
+      {"delta", true, true, delta_items},
+      {"function", true, false, [](nl::Session&, const std::string&) { return function_items(); }},
+      {"test_inline_sql", true, false,
+       [](nl::Session&, const std::string&) {
+         nl::TableDef def;
+         def.name = "items";
+         def.kind = "test_inline_sql";
+         def.options["query"] = kRowsSql;
+         return nl::Table(def);
+       }},
   };
 }
 
@@ -101,9 +182,9 @@ class TableKindTest : public ::testing::TestWithParam<Kind> {
     nl::SessionOptions opts;
     opts.warehouse = dir_.str();
     nl::Session writer(opts);
-    nl::Table table = GetParam().make(writer, dir_.str());
-    catalog_ = std::make_unique<nl::Catalog>(std::vector<std::pair<std::string, nl::Database>>{{"t", nl::Database({table})}},
-                                             opts);
+    table_ = std::make_unique<nl::Table>(GetParam().make(writer, dir_.str()));
+    catalog_ = std::make_unique<nl::Catalog>(
+        std::vector<std::pair<std::string, nl::Database>>{{"t", nl::Database({*table_})}}, opts);
   }
 
   std::set<int64_t> ids(const nl::Filters& filters) {
@@ -114,6 +195,7 @@ class TableKindTest : public ::testing::TestWithParam<Kind> {
   }
 
   TempDir dir_;
+  std::unique_ptr<nl::Table> table_;
   std::unique_ptr<nl::Catalog> catalog_;
 };
 
@@ -162,6 +244,9 @@ TEST_P(TableKindTest, NullOperatorsAndNullSemantics) {
   // flag is NULL for row 4: it matches neither = nor !=.
   EXPECT_EQ(ids({nl::Filter("flag", "!=", true)}), (Ids{2, 5}));
   EXPECT_EQ(ids({nl::Filter("flag", "=", true)}), (Ids{1, 3}));
+  EXPECT_EQ(ids({nl::Filter("flag", "is null")}), (Ids{4}));
+  EXPECT_EQ(ids({nl::Filter("flag", "is not null")}), (Ids{1, 2, 3, 5}));
+  EXPECT_EQ(ids({nl::Filter("flag", "not in", {false})}), (Ids{1, 3}));
   EXPECT_NL_ERROR(ids({nl::Filter("flag", "=", nl::Value())}), InvalidArgument, "flag");
 }
 
@@ -211,7 +296,78 @@ TEST_P(TableKindTest, SqlOverTheCatalog) {
   EXPECT_EQ(*df.column("s").at<int64_t>(0), 11);
 }
 
+TEST_P(TableKindTest, DescribesItself) {
+  nl::SessionOptions opts;
+  opts.warehouse = dir_.str();
+  nl::Session session(opts);
+  const nl::TableDescription d = session.describe_table(*table_);
+  EXPECT_EQ(d.kind, GetParam().name);
+  EXPECT_EQ(d.kind, table_->kind());
+  if (GetParam().has_location) {
+    EXPECT_EQ(d.location.rfind("{warehouse}/items", 0), 0u) << d.location;
+    EXPECT_NE(d.resolved_location.find(dir_.str()), std::string::npos) << d.resolved_location;
+    EXPECT_EQ(d.resolved_location.find("{warehouse}"), std::string::npos) << d.resolved_location;
+  } else {
+    EXPECT_EQ(d.location, "");
+    EXPECT_EQ(d.resolved_location, "");
+  }
+  EXPECT_TRUE(d.partitioning.empty());
+  if (GetParam().name == "csv") {
+    EXPECT_EQ(d.options, (std::vector<std::pair<std::string, std::string>>{{"delimiter", ","}, {"header", "true"}}));
+  }
+  if (GetParam().name == "test_inline_sql") {
+    ASSERT_EQ(d.options.size(), 1u);
+    EXPECT_EQ(d.options[0].first, "query");
+  }
+  // The schema the engine reads is the same for every kind.
+  auto schema = catalog_->db("t").table("items").schema();
+  ASSERT_EQ(schema.size(), GetParam().has_lists ? 7u : 6u);
+  EXPECT_EQ(schema[0].name, "id");
+}
+
 INSTANTIATE_TEST_SUITE_P(AllKinds, TableKindTest, ::testing::ValuesIn(kinds()),
                          [](const auto& info) { return info.param.name; });
+
+// The kind of this file narrows its scan through pruned_scan_sql(), asked
+// by the engine with the filters as a pruning predicate.
+TEST(TestOnlyKind, NarrowsItsScanThroughThePruningModule) {
+  TempDir dir;
+  nl::SessionOptions opts;
+  opts.warehouse = dir.str();
+  nl::TableDef def;
+  def.name = "items";
+  def.kind = "test_inline_sql";
+  def.options["query"] = kRowsSql;
+  nl::Catalog catalog(std::vector<std::pair<std::string, nl::Database>>{{"t", nl::Database({nl::Table(def)})}}, opts);
+  const int before = InlineSqlProvider::pruned_scans.load();
+  auto frame = catalog.db("t").table("items", {nl::Filter("id", "in", {2, 4})});
+  auto df = frame.collect();
+  EXPECT_EQ(df.num_rows(), 2u);
+  EXPECT_GT(InlineSqlProvider::pruned_scans.load(), before);
+}
+
+TEST(TableKinds, AnUnknownKindFailsTheSessionNamingTheTable) {
+  TempDir dir;
+  nl::SessionOptions opts;
+  opts.warehouse = dir.str();
+  nl::TableDef def;
+  def.name = "mystery";
+  def.kind = "no_such_kind";
+  def.location = "{warehouse}/x";
+  nl::Catalog catalog(std::vector<std::pair<std::string, nl::Database>>{{"t", nl::Database({nl::Table(def)})}}, opts);
+  auto open = [&] { nl::Session session(catalog, opts); };
+  EXPECT_NL_ERROR(open(), InvalidArgument, "no_such_kind");
+  EXPECT_NL_ERROR(open(), InvalidArgument, "'mystery'");
+}
+
+TEST(TableKinds, EveryBuiltInKindHasAProvider) {
+  auto kinds = nl::tables::table_provider_kinds();
+  for (const char* k : {nl::table_kind::parquet, nl::table_kind::csv, nl::table_kind::json, nl::table_kind::delta,
+                        nl::table_kind::function}) {
+    EXPECT_NE(std::find(kinds.begin(), kinds.end(), k), kinds.end()) << k;
+  }
+  EXPECT_NL_ERROR(nl::tables::register_table_provider(std::make_shared<InlineSqlProvider>()), AlreadyExists,
+                  "test_inline_sql");
+}
 
 }  // namespace

@@ -141,7 +141,7 @@ void write_delta_info(std::ostream& out, const DeltaTableInfo& info) {
 void write_catalog_delta_info(std::ostream& out, const Catalog& catalog, Session& session,
                               const std::string& qualified_name) {
   const Table& table = catalog.table(qualified_name);
-  if (table.kind() != TableKind::Delta) return;
+  if (table.kind() != table_kind::delta) return;
   write_delta_info(out, delta_table_info(session, split_qualified(qualified_name).first, table.name()));
 }
 

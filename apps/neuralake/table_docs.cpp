@@ -60,17 +60,17 @@ void write_table_list(std::ostream& out, const Catalog& catalog) {
 void write_table_docs(std::ostream& out, const Catalog& catalog, const std::string& qualified_name,
                       const Session& locations) {
   const Table& table = catalog.table(qualified_name);
-  const TableDef& def = table.def();
-  const TableMetadata& m = def.metadata;
+  const TableMetadata& m = table.def().metadata;
   std::string database = qualified_name.substr(0, qualified_name.find('.'));
 
+  // Kind, location and partitioning as the table's kind describes itself.
+  const TableDescription d = locations.describe_table(table);
   out << database << "." << table.name() << "\n";
-  line(out, "kind", to_string(def.kind));
-  if (def.kind == TableKind::Function) {
+  line(out, "kind", d.kind);
+  if (d.location.empty()) {
     line(out, "location", "-");
   } else {
-    std::string resolved = locations.resolve_location(def.location);
-    line(out, "location", resolved == def.location ? def.location : def.location + " (" + resolved + ")");
+    line(out, "location", d.resolved_location == d.location ? d.location : d.location + " (" + d.resolved_location + ")");
   }
   line(out, "description", or_dash(m.description));
   line(out, "data_input", or_dash(m.data_input));
@@ -85,11 +85,10 @@ void write_table_docs(std::ostream& out, const Catalog& catalog, const std::stri
   std::vector<std::string> extras;
   for (const auto& e : m.extra_columns) extras.push_back(e.name + " = " + e.expression);
   line(out, "extra_columns", or_dash(join(extras, ", ")));
-  if (!def.file_options.partition_columns.empty() || def.file_options.hive_partitioning) {
-    std::vector<std::string> parts;
-    for (const auto& f : def.file_options.partition_columns) parts.push_back(f.name + " " + f.type.polars_name());
-    line(out, "partitioned_by", parts.empty() ? "hive (detected from paths)" : join(parts, ", "));
-  }
+  if (!d.partitioning.empty()) line(out, "partitioned_by", join(d.partitioning, ", "));
+  std::vector<std::string> options;
+  for (const auto& [key, value] : d.options) options.push_back(key + "=" + value);
+  if (!options.empty()) line(out, "options", join(options, ", "));
 }
 
 void write_table_schema(std::ostream& out, const Catalog& catalog, Session& session,

@@ -19,6 +19,7 @@
 #include "neuralake/lazy_frame.h"
 #include "neuralake/object_store.h"
 #include "neuralake/options.h"
+#include "neuralake/table.h"
 
 #pragma GCC visibility push(default)  // exported from libneuralake.so
 namespace neuralake {
@@ -89,6 +90,11 @@ class Session {
   const SessionOptions& options() const;
   // Expands "{warehouse}" in a table location to the warehouse URI.
   std::string resolve_location(const std::string& location) const;
+  // How `table` reads its data (kind, location with "{warehouse}" expanded
+  // by this session, partitioning, options), as its kind's provider
+  // describes it; the table need not be in this session's catalog. Reads no
+  // data. Throws InvalidArgument naming the table if no provider reads its kind.
+  TableDescription describe_table(const Table& table) const;
 
   const std::shared_ptr<SessionState>& state() const { return state_; }
 

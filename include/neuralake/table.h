@@ -4,6 +4,7 @@
 #pragma once
 
 #include <functional>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -16,8 +17,16 @@
 #pragma GCC visibility push(default)  // exported from libneuralake.so
 namespace neuralake {
 
-enum class TableKind { Parquet, Csv, Json, Function, Delta };
-const char* to_string(TableKind kind);
+// A table's kind names the provider that reads it. The built-in kinds:
+// "parquet", "csv", "json", "delta" and "function"; a Session refuses a
+// table whose kind no provider handles (InvalidArgument naming the table).
+namespace table_kind {
+inline constexpr const char* parquet = "parquet";
+inline constexpr const char* csv = "csv";
+inline constexpr const char* json = "json";
+inline constexpr const char* delta = "delta";
+inline constexpr const char* function = "function";
+}  // namespace table_kind
 
 struct Link {
   std::string label;
@@ -57,12 +66,27 @@ struct FileOptions {
 
 struct TableDef {
   std::string name;
-  TableKind kind = TableKind::Parquet;
+  std::string kind = table_kind::parquet;  // the provider that reads it
   // For file tables: a file, a glob or a directory, usually "{warehouse}/...".
   std::string location;
   FileOptions file_options;
   std::shared_ptr<const TableSource> source;  // Function tables
+  // Settings of kinds that need more than a location (a connection, a
+  // query...), read by the kind's provider and shown by describe.
+  std::map<std::string, std::string> options;
   TableMetadata metadata;
+};
+
+// How a table reads its data, as its provider describes it: for `describe`,
+// the catalog docs and API listings. See Session::describe_table().
+struct TableDescription {
+  std::string kind;               // "parquet", "delta", ...
+  std::string location;           // as declared; empty for kinds without one
+  std::string resolved_location;  // with {warehouse} expanded; empty without a location
+  // Partition columns with their types ("day date"), or how partitions are
+  // found ("hive (detected from paths)"); empty when not partitioned by declaration.
+  std::vector<std::string> partitioning;
+  std::vector<std::pair<std::string, std::string>> options;  // kind settings, e.g. {"delimiter", ","}
 };
 
 class Table {
@@ -70,7 +94,7 @@ class Table {
   explicit Table(TableDef def);
 
   const std::string& name() const { return def_->name; }
-  TableKind kind() const { return def_->kind; }
+  const std::string& kind() const { return def_->kind; }
   const TableDef& def() const { return *def_; }
 
   Table& describe(std::string description);

@@ -9,7 +9,7 @@ Table DeltaTable(std::string name, std::string location) {
   if (location.empty()) throw Error(ErrorCode::InvalidArgument, name, "table '" + name + "' has an empty location");
   TableDef def;
   def.name = std::move(name);
-  def.kind = TableKind::Delta;
+  def.kind = table_kind::delta;
   def.location = std::move(location);
   return Table(std::move(def));
 }

@@ -6,17 +6,6 @@
 
 namespace neuralake {
 
-const char* to_string(TableKind kind) {
-  switch (kind) {
-    case TableKind::Parquet: return "parquet";
-    case TableKind::Csv: return "csv";
-    case TableKind::Json: return "json";
-    case TableKind::Function: return "function";
-    case TableKind::Delta: return "delta";
-  }
-  return "?";
-}
-
 static void check_name(const std::string& name, const char* what) {
   if (name.empty()) throw Error(ErrorCode::InvalidArgument, what, std::string(what) + " name must not be empty");
   for (char c : name) {
@@ -65,7 +54,7 @@ Table& Table::partition_columns(std::vector<Field> columns) {
 }
 Table& Table::hive_partitioning(bool on) { mut().file_options.hive_partitioning = on; return *this; }
 
-static Table file_table(std::string name, std::string location, TableKind kind) {
+static Table file_table(std::string name, std::string location, const char* kind) {
   if (location.empty()) throw Error(ErrorCode::InvalidArgument, name, "table '" + name + "' has an empty location");
   TableDef def;
   def.name = std::move(name);
@@ -75,18 +64,18 @@ static Table file_table(std::string name, std::string location, TableKind kind) 
 }
 
 Table ParquetTable(std::string name, std::string location) {
-  return file_table(std::move(name), std::move(location), TableKind::Parquet);
+  return file_table(std::move(name), std::move(location), table_kind::parquet);
 }
 
 Table CsvTable(std::string name, std::string location, char delimiter) {
-  Table t = file_table(std::move(name), std::move(location), TableKind::Csv);
+  Table t = file_table(std::move(name), std::move(location), table_kind::csv);
   TableDef def = t.def();
   def.file_options.delimiter = delimiter;
   return Table(std::move(def));
 }
 
 Table JsonTable(std::string name, std::string location) {
-  return file_table(std::move(name), std::move(location), TableKind::Json);
+  return file_table(std::move(name), std::move(location), table_kind::json);
 }
 
 namespace {
@@ -150,7 +139,7 @@ static Table function_table(std::string name, std::shared_ptr<const TableSource>
   if (!source) throw Error(ErrorCode::InvalidArgument, name, "function table '" + name + "' has no source");
   TableDef def;
   def.name = std::move(name);
-  def.kind = TableKind::Function;
+  def.kind = table_kind::function;
   def.source = std::move(source);
   return Table(std::move(def));
 }

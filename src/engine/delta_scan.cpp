@@ -1,6 +1,8 @@
 // delta_scan: DuckDB's parquet_scan with a MultiFileReader whose file list is
 // a Delta snapshot. Partition values become per-file constants, deletion
 // vectors a per-file DeleteFilter, column mapping the column identifiers.
+// Files are skipped by the pruning module (src/pruning/) over each file's
+// partition values and stats; this file only translates DuckDB's filters.
 #include "engine/delta_scan.h"
 
 #include <algorithm>
@@ -18,10 +20,6 @@
 #include "duckdb/catalog/catalog_entry/table_function_catalog_entry.hpp"
 #include "duckdb/main/extension/extension_loader.hpp"
 #include "duckdb/parser/expression/constant_expression.hpp"
-#include "duckdb/planner/filter/conjunction_filter.hpp"
-#include "duckdb/planner/filter/constant_filter.hpp"
-#include "duckdb/planner/filter/in_filter.hpp"
-#include "duckdb/planner/filter/optional_filter.hpp"
 #include "duckdb/execution/expression_executor.hpp"
 #include "duckdb/planner/expression/bound_columnref_expression.hpp"
 #include "duckdb/planner/expression/bound_constant_expression.hpp"
@@ -29,6 +27,8 @@
 #include "duckdb/planner/table_filter.hpp"
 #include "engine/delta_checkpoint_reader.h"
 #include "engine/errors.h"
+#include "engine/pruning_translate.h"
+#include "pruning/predicate.h"
 #include "storage/store_registry.h"
 
 namespace neuralake::engine {
@@ -113,81 +113,57 @@ class DeltaDeleteFilter : public duckdb::DeleteFilter {
   std::vector<uint64_t> deleted_;
 };
 
-// A filter constant as an engine-free value, for comparing with partition
-// values and stats; nullopt for types we do not prune on.
-std::optional<Value> to_value(const duckdb::Value& v) {
-  if (v.IsNull()) return std::nullopt;
-  switch (v.type().id()) {
-    case duckdb::LogicalTypeId::TINYINT: case duckdb::LogicalTypeId::SMALLINT:
-    case duckdb::LogicalTypeId::INTEGER: case duckdb::LogicalTypeId::BIGINT:
-      return Value(v.GetValue<int64_t>());
-    case duckdb::LogicalTypeId::FLOAT: case duckdb::LogicalTypeId::DOUBLE:
-      return Value(v.GetValue<double>());
-    case duckdb::LogicalTypeId::VARCHAR: return Value(v.GetValue<std::string>());
-    case duckdb::LogicalTypeId::DATE: return Value(Date{v.GetValue<duckdb::date_t>().days});
-    // Both are microseconds since the epoch in UTC; GetValue<timestamp_t>()
-    // refuses TIMESTAMP WITH TIME ZONE, so the raw value is read.
-    case duckdb::LogicalTypeId::TIMESTAMP: case duckdb::LogicalTypeId::TIMESTAMP_TZ:
-      return Value(Timestamp{v.GetValueUnsafe<int64_t>()});
-    default: return std::nullopt;
-  }
-}
+// What pruning knows about one file of a snapshot: its partition values as
+// constants (slots 0..partitions-1) and its stats bounds (the stats layout's
+// columns, from slot `partitions` on). Values or stats that do not parse
+// are unknown: they never prune.
+class DeltaFileFacts : public pruning::FileFacts {
+ public:
+  DeltaFileFacts(const delta::Snapshot& snap, const std::vector<const delta::DeltaType*>& partition_types)
+      : snap_(snap), partition_types_(partition_types) {}
+  void set_file(const delta::FileEntry& file) { file_ = &file; }
+  const delta::FileEntry& file() const { return *file_; }
 
-// False only when no row of a file whose column lies in [min, max] (with
-// `nulls` nulls of `rows`) can pass `filter`; unknown bounds never prune.
-bool may_match(const duckdb::TableFilter& filter, const Value& min, const Value& max, std::optional<int64_t> nulls,
-               int64_t rows) {
-  using duckdb::ExpressionType;
-  switch (filter.filter_type) {
-    case duckdb::TableFilterType::CONJUNCTION_AND: {
-      for (const auto& child : filter.Cast<duckdb::ConjunctionAndFilter>().child_filters) {
-        if (!may_match(*child, min, max, nulls, rows)) return false;
-      }
-      return true;
-    }
-    case duckdb::TableFilterType::CONJUNCTION_OR: {
-      for (const auto& child : filter.Cast<duckdb::ConjunctionOrFilter>().child_filters) {
-        if (may_match(*child, min, max, nulls, rows)) return true;
-      }
-      return false;
-    }
-    // An optional filter is a hint that DuckDB keeps enforcing above the
-    // scan; its child is still a predicate every result row satisfies.
-    case duckdb::TableFilterType::OPTIONAL_FILTER: {
-      const auto& child = filter.Cast<duckdb::OptionalFilter>().child_filter;
-      return !child || may_match(*child, min, max, nulls, rows);
-    }
-    case duckdb::TableFilterType::IN_FILTER: {
-      for (const auto& v : filter.Cast<duckdb::InFilter>().values) {
-        duckdb::ConstantFilter eq(duckdb::ExpressionType::COMPARE_EQUAL, v);
-        if (may_match(eq, min, max, nulls, rows)) return true;
-      }
-      return false;
-    }
-    case duckdb::TableFilterType::IS_NULL: return !nulls || *nulls > 0;
-    case duckdb::TableFilterType::IS_NOT_NULL: return !nulls || rows < 0 || *nulls < rows;
-    case duckdb::TableFilterType::CONSTANT_COMPARISON: {
-      const auto& f = filter.Cast<duckdb::ConstantFilter>();
-      const auto c = to_value(f.constant);
-      if (!c) return true;
-      if (nulls && rows >= 0 && *nulls >= rows && rows > 0) return false;  // all null: no comparison holds
-      // Comparisons of the bounds with the constant; 2 stands for unknown.
-      const auto lo_cmp = min.is_null() ? std::nullopt : delta::compare_values(min, *c);
-      const auto hi_cmp = max.is_null() ? std::nullopt : delta::compare_values(max, *c);
-      const int lo = lo_cmp.value_or(2), hi = hi_cmp.value_or(2);
-      switch (f.comparison_type) {
-        case ExpressionType::COMPARE_EQUAL: return !(lo != 2 && lo > 0) && !(hi != 2 && hi < 0);
-        case ExpressionType::COMPARE_LESSTHAN: return !(lo != 2 && lo >= 0);
-        case ExpressionType::COMPARE_LESSTHANOREQUALTO: return !(lo != 2 && lo > 0);
-        case ExpressionType::COMPARE_GREATERTHAN: return !(hi != 2 && hi <= 0);
-        case ExpressionType::COMPARE_GREATERTHANOREQUALTO: return !(hi != 2 && hi < 0);
-        default: return true;
-      }
-    }
-    default: return true;
+  // The slot of column `name`, or std::nullopt when the snapshot knows nothing of it.
+  static std::optional<size_t> slot_of(const delta::Snapshot& snap, const std::string& name) {
+    const int p = snap.partition_index(name);
+    if (p >= 0) return static_cast<size_t>(p);
+    const int s = snap.stats_layout.find(name);
+    if (s >= 0) return snap.metadata.partition_columns.size() + static_cast<size_t>(s);
+    return std::nullopt;
   }
-}
 
+  pruning::ColumnFacts column(size_t slot) const override {
+    const size_t partitions = partition_types_.size();
+    if (slot < partitions) {
+      if (!partition_types_[slot]) return pruning::ColumnFacts::unknown();
+      try {
+        return pruning::ColumnFacts::constant(
+            delta::parse_partition_value(file_->partition_value(slot), *partition_types_[slot], ""));
+      } catch (const Error&) {
+        return pruning::ColumnFacts::unknown();
+      }
+    }
+    if (file_->stats().empty()) return pruning::ColumnFacts::unknown();
+    auto st = delta::decode_column_stats(file_->stats(), snap_.stats_layout, slot - partitions);
+    return pruning::ColumnFacts::bounds(std::move(st.min), std::move(st.max), st.null_count, file_->num_records);
+  }
+
+ private:
+  const delta::Snapshot& snap_;
+  const std::vector<const delta::DeltaType*>& partition_types_;
+  const delta::FileEntry* file_ = nullptr;
+};
+
+// Each partition column's type, by partition index (null if not in the schema).
+std::vector<const delta::DeltaType*> partition_types(const delta::Snapshot& snap) {
+  std::vector<const delta::DeltaType*> out;
+  for (const auto& name : snap.metadata.partition_columns) {
+    const int field = snap.schema.find(name);
+    out.push_back(field < 0 ? nullptr : &snap.schema.fields[static_cast<size_t>(field)].type);
+  }
+  return out;
+}
 
 // A partition value as the typed constant DuckDB sees for every row of the
 // file (an absent or empty value is NULL).
@@ -292,35 +268,55 @@ class DeltaFileList : public duckdb::MultiFileList {
       const int p = snap.partition_index(info.column_names[info.column_ids[i]]);
       if (p >= 0) partition_of[i] = p;
     }
+    // Each usable filter as a pruning predicate over the partition columns;
+    // what the module cannot read (functions of the values) DuckDB folds on
+    // the file's partition constants.
+    const auto types = partition_types(snap);
+    auto evaluator_for = [&](const duckdb::Expression& sub) -> pruning::Predicate::Evaluator {
+      return [&context, &sub, &info, &partition_of](const pruning::FileFacts& facts) {
+        auto bound = sub.Copy();
+        bind_partition_values(bound, info.table_index, partition_of,
+                              static_cast<const DeltaFileFacts&>(facts).file());
+        duckdb::Value result;
+        if (!bound->IsFoldable() || !duckdb::ExpressionExecutor::TryEvaluateScalar(context, *bound, result))
+          return pruning::Outcome::anything();  // an expression we cannot evaluate here never prunes
+        if (result.IsNull()) return pruning::Outcome::null();
+        return pruning::Outcome::always(result.DefaultCastAs(duckdb::LogicalType::BOOLEAN).GetValue<bool>());
+      };
+    };
+    auto column_of = [&](const duckdb::BoundColumnRefExpression& ref) -> std::optional<std::string> {
+      if (ref.binding.table_index != info.table_index || !partition_of.count(ref.binding.column_index))
+        return std::nullopt;
+      return snap.metadata.partition_columns[static_cast<size_t>(partition_of.at(ref.binding.column_index))];
+    };
     struct PartitionFilter {
       const duckdb::Expression* expr;
       std::vector<int> reads;  // partition indexes, for the cache key
+      pruning::Pruner pruner;
       std::map<std::vector<std::optional<std::string>>, bool> keeps;
     };
     std::vector<PartitionFilter> usable;
     for (const auto& f : filters) {
       std::set<int> reads;
       if (!f->IsFoldable() && reads_only_partitions(*f, info.table_index, partition_of, reads) && !reads.empty()) {
-        usable.push_back({f.get(), std::vector<int>(reads.begin(), reads.end()), {}});
+        auto predicate = predicate_from_expression(*f, column_of, evaluator_for);
+        pruning::Pruner pruner(predicate, [&](const std::string& name) { return DeltaFileFacts::slot_of(snap, name); });
+        usable.push_back({f.get(), std::vector<int>(reads.begin(), reads.end()), std::move(pruner), {}});
       }
     }
     if (usable.empty()) return nullptr;
     std::vector<const delta::FileEntry*> kept;
     std::string applied;
+    DeltaFileFacts facts(snap, types);
     for (const auto* file : files_) {
+      facts.set_file(*file);
       bool keep = true;
       for (auto& pf : usable) {
         std::vector<std::optional<std::string>> key;
         for (int p : pf.reads) key.push_back(file->partition_value(static_cast<size_t>(p)));
         auto it = pf.keeps.find(key);
         if (it == pf.keeps.end()) {
-          auto bound = pf.expr->Copy();
-          bind_partition_values(bound, info.table_index, partition_of, *file);
-          duckdb::Value result;
-          bool k = true;  // an expression we cannot evaluate here never prunes
-          if (bound->IsFoldable() && duckdb::ExpressionExecutor::TryEvaluateScalar(context, *bound, result)) {
-            k = !result.IsNull() && result.DefaultCastAs(duckdb::LogicalType::BOOLEAN).GetValue<bool>();
-          }
+          const bool k = pf.pruner.may_match(facts);
           it = pf.keeps.emplace(std::move(key), k).first;
           if (!k && applied.find(pf.expr->ToString()) == std::string::npos) {
             applied += (applied.empty() ? "" : " AND ") + pf.expr->ToString();
@@ -350,32 +346,15 @@ class DeltaFileList : public duckdb::MultiFileList {
     self.load();
     if (filters.filters.empty()) return nullptr;
     const auto& snap = *snapshot_;
+    const pruning::Pruner pruner(predicate_from_table_filters(filters, names, column_ids),
+                                 [&](const std::string& name) { return DeltaFileFacts::slot_of(snap, name); });
+    if (pruner.trivial()) return nullptr;
+    const auto types = partition_types(snap);
+    DeltaFileFacts facts(snap, types);
     std::vector<const delta::FileEntry*> kept;
     for (const auto* file : files_) {
-      bool keep = true;
-      for (const auto& [idx, filter] : filters.filters) {
-        if (idx >= column_ids.size() || column_ids[idx] >= names.size()) continue;
-        const std::string& name = names[column_ids[idx]];
-        const int p = snap.partition_index(name);
-        if (p >= 0) {
-          const int field = snap.schema.find(name);
-          Value v;
-          try {
-            v = delta::parse_partition_value(file->partition_value(static_cast<size_t>(p)),
-                                             snap.schema.fields[static_cast<size_t>(field)].type, name);
-          } catch (const Error&) {
-            continue;
-          }
-          keep = may_match(*filter, v, v, v.is_null() ? 1 : 0, 1);
-        } else {
-          const int s = snap.stats_layout.find(name);
-          if (s < 0 || file->stats().empty()) continue;
-          const auto st = delta::decode_column_stats(file->stats(), snap.stats_layout, static_cast<size_t>(s));
-          keep = may_match(*filter, st.min, st.max, st.null_count, file->num_records);
-        }
-        if (!keep) break;
-      }
-      if (keep) kept.push_back(file);
+      facts.set_file(*file);
+      if (pruner.may_match(facts)) kept.push_back(file);
     }
     if (kept.size() == files_.size()) return nullptr;
     return duckdb::make_uniq<DeltaFileList>(*this, std::move(kept));

@@ -23,9 +23,9 @@ const Table& delta_table(Session& session, const std::string& database, const st
   const std::string qualified = database + "." + table;
   const Table* t = session.state()->find_table(database, table);
   if (!t) throw Error(ErrorCode::NotFound, qualified, "unknown table '" + qualified + "'");
-  if (t->kind() != TableKind::Delta) {
+  if (t->kind() != table_kind::delta) {
     throw Error(ErrorCode::InvalidArgument, qualified,
-                "table '" + qualified + "' is a " + to_string(t->kind()) + " table, not a Delta table");
+                "table '" + qualified + "' is a " + t->kind() + " table, not a Delta table");
   }
   return *t;
 }

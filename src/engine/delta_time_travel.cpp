@@ -5,6 +5,7 @@
 #include "engine/session_state.h"
 #include "frame/plan.h"
 #include "neuralake/error.h"
+#include "tables/table_provider.h"
 
 namespace neuralake::engine {
 
@@ -12,9 +13,9 @@ std::string delta_time_travel_sql(SessionState& st, const TableScanOrigin& origi
   const std::string qualified = origin.database + "." + origin.table;
   const Table* table = st.find_table(origin.database, origin.table);
   if (!table) throw Error(ErrorCode::NotFound, qualified, "unknown table '" + qualified + "'");
-  if (table->kind() != TableKind::Delta) {
+  if (!tables::table_provider(table->def()).versions()) {
     throw Error(ErrorCode::InvalidArgument, qualified,
-                "table '" + qualified + "' is a " + to_string(table->kind()) +
+                "table '" + qualified + "' is a " + table->kind() +
                     " table; only Delta tables can be read at another version");
   }
   std::string sql = "SELECT " + origin.items + " FROM (" + table_view_sql(st, origin.database, *table, delta_args) +

@@ -1,6 +1,6 @@
 // Session: one embedded DuckDB per session, with each catalog database as a
-// schema, file tables as views over scans and function tables as table functions.
-#include <cctype>
+// schema and each table as a view over the scan its kind's provider writes
+// (src/tables/).
 #include <optional>
 #include <cstdlib>
 #include <filesystem>
@@ -16,6 +16,7 @@
 #include "engine/engine.h"
 #include "engine/errors.h"
 #include "engine/object_store_fs.h"
+#include "engine/pruning_translate.h"
 #include "engine/running_query.h"
 #include "engine/session_state.h"
 #include "frame/plan.h"
@@ -23,6 +24,7 @@
 #include "neuralake/expr.h"
 #include "storage/s3/s3_factory.h"
 #include "storage/store_registry.h"
+#include "tables/table_provider.h"
 
 namespace neuralake {
 
@@ -76,7 +78,7 @@ std::string expand_location(const SessionState& st, const std::string& location)
 // A directory location scans every file of the table's format below it.
 // A location is a directory when it ends in '/', or when no object has its
 // exact name but objects exist below it.
-std::string file_pattern(const SessionState& st, const std::string& location, const char* extension) {
+std::string file_pattern(const SessionState& st, const std::string& location, const std::string& extension) {
   bool is_dir = !location.empty() && location.back() == '/';
   bool is_glob = location.find_first_of("*?[") != std::string::npos;
   if (!is_dir && !is_glob) {
@@ -101,127 +103,51 @@ std::string file_pattern(const SessionState& st, const std::string& location, co
   return base + "/**/*." + extension;
 }
 
-std::string columns_map(const Schema& schema) {
-  std::string s = "{";
-  for (size_t i = 0; i < schema.size(); ++i)
-    s += (i ? ", " : "") + sql_string_literal(schema[i].name) + ": " + sql_string_literal(schema[i].type.sql_name());
-  return s + "}";
-}
 
 }  // namespace
 
-std::string table_view_sql(const SessionState& st, const std::string& database, const Table& table,
-                           const std::string& delta_args, const std::vector<std::string>* parquet_globs) {
-  const TableDef& def = table.def();
-  const auto& declared = def.metadata.schema;
-  std::string scan;
-  switch (def.kind) {
-    case TableKind::Parquet: {
-      if (parquet_globs) {
-        std::string list;
-        for (const auto& g : *parquet_globs) list += (list.empty() ? "" : ", ") + sql_string_literal(g);
-        scan = "read_parquet([" + list + "]";
-      } else {
-        scan = "read_parquet(" + sql_string_literal(file_pattern(st, expand_location(st, def.location), "parquet"));
-      }
-      if (def.file_options.hive_partitioning) {
-        scan += ", hive_partitioning = true";
-        if (!def.file_options.partition_columns.empty())
-          scan += ", hive_types = " + columns_map(def.file_options.partition_columns);
-      }
-      scan += ")";
-      break;
-    }
-    case TableKind::Csv: {
-      std::string loc = file_pattern(st, expand_location(st, def.location), "csv");
-      scan = "read_csv(" + sql_string_literal(loc) + ", header = " + (def.file_options.header ? "true" : "false") +
-             ", delim = " + sql_string_literal(std::string(1, def.file_options.delimiter));
-      if (declared) scan += ", columns = " + columns_map(*declared);
-      if (def.file_options.hive_partitioning) scan += ", hive_partitioning = true";
-      scan += ")";
-      break;
-    }
-    case TableKind::Json: {
-      std::string loc = file_pattern(st, expand_location(st, def.location), "json");
-      scan = "read_json(" + sql_string_literal(loc) + ", format = 'newline_delimited'";
-      if (declared) scan += ", columns = " + columns_map(*declared);
-      scan += ")";
-      break;
-    }
-    case TableKind::Function:
-      scan = "__neuralake_function_scan(" + sql_string_literal(database) + ", " + sql_string_literal(def.name) + ")";
-      break;
-    case TableKind::Delta:
-      scan = "delta_scan(" + sql_string_literal(expand_location(st, def.location)) +
-             (delta_args.empty() ? "" : ", " + delta_args) + ")";
-      break;
+// What table providers use of a session: locations, stores and queries.
+class SessionScanContext : public tables::ScanContext {
+ public:
+  explicit SessionScanContext(SessionState& st) : st_(st) {}
+  std::string expand_location(const std::string& location) const override {
+    return engine::expand_location(st_, location);
   }
+  std::string file_pattern(const std::string& location, const std::string& extension) const override {
+    return engine::file_pattern(st_, location, extension);
+  }
+  StoreRegistry& stores() const override { return *st_.stores; }
+  Schema describe_sql(const std::string& sql) override { return describe_query(st_, sql); }
+  DataFrame run_sql(const std::string& sql) override { return run_query(st_, sql); }
+
+ private:
+  SessionState& st_;
+};
+
+// The view body over a provider's FROM item: every column, then the extra ones.
+static std::string view_over(const TableDef& def, const std::string& scan) {
   std::string select = "SELECT *";
   for (const auto& extra : def.metadata.extra_columns)
     select += ", (" + extra.expression + ") AS " + quote_identifier(extra.name);
   return select + " FROM " + scan;
 }
 
-// For a Parquet table with declared Hive partition columns, the directories
-// that AND-ed "=" / "in" filters on its leading partition columns allow
-// (datarepo's partition-prefix construction), as globs, so that only those
-// prefixes are listed instead of the whole table. std::nullopt when no such
-// restriction applies, or when a value cannot be written as a path safely.
-static std::optional<std::vector<std::string>> partition_globs(const SessionState& st, const Table& table,
-                                                               const Filters& filters) {
-  const TableDef& def = table.def();
-  const auto& parts = def.file_options.partition_columns;
-  if (def.kind != TableKind::Parquet || parts.empty() || filters.any_of().size() != 1) return std::nullopt;
-  std::string base = expand_location(st, def.location);
-  // Declared partitions mean a directory location; a glob or a file is taken as written.
-  if (base.find_first_of("*?[") != std::string::npos || base.ends_with(".parquet")) return std::nullopt;
-  while (!base.empty() && base.back() == '/') base.pop_back();
-  if (!st.stores->handles(base)) return std::nullopt;
+std::string table_view_sql(SessionState& st, const std::string& database, const Table& table,
+                           const std::string& version_args) {
+  SessionScanContext ctx(st);
+  const tables::ScanTarget target{database, table, version_args};
+  return view_over(table.def(), tables::table_provider(table.def()).scan_sql(ctx, target));
+}
 
-  auto path_text = [](const Value& v) -> std::optional<std::string> {
-    std::string text;
-    if (v.is<int64_t>()) text = std::to_string(v.as<int64_t>());
-    else if (v.is<uint64_t>()) text = std::to_string(v.as<uint64_t>());
-    else if (v.is<Date>()) text = format_date(v.as<Date>());
-    else if (v.is<std::string>()) text = v.as<std::string>();
-    else return std::nullopt;
-    // Writers escape other characters in paths; only plain text maps 1:1.
-    for (char c : text)
-      if (!std::isalnum(static_cast<unsigned char>(c)) && c != '-' && c != '_' && c != '.') return std::nullopt;
-    return text.empty() ? std::nullopt : std::optional<std::string>(text);
-  };
-
-  std::vector<std::string> prefixes = {base};
-  size_t fixed = 0;
-  for (const auto& column : parts) {
-    const Filter* f = nullptr;
-    for (const auto& candidate : filters.any_of()[0])
-      if (candidate.column() == column.name && (candidate.op() == FilterOp::Eq || candidate.op() == FilterOp::In))
-        f = &candidate;
-    if (!f) break;
-    std::vector<Value> values = f->op() == FilterOp::Eq ? std::vector<Value>{f->value()} : f->values();
-    std::vector<std::string> next;
-    for (const auto& prefix : prefixes) {
-      for (const auto& v : values) {
-        auto text = path_text(detail::coerce_value(v, column.type, column.name));
-        if (!text) return std::nullopt;
-        next.push_back(prefix + "/" + column.name + "=" + *text);
-      }
-    }
-    if (next.empty() || next.size() > 1024) return std::nullopt;
-    prefixes = std::move(next);
-    ++fixed;
-  }
-  if (fixed == 0) return std::nullopt;
-  // Keep the prefixes that exist: a glob that matches nothing is an error.
-  std::vector<std::string> globs;
-  for (const auto& prefix : prefixes) {
-    auto r = st.stores->resolve(prefix + "/");
-    auto level = r.store->list_level(r.key);
-    if (!level.objects.empty() || !level.prefixes.empty()) globs.push_back(prefix + "/**/*.parquet");
-  }
-  if (globs.empty()) return std::nullopt;  // no partition matches: the full scan finds no rows
-  return globs;
+// The view body narrowed to what `filter` can match, when the table's
+// provider can skip partitions before the engine lists them; std::nullopt otherwise.
+static std::optional<std::string> pruned_view_sql(SessionState& st, const std::string& database, const Table& table,
+                                                  const pruning::Predicate& filter) {
+  SessionScanContext ctx(st);
+  const tables::ScanTarget target{database, table, ""};
+  auto scan = tables::table_provider(table.def()).pruned_scan_sql(ctx, target, filter);
+  if (!scan) return std::nullopt;
+  return view_over(table.def(), *scan);
 }
 
 DataFrame run_query(SessionState& st, const std::string& sql) {
@@ -269,33 +195,16 @@ std::string explain_query(SessionState& st, const std::string& sql) {
 static void check_declared_schema(SessionState& st, const std::string& qualified, const Table& table,
                                   const Schema& actual) {
   const auto& declared = table.def().metadata.schema;
-  if (!declared || table.kind() == TableKind::Function) return;
+  const auto& provider = tables::table_provider(table.def());
+  if (!declared || !provider.checks_declared_schema()) return;
   for (const auto& want : *declared) {
     const Field* got = nullptr;
     for (const auto& f : actual)
       if (f.name == want.name) got = &f;
     if (got && got->type == want.type) continue;
-    // Find the first file that disagrees, so the error can name it.
-    std::string file = table.def().location;
-    if (table.kind() == TableKind::Parquet) {
-      std::string loc = file_pattern(st, expand_location(st, table.def().location), "parquet");
-      try {
-        DataFrame files = run_query(st, "SELECT file FROM glob(" + sql_string_literal(loc) + ") ORDER BY file");
-        for (size_t i = 0; i < files.num_rows(); ++i) {
-          std::string f = *files.column(0).at<std::string>(i);
-          Schema s = describe_query(st, "SELECT * FROM read_parquet(" + sql_string_literal(f) + ")");
-          bool ok = false;
-          for (const auto& c : s)
-            if (c.name == want.name && c.type == want.type) ok = true;
-          if (!ok) {
-            file = f;
-            break;
-          }
-        }
-      } catch (const Error&) {
-        // Keep the location as the best name we have.
-      }
-    }
+    // The provider finds the first file that disagrees, so the error can name it.
+    SessionScanContext ctx(st);
+    std::string file = provider.file_with_mismatch(ctx, table.def(), want);
     std::string found = got ? "has type " + got->type.polars_name() : "is missing";
     throw Error(ErrorCode::InvalidArgument, qualified + "." + want.name,
                 "table '" + qualified + "' declares column '" + want.name + "' as " + want.type.polars_name() +
@@ -387,6 +296,8 @@ static void register_catalog(SessionState& st) {
   for (const auto& d : st.databases) {
     run_statement(st, "CREATE SCHEMA IF NOT EXISTS " + quote_identifier(d.name()));
     for (const auto& t : d.tables()) {
+      // A kind no provider reads, or a declaration its provider refuses, fails the session.
+      tables::table_provider(t.def()).validate(t.def());
       std::string view = table_view_sql(st, d.name(), t);
       try {
         run_statement(st, "CREATE VIEW " + quote_identifier(d.name()) + "." + quote_identifier(t.name()) + " AS " + view);
@@ -473,13 +384,16 @@ LazyFrame Session::table(const std::string& database, const std::string& table, 
       items += (items.empty() ? "" : ", ") + quote_identifier(c);
     }
   }
+  std::string where = detail::filters_to_sql(filters, schema, qualified);
   std::string source = quote_identifier(database) + "." + quote_identifier(table);
-  const Table& declared = *state_->find_table(database, table);
-  if (auto globs = engine::partition_globs(*state_, declared, filters)) {
-    source = "(" + engine::table_view_sql(*state_, database, declared, "", &*globs) + ") AS " + quote_identifier(table);
+  if (!filters.empty()) {
+    const Table& declared = *state_->find_table(database, table);
+    if (auto view = engine::pruned_view_sql(*state_, database, declared,
+                                            engine::predicate_from_filters(filters, schema))) {
+      source = "(" + *view + ") AS " + quote_identifier(table);
+    }
   }
   std::string sql = "SELECT " + items + " FROM " + source;
-  std::string where = detail::filters_to_sql(filters, schema, qualified);
   if (!where.empty()) sql += " WHERE " + where;
   auto node = std::make_shared<PlanNode>(sql);
   node->origin = TableScanOrigin{database, table, items, where};
@@ -517,6 +431,11 @@ const SessionOptions& Session::options() const { return state_->options; }
 
 std::string Session::resolve_location(const std::string& location) const {
   return engine::expand_location(*state_, location);
+}
+
+TableDescription Session::describe_table(const Table& table) const {
+  engine::SessionScanContext ctx(*state_);
+  return tables::table_provider(table.def()).describe(ctx, table.def());
 }
 
 }  // namespace neuralake

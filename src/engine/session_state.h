@@ -42,12 +42,11 @@ struct SessionState {
 namespace engine {
 // Registers the function-table scan for this session's function tables.
 void register_function_scan(SessionState& state);
-// The view body for a table in this session ("SELECT * FROM read_parquet(...)").
-// `delta_args` are extra delta_scan arguments ("version := 3") for Delta tables;
-// `parquet_globs`, if given, replace a Parquet table's location (partition pruning).
-std::string table_view_sql(const SessionState& state, const std::string& database, const Table& table,
-                           const std::string& delta_args = "",
-                           const std::vector<std::string>* parquet_globs = nullptr);
+// The view body for a table in this session ("SELECT * FROM read_parquet(...)"),
+// from the table's provider. `version_args` select an older version
+// ("version := 3") of a kind that has versions.
+std::string table_view_sql(SessionState& state, const std::string& database, const Table& table,
+                           const std::string& version_args = "");
 }  // namespace engine
 
 }  // namespace neuralake
