@@ -291,8 +291,10 @@ class CheckpointParquetReader : public CheckpointReader {
         if (!paths.has_value()) continue;  // another action's row
         a.at.row = static_cast<uint64_t>(row);
         a.path = paths.bytes();
-        a.size = sizes && sizes->has_value() ? sizes->integer() : 0;
-        a.modification_time = mtimes && mtimes->has_value() ? mtimes->integer() : 0;
+        a.has_size = sizes && sizes->has_value();
+        a.has_modification_time = mtimes && mtimes->has_value();
+        a.size = a.has_size ? sizes->integer() : 0;
+        a.modification_time = a.has_modification_time ? mtimes->integer() : 0;
         a.deletion_vector.reset();
         if (has_dv && dvs[0]->has_value()) {
           auto d = std::make_shared<DeletionVectorDescriptor>();

@@ -147,8 +147,11 @@ class DuckDbCheckpointReader : public delta::CheckpointReader {
           if (!path) continue;
           a.at.row = static_cast<uint64_t>(c[0].number<int64_t>(i).value_or(0));
           a.path = *path;
-          a.size = c[2].number<int64_t>(i).value_or(0);
-          a.modification_time = c[3].number<int64_t>(i).value_or(0);
+          const auto size = c[2].number<int64_t>(i), mtime = c[3].number<int64_t>(i);
+          a.has_size = size.has_value();
+          a.has_modification_time = mtime.has_value();
+          a.size = size.value_or(0);
+          a.modification_time = mtime.value_or(0);
           a.deletion_vector.reset();
           if (dv) {
             if (auto st = c[4].string(i)) {
