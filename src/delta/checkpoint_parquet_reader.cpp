@@ -140,7 +140,7 @@ class CheckpointParquetReader : public CheckpointReader {
           corrupt(key, e.what());
         }
       }
-      if (!done) fallback_->read_actions(store, {key}, row);
+      if (!done) fallback(key).read_actions(store, {key}, row);
     }
   }
 
@@ -151,7 +151,7 @@ class CheckpointParquetReader : public CheckpointReader {
       const auto& key = keys[part];
       auto file = open(store, key);
       if (!file || !read_adds_of(*file, key, static_cast<uint32_t>(part), partition_keys, add)) {
-        fallback_->read_adds(store, {key}, partition_keys, [&](const CheckpointAdd& a) {
+        fallback(key).read_adds(store, {key}, partition_keys, [&](const CheckpointAdd& a) {
           CheckpointAdd b = a;
           b.at.part = static_cast<uint32_t>(part);
           add(b);
@@ -168,7 +168,7 @@ class CheckpointParquetReader : public CheckpointReader {
       auto file = open(store, key);
       if (!file || !read_stats_of(*file, key, static_cast<uint32_t>(part), share, stats_layout, stats)) {
         if (share.index != 0) continue;  // a part the fallback reads is the first share's
-        fallback_->read_add_stats(
+        fallback(key).read_add_stats(
             store, {key}, stats_layout,
             [&](const CheckpointStats& s) {
               CheckpointStats t = s;
@@ -189,7 +189,7 @@ class CheckpointParquetReader : public CheckpointReader {
       std::lock_guard<std::mutex> lock(footers_mu_);
       footers_.clear();
     }
-    fallback_->release_buffers();
+    if (fallback_) fallback_->release_buffers();
   }
 
  private:
@@ -509,7 +509,19 @@ class CheckpointParquetReader : public CheckpointReader {
   std::mutex footers_mu_;
   std::deque<Footer> footers_;  // most recent first
 
-  std::unique_ptr<CheckpointReader> fallback_;
+  // The reader for a part this one does not read; without one (native
+  // decoding required) such a part is NotSupported.
+  CheckpointReader& fallback(const std::string& key) {
+    if (!fallback_) {
+      throw Error(ErrorCode::NotSupported, key,
+                  "Delta checkpoint part '" + key +
+                      "' uses a Parquet feature the native checkpoint decoder does not read, and native decoding "
+                      "was required");
+    }
+    return *fallback_;
+  }
+
+  std::unique_ptr<CheckpointReader> fallback_;  // null: none
 };
 
 }  // namespace

@@ -3,6 +3,7 @@
 // straight from DuckDB's result chunks.
 #include "engine/delta_checkpoint_reader.h"
 
+#include <cstdlib>
 #include <set>
 
 #include "delta/checkpoint_parquet_reader.h"
@@ -390,18 +391,64 @@ std::string object_uri(const ObjectStore& store, const std::string& key) {
   return u + "/" + key;
 }
 
-std::unique_ptr<delta::CheckpointReader> make_checkpoint_reader(duckdb::DatabaseInstance& db) {
-  return delta::make_checkpoint_parquet_reader(std::make_unique<DuckDbCheckpointReader>(db));
+CheckpointDecoder parse_checkpoint_decoder(std::string_view value, std::string_view variable) {
+  if (value.empty() || value == "auto") return CheckpointDecoder::Auto;
+  if (value == "native") return CheckpointDecoder::Native;
+  if (value == "duckdb") return CheckpointDecoder::DuckDb;
+  throw Error(ErrorCode::InvalidArgument, std::string(variable),
+              std::string(variable) + "='" + std::string(value) + "' is not a checkpoint reader: use auto, native or duckdb");
 }
 
-std::unique_ptr<delta::CheckpointReader> make_standalone_checkpoint_reader(bool own_decoder) {
+CheckpointDecoder checkpoint_decoder_from_environment() {
+  const char* value = std::getenv(kCheckpointReaderVariable);
+  return parse_checkpoint_decoder(value ? value : "");
+}
+
+const char* to_string(CheckpointDecoder decoder) {
+  switch (decoder) {
+    case CheckpointDecoder::Auto: return "auto";
+    case CheckpointDecoder::Native: return "native";
+    case CheckpointDecoder::DuckDb: return "duckdb";
+  }
+  return "auto";
+}
+
+namespace {
+
+std::unique_ptr<delta::CheckpointReader> with_decoder(std::unique_ptr<delta::CheckpointReader> duckdb_reader,
+                                                      CheckpointDecoder decoder) {
+  switch (decoder) {
+    case CheckpointDecoder::DuckDb: return duckdb_reader;
+    case CheckpointDecoder::Native: return delta::make_checkpoint_parquet_reader(nullptr);
+    case CheckpointDecoder::Auto: break;
+  }
+  return delta::make_checkpoint_parquet_reader(std::move(duckdb_reader));
+}
+
+}  // namespace
+
+std::unique_ptr<delta::CheckpointReader> make_checkpoint_reader(duckdb::DatabaseInstance& db, CheckpointDecoder decoder) {
+  return with_decoder(std::make_unique<DuckDbCheckpointReader>(db), decoder);
+}
+
+std::unique_ptr<delta::CheckpointReader> make_checkpoint_reader(duckdb::DatabaseInstance& db) {
+  return make_checkpoint_reader(db, checkpoint_decoder_from_environment());
+}
+
+std::unique_ptr<delta::CheckpointReader> make_standalone_checkpoint_reader(CheckpointDecoder decoder) {
   auto db = std::make_unique<duckdb::DuckDB>(nullptr);
   auto& instance = *db->instance;
   auto registry = std::make_shared<StoreRegistry>();
   register_object_store_filesystem(instance, registry);
-  auto duckdb_reader = std::make_unique<DuckDbCheckpointReader>(instance, std::move(db), std::move(registry));
-  if (!own_decoder) return duckdb_reader;
-  return delta::make_checkpoint_parquet_reader(std::move(duckdb_reader));
+  return with_decoder(std::make_unique<DuckDbCheckpointReader>(instance, std::move(db), std::move(registry)), decoder);
+}
+
+std::unique_ptr<delta::CheckpointReader> make_standalone_checkpoint_reader(bool own_decoder) {
+  return make_standalone_checkpoint_reader(own_decoder ? CheckpointDecoder::Auto : CheckpointDecoder::DuckDb);
+}
+
+std::unique_ptr<delta::CheckpointReader> make_standalone_checkpoint_reader() {
+  return make_standalone_checkpoint_reader(checkpoint_decoder_from_environment());
 }
 
 }  // namespace neuralake::engine
