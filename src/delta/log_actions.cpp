@@ -84,7 +84,7 @@ class Fields {
     std::vector<std::string> out;
     for (JsonElement v : a) {
       std::string_view s;
-      if (v.get(s) != simdjson::SUCCESS) wrong_type(key, v, "an array of strings", " element");
+      if (v.get(s) != simdjson::SUCCESS) fail(key, std::string("must be an array of strings, but holds ") + json_type_name(v));
       out.emplace_back(s);
     }
     return out;
@@ -109,9 +109,8 @@ class Fields {
     if (e.get(o) != simdjson::SUCCESS) wrong_type(key, e, "an object");
     return o;
   }
-  [[noreturn]] void wrong_type(std::string_view key, const JsonElement& e, const char* expected,
-                               const char* what = "") const {
-    fail(key, std::string(what).append(" must be ").append(expected) + ", not " + json_type_name(e));
+  [[noreturn]] void wrong_type(std::string_view key, const JsonElement& e, const char* expected) const {
+    fail(key, std::string("must be ").append(expected) + ", not " + json_type_name(e));
   }
   [[noreturn]] void fail(std::string_view key, std::string_view problem) const {
     malformed_action(at_, std::string(action_).append(".").append(key), problem);
