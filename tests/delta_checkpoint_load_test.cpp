@@ -522,23 +522,32 @@ TEST_F(DeltaCheckpointLoad, CheckpointDecoderSwitchFromTheEnvironment) {
   EXPECT_EQ(nl::engine::parse_checkpoint_decoder(""), CheckpointDecoder::Auto);
 }
 
-// 9. A checkpoint add without a size (null in its column) is Corruption
-// naming the part and the field, through either decoder, not a size of 0.
-TEST_F(DeltaCheckpointLoad, CheckpointAddWithoutSizeIsCorrupt) {
+// 9. A checkpoint add without a size or without a path (null in its
+// column) is Corruption naming the part and the field, through either
+// decoder: not a size of 0, not a row skipped.
+TEST_F(DeltaCheckpointLoad, CheckpointAddWithoutSizeOrPathIsCorrupt) {
   using nl::engine::CheckpointDecoder;
-  std::vector<std::string> rows = {kProtocolRow, metadata_row(kIdSchema)};
-  for (int64_t n = 0; n < 20; ++n) rows.push_back(add_row(path_of(n), expected_add(n, false), StatsForm::Json));
-  rows.push_back(R"({"add":{"path":"nosize.parquet","partitionValues":{},"size":null,"modificationTime":0,"dataChange":true}})");
-  write_checkpoint_file(delta::padded_version(0) + ".checkpoint.parquet", rows, StatsForm::Json);
-  for (CheckpointDecoder d : {CheckpointDecoder::Native, CheckpointDecoder::DuckDb}) {
-    SCOPED_TRACE(nl::engine::to_string(d));
-    try {
-      delta::load_snapshot(table(), *nl::engine::make_standalone_checkpoint_reader(d));
-      ADD_FAILURE() << "expected Corruption";
-    } catch (const nl::Error& e) {
-      const std::string what = e.what();
-      EXPECT_EQ(e.code(), nl::ErrorCode::Corruption) << what;
-      EXPECT_NE(what.find("00000000000000000000.checkpoint.parquet: add.size is missing"), std::string::npos) << what;
+  const std::vector<std::pair<std::string, std::string>> cases = {
+      {R"({"add":{"path":"nosize.parquet","partitionValues":{},"size":null,"modificationTime":0,"dataChange":true}})",
+       "00000000000000000000.checkpoint.parquet: add.size is missing"},
+      {R"({"add":{"path":null,"partitionValues":{},"size":5,"modificationTime":0,"dataChange":true}})",
+       "00000000000000000000.checkpoint.parquet: add.path is missing"}};
+  for (const auto& [bad_row, message] : cases) {
+    fs::remove_all(log());
+    std::vector<std::string> rows = {kProtocolRow, metadata_row(kIdSchema)};
+    for (int64_t n = 0; n < 20; ++n) rows.push_back(add_row(path_of(n), expected_add(n, false), StatsForm::Json));
+    rows.push_back(bad_row);
+    write_checkpoint_file(delta::padded_version(0) + ".checkpoint.parquet", rows, StatsForm::Json);
+    for (CheckpointDecoder d : {CheckpointDecoder::Native, CheckpointDecoder::DuckDb}) {
+      SCOPED_TRACE(std::string(nl::engine::to_string(d)) + ": " + bad_row);
+      try {
+        delta::load_snapshot(table(), *nl::engine::make_standalone_checkpoint_reader(d));
+        ADD_FAILURE() << "expected Corruption";
+      } catch (const nl::Error& e) {
+        const std::string what = e.what();
+        EXPECT_EQ(e.code(), nl::ErrorCode::Corruption) << what;
+        EXPECT_NE(what.find(message), std::string::npos) << what;
+      }
     }
   }
 }

@@ -88,10 +88,13 @@ TEST_F(DeltaStrictLog, UnknownFieldsAndActionsAreIgnored) {
       replaced(delta_add("p=b/f1.parquet", R"({"p":"b"})", 5), R"("dataChange":true)",
                R"("dataChange":true,"tags":{"k":"v"},"baseRowId":7,"somethingNew":{"a":[1,2]})") +
       R"({"domainMetadata":{"domain":"d","configuration":"{}","removed":false}})" "\n" +
-      R"({"commitInfo":{"operation":"WRITE","anything":[true,null,1.5]}})" "\n");
+      R"({"commitInfo":{"operation":"WRITE","anything":[true,null,1.5]}})" "\n" +
+      R"({"futureAction":"not an object","add":{"path":"p=c/f2.parquet","partitionValues":{"p":"c"},"size":1,)"
+      R"("modificationTime":0,"dataChange":false}})" "\n");
   auto snap = load();
-  ASSERT_EQ(snap->num_files(), 2u);
+  ASSERT_EQ(snap->num_files(), 3u);
   EXPECT_EQ(snap->files()[1]->partition_value(0), std::optional<std::string>("b"));
+  EXPECT_EQ(snap->files()[2]->partition_value(0), std::optional<std::string>("c"));
 }
 
 TEST_F(DeltaStrictLog, MetadataWithoutPartitionColumns) {

@@ -292,6 +292,9 @@ class CheckpointParquetReader : public CheckpointReader {
       if (l.pv.first >= 0) partitions.emplace(file.column(static_cast<size_t>(l.pv.first)), file.column(static_cast<size_t>(l.pv.second)));
       std::vector<std::string> partition_store(partition_keys.size());
 
+      // The level at which a row's add struct is present: one with a null
+      // path is passed on with an empty path (Corruption), not skipped.
+      const int16_t add_level = m.leaves[static_cast<size_t>(l.path)].definition[0];
       CheckpointAdd a;
       a.at.part = part;
       a.partition_values.resize(partition_keys.size());
@@ -304,9 +307,10 @@ class CheckpointParquetReader : public CheckpointReader {
         }
         for (auto& v : a.partition_values) v.reset();
         if (partitions) partitions->read_row(partition_keys, partition_store, a.partition_values, key);
-        if (!paths.has_value()) continue;  // another action's row
+        const bool has_path = paths.has_value();
+        if (!has_path && paths.definition() < add_level) continue;  // another action's row
         a.at.row = static_cast<uint64_t>(row);
-        a.path = paths.bytes();
+        a.path = has_path ? paths.bytes() : std::string_view();
         a.has_size = sizes && sizes->has_value();
         a.has_modification_time = mtimes && mtimes->has_value();
         a.size = a.has_size ? sizes->integer() : 0;

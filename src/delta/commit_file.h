@@ -32,9 +32,10 @@ bool changes_metadata(std::string_view text);
 // `key`) that `pass` selects, in order. `text` must be followed by
 // simdjson::SIMDJSON_PADDING readable bytes: its lines are parsed in place,
 // each line's padding being the text after it. A line that is not a JSON
-// object, or an action that is not an object, is Corruption naming the file
-// and line; actions of other names (cdc, domainMetadata, ...) are passed on
-// too, for `fn` to ignore.
+// object, or an action this reader reads that is not an object, is
+// Corruption naming the file and line; actions of other names (cdc,
+// domainMetadata, ...) are passed on too when they are objects, for `fn` to
+// ignore, and skipped otherwise.
 template <class Fn>
 void for_each_commit_action(simdjson::dom::parser& parser, std::string_view key, std::string_view text, CommitPass pass,
                             Fn&& fn) {
@@ -58,6 +59,7 @@ void for_each_commit_action(simdjson::dom::parser& parser, std::string_view key,
       if ((pass == CommitPass::Metadata && !is_meta) || (pass == CommitPass::Files && is_meta)) continue;
       JsonObject action;
       if (value.get(action) != simdjson::SUCCESS) {
+        if (!is_meta && name != "add" && name != "remove" && name != "txn") continue;  // not one this reader reads
         malformed_action(at, name, std::string("must be an object, not ") + json_type_name(value));
       }
       fn(name, action, at);

@@ -125,7 +125,13 @@ class DuckDbCheckpointReader : public delta::CheckpointReader {
       const std::string& type = src.columns.at("add");
       auto has = [&](const char* field) { return type.find(field) != std::string::npos; };
       // Columns 0-3 always, then the DV's five fields, then one per partition key.
-      std::string cols = "file_row_number, \"add\".path, \"add\".size::BIGINT, \"add\".modificationTime::BIGINT";
+      // Rows of other actions have a NULL add; an add with a NULL path but a
+      // size or modification time is passed on with an empty path
+      // (Corruption), not skipped. (Testing "add" itself would read every
+      // add column.)
+      std::string cols =
+          "file_row_number, coalesce(\"add\".path, CASE WHEN \"add\".size IS NOT NULL OR "
+          "\"add\".modificationTime IS NOT NULL THEN '' END), \"add\".size::BIGINT, \"add\".modificationTime::BIGINT";
       const bool dv = has("deletionVector ");
       cols += dv ? ", \"add\".deletionVector.storageType, \"add\".deletionVector.pathOrInlineDv, "
                    "\"add\".deletionVector.\"offset\"::INTEGER, \"add\".deletionVector.sizeInBytes::INTEGER, "
