@@ -2,6 +2,7 @@
 // after it are read on different threads and joined; every file must end with its own stats.
 #include <algorithm>
 #include <chrono>
+#include <cstdlib>
 #include <cstdint>
 #include <filesystem>
 #include <fstream>
@@ -151,7 +152,9 @@ class DeltaCheckpointLoad : public ::testing::Test {
 
   // Writes `rows` (action objects, in this order) as the checkpoint file
   // `name` through DuckDB; small row groups so the reader sees several.
-  void write_checkpoint_file(const std::string& name, const std::vector<std::string>& rows, StatsForm form) {
+  // `options` are more COPY options (e.g. a compression).
+  void write_checkpoint_file(const std::string& name, const std::vector<std::string>& rows, StatsForm form,
+                             const std::string& options = "") {
     fs::create_directories(log());
     const fs::path staged = dir_.path() / (name + ".rows.json");
     std::string text;
@@ -173,7 +176,7 @@ class DeltaCheckpointLoad : public ::testing::Test {
     session_.execute("COPY (SELECT txn, add, remove, metaData, protocol FROM read_json(" +
                      nl::sql_string_literal(staged.string()) + ", format = 'newline_delimited', columns = " + columns +
                      ")) TO " + nl::sql_string_literal((log() / name).string()) +
-                     " (FORMAT parquet, ROW_GROUP_SIZE 1024)");
+                     " (FORMAT parquet, ROW_GROUP_SIZE 1024" + options + ")");
     fs::remove(staged);
   }
 
@@ -448,6 +451,104 @@ TEST_F(DeltaCheckpointLoad, ConcurrentLoadsAllMatchTheModel) {
   {
     SCOPED_TRACE("one shared reader");
     soak(true);
+  }
+}
+
+// 7. The checkpoint decoder forced either way gives the same snapshot: each
+// file's size, record count and stats, and the checkpoint's action counts.
+TEST_F(DeltaCheckpointLoad, ForcedDuckDbDecoderGivesTheSameSnapshotAsNative) {
+  using nl::engine::CheckpointDecoder;
+  for (StatsForm form : {StatsForm::Json, StatsForm::Parsed}) {
+    SCOPED_TRACE(form == StatsForm::Json ? "add.stats" : "add.stats_parsed");
+    fs::remove_all(log());
+    Model model = write_big_checkpoint(form, 3000, 40);
+    write_commit(1, {add_row("after.parquet", expected_add(9000, true), StatsForm::Json), remove_row(path_of(1))});
+    model["after.parquet"] = expected_add(9000, true);
+    model.erase(path_of(1));
+    std::map<std::string, std::string> native_files;
+    for (CheckpointDecoder d : {CheckpointDecoder::Native, CheckpointDecoder::DuckDb, CheckpointDecoder::Auto}) {
+      SCOPED_TRACE(nl::engine::to_string(d));
+      auto reader = nl::engine::make_standalone_checkpoint_reader(d);
+      const auto snap = delta::load_snapshot(table(), *reader);
+      expect_matches(*snap, model);
+      ASSERT_TRUE(snap->checkpoint.has_value());
+      EXPECT_EQ(snap->checkpoint->adds, 3000);
+      EXPECT_EQ(snap->checkpoint->removes, 40);
+      EXPECT_EQ(snap->checkpoint->txns, 1);
+      const auto files = describe(*snap, 0);
+      if (d == CheckpointDecoder::Native) {
+        native_files = files;
+      } else {
+        EXPECT_EQ(files, native_files);
+      }
+    }
+  }
+}
+
+// 8. The switch is real: a part the native decoder does not read (Brotli)
+// is NotSupported when native decoding is required, read by DuckDB when it
+// is forced or allowed as the fallback; the environment variable picks the
+// same, and a value it does not know is InvalidArgument naming it.
+TEST_F(DeltaCheckpointLoad, CheckpointDecoderSwitchFromTheEnvironment) {
+  using nl::engine::CheckpointDecoder;
+  std::vector<std::string> rows = {kProtocolRow, metadata_row(kIdSchema)};
+  Model model;
+  for (int64_t n = 0; n < 50; ++n) {
+    rows.push_back(add_row(path_of(n), expected_add(n, true), StatsForm::Json));
+    model[path_of(n)] = expected_add(n, true);
+  }
+  write_checkpoint_file(delta::padded_version(0) + ".checkpoint.parquet", rows, StatsForm::Json,
+                        ", COMPRESSION 'brotli'");
+  EXPECT_NL_ERROR(delta::load_snapshot(table(), *nl::engine::make_standalone_checkpoint_reader(CheckpointDecoder::Native)),
+                  NotSupported, "00000000000000000000.checkpoint.parquet");
+  expect_matches(*delta::load_snapshot(table(), *nl::engine::make_standalone_checkpoint_reader(CheckpointDecoder::DuckDb)),
+                 model);
+  expect_matches(*delta::load_snapshot(table(), *nl::engine::make_standalone_checkpoint_reader(CheckpointDecoder::Auto)),
+                 model);
+  const char* variable = nl::engine::kCheckpointReaderVariable;
+  struct Restore {
+    const char* name;
+    ~Restore() { unsetenv(name); }
+  } restore{variable};
+  setenv(variable, "native", 1);
+  EXPECT_NL_ERROR(delta::load_snapshot(table(), *nl::engine::make_standalone_checkpoint_reader()), NotSupported,
+                  "native");
+  setenv(variable, "duckdb", 1);
+  expect_matches(*delta::load_snapshot(table(), *nl::engine::make_standalone_checkpoint_reader()), model);
+  setenv(variable, "fast", 1);
+  EXPECT_NL_ERROR(nl::engine::make_standalone_checkpoint_reader(), InvalidArgument,
+                  "NEURALAKE_DELTA_CHECKPOINT_READER='fast'");
+  EXPECT_NL_ERROR(nl::engine::parse_checkpoint_decoder("DuckDB"), InvalidArgument, "NEURALAKE_DELTA_CHECKPOINT_READER");
+  EXPECT_EQ(nl::engine::parse_checkpoint_decoder(""), CheckpointDecoder::Auto);
+}
+
+// 9. A checkpoint add without a size or without a path (null in its
+// column) is Corruption naming the part and the field, through either
+// decoder: not a size of 0, not a row skipped.
+TEST_F(DeltaCheckpointLoad, CheckpointAddWithoutSizeOrPathIsCorrupt) {
+  using nl::engine::CheckpointDecoder;
+  const std::vector<std::pair<std::string, std::string>> cases = {
+      {R"({"add":{"path":"nosize.parquet","partitionValues":{},"size":null,"modificationTime":0,"dataChange":true}})",
+       "00000000000000000000.checkpoint.parquet: add.size is missing"},
+      {R"({"add":{"path":null,"partitionValues":{},"size":5,"modificationTime":0,"dataChange":true}})",
+       "00000000000000000000.checkpoint.parquet: add.path is missing"}};
+  for (const auto& [bad_row, message] : cases) {
+    fs::remove_all(log());
+    std::vector<std::string> rows = {kProtocolRow, metadata_row(kIdSchema)};
+    for (int64_t n = 0; n < 20; ++n) rows.push_back(add_row(path_of(n), expected_add(n, false), StatsForm::Json));
+    rows.push_back(bad_row);
+    write_checkpoint_file(delta::padded_version(0) + ".checkpoint.parquet", rows, StatsForm::Json);
+    for (CheckpointDecoder d : {CheckpointDecoder::Native, CheckpointDecoder::DuckDb}) {
+      SCOPED_TRACE(std::string(nl::engine::to_string(d)) + ": " + bad_row);
+      try {
+        delta::load_snapshot(table(), *nl::engine::make_standalone_checkpoint_reader(d));
+        ADD_FAILURE() << "expected Corruption";
+      } catch (const nl::Error& e) {
+        const std::string what = e.what();
+        EXPECT_EQ(e.code(), nl::ErrorCode::Corruption) << what;
+        EXPECT_NE(what.find(message), std::string::npos) << what;
+      }
+    }
   }
 }
 

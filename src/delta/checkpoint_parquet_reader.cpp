@@ -140,7 +140,7 @@ class CheckpointParquetReader : public CheckpointReader {
           corrupt(key, e.what());
         }
       }
-      if (!done) fallback_->read_actions(store, {key}, row);
+      if (!done) fallback(key).read_actions(store, {key}, row);
     }
   }
 
@@ -151,7 +151,7 @@ class CheckpointParquetReader : public CheckpointReader {
       const auto& key = keys[part];
       auto file = open(store, key);
       if (!file || !read_adds_of(*file, key, static_cast<uint32_t>(part), partition_keys, add)) {
-        fallback_->read_adds(store, {key}, partition_keys, [&](const CheckpointAdd& a) {
+        fallback(key).read_adds(store, {key}, partition_keys, [&](const CheckpointAdd& a) {
           CheckpointAdd b = a;
           b.at.part = static_cast<uint32_t>(part);
           add(b);
@@ -168,7 +168,7 @@ class CheckpointParquetReader : public CheckpointReader {
       auto file = open(store, key);
       if (!file || !read_stats_of(*file, key, static_cast<uint32_t>(part), share, stats_layout, stats)) {
         if (share.index != 0) continue;  // a part the fallback reads is the first share's
-        fallback_->read_add_stats(
+        fallback(key).read_add_stats(
             store, {key}, stats_layout,
             [&](const CheckpointStats& s) {
               CheckpointStats t = s;
@@ -189,7 +189,7 @@ class CheckpointParquetReader : public CheckpointReader {
       std::lock_guard<std::mutex> lock(footers_mu_);
       footers_.clear();
     }
-    fallback_->release_buffers();
+    if (fallback_) fallback_->release_buffers();
   }
 
  private:
@@ -223,59 +223,78 @@ class CheckpointParquetReader : public CheckpointReader {
     return file;
   }
 
+  // The leaves of a part's add columns (-1: absent).
+  struct AddLeaves {
+    int path = -1, size = -1, mtime = -1;
+    int dv[5] = {-1, -1, -1, -1, -1};  // storageType, pathOrInlineDv, offset, sizeInBytes, cardinality
+    bool has_dv = false;
+    std::pair<int, int> pv{-1, -1};  // partitionValues keys and values
+  };
+
+  // The add leaves of a part, or nullopt if it needs the fallback (a type or
+  // encoding this decoder does not read). `out.path` -1: no adds at all.
+  static std::optional<AddLeaves> add_leaves(const FileMetadata& m, const std::vector<std::string>& partition_keys) {
+    AddLeaves l;
+    if (m.find_element({"add"}) < 0) return l;  // no adds in this part
+    l.path = m.find_leaf({"add", "path"});
+    l.size = m.find_leaf({"add", "size"});
+    l.mtime = m.find_leaf({"add", "modificationTime"});
+    if (l.path < 0 || element_of(m, l.path).type != PhysicalType::ByteArray) return std::nullopt;
+    for (int leaf : {l.size, l.mtime}) {
+      if (leaf >= 0 && !is_integral(element_of(m, leaf))) return std::nullopt;
+    }
+    l.has_dv = m.find_element({"add", "deletionVector"}) >= 0;
+    if (l.has_dv) {
+      const char* names[5] = {"storageType", "pathOrInlineDv", "offset", "sizeInBytes", "cardinality"};
+      for (int i = 0; i < 5; ++i) {
+        l.dv[i] = m.find_leaf({"add", "deletionVector", names[i]});
+        if (l.dv[i] < 0) continue;
+        const bool text = i < 2;
+        if (text ? element_of(m, l.dv[i]).type != PhysicalType::ByteArray : !is_integral(element_of(m, l.dv[i]))) {
+          return std::nullopt;
+        }
+      }
+      if (l.dv[0] < 0) return std::nullopt;
+    }
+    if (!partition_keys.empty() && m.find_element({"add", "partitionValues"}) >= 0) {
+      l.pv = map_leaves(m, {"add", "partitionValues"});
+      if (l.pv.first < 0 || l.pv.second < 0 || element_of(m, l.pv.first).type != PhysicalType::ByteArray ||
+          element_of(m, l.pv.second).type != PhysicalType::ByteArray) {
+        return std::nullopt;
+      }
+    }
+    for (int leaf : {l.path, l.size, l.mtime, l.dv[0], l.dv[1], l.dv[2], l.dv[3], l.dv[4]}) {
+      if (!readable(m, leaf)) return std::nullopt;
+    }
+    if (!readable(m, l.pv.first, 1) || !readable(m, l.pv.second, 1)) return std::nullopt;
+    return l;
+  }
+
   // False if the part needs the fallback (decided before any add is passed on).
   static bool read_adds_of(const ParquetFile& file, const std::string& key, uint32_t part,
                            const std::vector<std::string>& partition_keys,
                            const std::function<void(const CheckpointAdd&)>& add) {
     const FileMetadata& m = file.metadata();
-    if (m.find_element({"add"}) < 0) return true;  // no adds in this part
-    const int path = m.find_leaf({"add", "path"});
-    const int size = m.find_leaf({"add", "size"});
-    const int mtime = m.find_leaf({"add", "modificationTime"});
-    if (path < 0 || element_of(m, path).type != PhysicalType::ByteArray) return false;
-    for (int leaf : {size, mtime}) {
-      if (leaf >= 0 && !is_integral(element_of(m, leaf))) return false;
-    }
-    int dv[5] = {-1, -1, -1, -1, -1};
-    const bool has_dv = m.find_element({"add", "deletionVector"}) >= 0;
-    if (has_dv) {
-      const char* names[5] = {"storageType", "pathOrInlineDv", "offset", "sizeInBytes", "cardinality"};
-      for (int i = 0; i < 5; ++i) {
-        dv[i] = m.find_leaf({"add", "deletionVector", names[i]});
-        if (dv[i] < 0) continue;
-        const bool text = i < 2;
-        if (text ? element_of(m, dv[i]).type != PhysicalType::ByteArray : !is_integral(element_of(m, dv[i]))) {
-          return false;
-        }
-      }
-      if (dv[0] < 0) return false;
-    }
-    std::pair<int, int> pv{-1, -1};
-    if (!partition_keys.empty() && m.find_element({"add", "partitionValues"}) >= 0) {
-      pv = map_leaves(m, {"add", "partitionValues"});
-      if (pv.first < 0 || pv.second < 0 || element_of(m, pv.first).type != PhysicalType::ByteArray ||
-          element_of(m, pv.second).type != PhysicalType::ByteArray) {
-        return false;
-      }
-    }
-    for (int leaf : {path, size, mtime, dv[0], dv[1], dv[2], dv[3], dv[4]}) {
-      if (!readable(m, leaf)) return false;
-    }
-    if (!readable(m, pv.first, 1) || !readable(m, pv.second, 1)) return false;
-
+    const auto leaves = add_leaves(m, partition_keys);
+    if (!leaves) return false;
+    if (leaves->path < 0) return true;
+    const AddLeaves& l = *leaves;
     try {
-      ColumnReader paths = file.column(static_cast<size_t>(path));
+      ColumnReader paths = file.column(static_cast<size_t>(l.path));
       std::optional<ColumnReader> sizes, mtimes;
-      if (size >= 0) sizes.emplace(file.column(static_cast<size_t>(size)));
-      if (mtime >= 0) mtimes.emplace(file.column(static_cast<size_t>(mtime)));
+      if (l.size >= 0) sizes.emplace(file.column(static_cast<size_t>(l.size)));
+      if (l.mtime >= 0) mtimes.emplace(file.column(static_cast<size_t>(l.mtime)));
       std::vector<std::optional<ColumnReader>> dvs(5);
       for (int i = 0; i < 5; ++i) {
-        if (dv[i] >= 0) dvs[i].emplace(file.column(static_cast<size_t>(dv[i])));
+        if (l.dv[i] >= 0) dvs[i].emplace(file.column(static_cast<size_t>(l.dv[i])));
       }
       std::optional<MapReader> partitions;
-      if (pv.first >= 0) partitions.emplace(file.column(static_cast<size_t>(pv.first)), file.column(static_cast<size_t>(pv.second)));
+      if (l.pv.first >= 0) partitions.emplace(file.column(static_cast<size_t>(l.pv.first)), file.column(static_cast<size_t>(l.pv.second)));
       std::vector<std::string> partition_store(partition_keys.size());
 
+      // The level at which a row's add struct is present: one with a null
+      // path is passed on with an empty path (Corruption), not skipped.
+      const int16_t add_level = m.leaves[static_cast<size_t>(l.path)].definition[0];
       CheckpointAdd a;
       a.at.part = part;
       a.partition_values.resize(partition_keys.size());
@@ -288,28 +307,34 @@ class CheckpointParquetReader : public CheckpointReader {
         }
         for (auto& v : a.partition_values) v.reset();
         if (partitions) partitions->read_row(partition_keys, partition_store, a.partition_values, key);
-        if (!paths.has_value()) continue;  // another action's row
+        const bool has_path = paths.has_value();
+        if (!has_path && paths.definition() < add_level) continue;  // another action's row
         a.at.row = static_cast<uint64_t>(row);
-        a.path = paths.bytes();
-        a.size = sizes && sizes->has_value() ? sizes->integer() : 0;
-        a.modification_time = mtimes && mtimes->has_value() ? mtimes->integer() : 0;
+        a.path = has_path ? paths.bytes() : std::string_view();
+        a.has_size = sizes && sizes->has_value();
+        a.has_modification_time = mtimes && mtimes->has_value();
+        a.size = a.has_size ? sizes->integer() : 0;
+        a.modification_time = a.has_modification_time ? mtimes->integer() : 0;
         a.deletion_vector.reset();
-        if (has_dv && dvs[0]->has_value()) {
-          auto d = std::make_shared<DeletionVectorDescriptor>();
-          const std::string_view st = dvs[0]->bytes();
-          d->storage_type = st.empty() ? 'u' : st[0];
-          if (dvs[1] && dvs[1]->has_value()) d->path_or_inline = std::string(dvs[1]->bytes());
-          if (dvs[2] && dvs[2]->has_value()) d->offset = static_cast<int32_t>(dvs[2]->integer());
-          if (dvs[3] && dvs[3]->has_value()) d->size_in_bytes = static_cast<int32_t>(dvs[3]->integer());
-          if (dvs[4] && dvs[4]->has_value()) d->cardinality = dvs[4]->integer();
-          a.deletion_vector = std::move(d);
-        }
+        if (l.has_dv && dvs[0]->has_value()) a.deletion_vector = deletion_vector(dvs);
         add(a);
       }
     } catch (const FormatError& e) {
       corrupt(key, e.what());
     }
     return true;
+  }
+
+  // The deletion vector of the row the readers (storageType first) are at.
+  static std::shared_ptr<const DeletionVectorDescriptor> deletion_vector(std::vector<std::optional<ColumnReader>>& dvs) {
+    auto d = std::make_shared<DeletionVectorDescriptor>();
+    const std::string_view st = dvs[0]->bytes();
+    d->storage_type = st.empty() ? 'u' : st[0];
+    if (dvs[1] && dvs[1]->has_value()) d->path_or_inline = std::string(dvs[1]->bytes());
+    if (dvs[2] && dvs[2]->has_value()) d->offset = static_cast<int32_t>(dvs[2]->integer());
+    if (dvs[3] && dvs[3]->has_value()) d->size_in_bytes = static_cast<int32_t>(dvs[3]->integer());
+    if (dvs[4] && dvs[4]->has_value()) d->cardinality = dvs[4]->integer();
+    return d;
   }
 
   // One add.stats_parsed leaf selected for a layout.
@@ -399,11 +424,12 @@ class CheckpointParquetReader : public CheckpointReader {
     return true;
   }
 
-  static bool read_typed_stats(const ParquetFile& file, const std::string& key, uint32_t part, RowShare share,
-                               const StatsLayout& layout, const std::function<void(const CheckpointStats&)>& stats) {
-    const FileMetadata& m = file.metadata();
-    // Which leaves, converted how: fields missing or nested stay unknown.
-    std::vector<TypedLeaf> plan;
+  // Which add.stats_parsed leaves a part's rows are read from for `layout`,
+  // converted how (fields missing or nested stay unknown), and `presence`, a
+  // leaf whose definition level tells whether a row has stats_parsed (-1:
+  // none). False if the part needs the fallback.
+  static bool plan_typed_stats(const FileMetadata& m, const StatsLayout& layout, std::vector<TypedLeaf>& plan,
+                               int& presence) {
     const auto leaf_of = [&](std::string_view group, std::string_view name) {
       return group.empty() ? m.find_leaf({"add", "stats_parsed", name}) : m.find_leaf({"add", "stats_parsed", group, name});
     };
@@ -428,8 +454,7 @@ class CheckpointParquetReader : public CheckpointReader {
         plan.push_back({TypedLeaf::Role::NullCount, i, integral_conversion(element_of(m, nulls)), nulls});
       }
     }
-    // Whether a row has stats_parsed: the definition level of any leaf under it.
-    int presence = -1;
+    presence = -1;
     for (size_t l = 0; l < m.leaves.size() && presence < 0; ++l) {
       const auto& p = m.leaves[l].path;
       if (p.size() > 2 && p[0] == "add" && p[1] == "stats_parsed") presence = static_cast<int>(l);
@@ -438,8 +463,34 @@ class CheckpointParquetReader : public CheckpointReader {
     for (const auto& t : plan) {
       if (!readable(m, t.leaf)) return false;
     }
-    if (!readable(m, presence)) return false;
+    return readable(m, presence);
+  }
 
+  // Sets the bound or count `t` says from reader `r` (which has a value).
+  [[gnu::always_inline]] static void set_typed(TypedStats& typed, const TypedLeaf& t, const ColumnReader& r) {
+    switch (t.role) {
+      case TypedLeaf::Role::NumRecords: typed.num_records = as_int(r, t.conversion); return;
+      case TypedLeaf::Role::NullCount: typed.null_counts[t.index] = as_int(r, t.conversion); return;
+      case TypedLeaf::Role::Min:
+      case TypedLeaf::Role::Max: break;
+    }
+    TypedBound& b = (t.role == TypedLeaf::Role::Min ? typed.mins : typed.maxs)[t.index];
+    switch (t.conversion) {
+      case Conversion::Real: b = {true, 0, r.real(), {}}; break;
+      case Conversion::IntToReal: b = {true, 0, static_cast<double>(r.integer()), {}}; break;
+      case Conversion::String: b = {true, 0, 0, r.bytes()}; break;
+      case Conversion::TimestampMillis: b = {true, r.integer() * 1000, 0, {}}; break;
+      default: b = {true, as_int(r, t.conversion), 0, {}};
+    }
+  }
+
+  static bool read_typed_stats(const ParquetFile& file, const std::string& key, uint32_t part, RowShare share,
+                               const StatsLayout& layout, const std::function<void(const CheckpointStats&)>& stats) {
+    const FileMetadata& m = file.metadata();
+    std::vector<TypedLeaf> plan;
+    int presence = -1;
+    if (!plan_typed_stats(m, layout, plan, presence)) return false;
+    if (presence < 0) return true;
     try {
       ColumnReader present = file.column(static_cast<size_t>(presence));
       const int16_t present_level = m.leaves[static_cast<size_t>(presence)].definition[1];
@@ -463,29 +514,7 @@ class CheckpointParquetReader : public CheckpointReader {
         typed.maxs.assign(n, {});
         typed.null_counts.assign(n, std::nullopt);
         for (size_t k = 0; k < plan.size(); ++k) {
-          const ColumnReader& r = readers[k];
-          if (!r.has_value()) continue;
-          const TypedLeaf& t = plan[k];
-          switch (t.role) {
-            case TypedLeaf::Role::NumRecords:
-              typed.num_records = as_int(r, t.conversion);
-              break;
-            case TypedLeaf::Role::NullCount:
-              typed.null_counts[t.index] = as_int(r, t.conversion);
-              break;
-            case TypedLeaf::Role::Min:
-            case TypedLeaf::Role::Max: {
-              TypedBound& b = (t.role == TypedLeaf::Role::Min ? typed.mins : typed.maxs)[t.index];
-              switch (t.conversion) {
-                case Conversion::Real: b = {true, 0, r.real(), {}}; break;
-                case Conversion::IntToReal: b = {true, 0, static_cast<double>(r.integer()), {}}; break;
-                case Conversion::String: b = {true, 0, 0, r.bytes()}; break;
-                case Conversion::TimestampMillis: b = {true, r.integer() * 1000, 0, {}}; break;
-                default: b = {true, as_int(r, t.conversion), 0, {}};
-              }
-              break;
-            }
-          }
+          if (readers[k].has_value()) set_typed(typed, plan[k], readers[k]);
         }
         s.at.row = static_cast<uint64_t>(row);
         stats(s);
@@ -507,7 +536,19 @@ class CheckpointParquetReader : public CheckpointReader {
   std::mutex footers_mu_;
   std::deque<Footer> footers_;  // most recent first
 
-  std::unique_ptr<CheckpointReader> fallback_;
+  // The reader for a part this one does not read; without one (native
+  // decoding required) such a part is NotSupported.
+  CheckpointReader& fallback(const std::string& key) {
+    if (!fallback_) {
+      throw Error(ErrorCode::NotSupported, key,
+                  "Delta checkpoint part '" + key +
+                      "' uses a Parquet feature the native checkpoint decoder does not read, and native decoding "
+                      "was required");
+    }
+    return *fallback_;
+  }
+
+  std::unique_ptr<CheckpointReader> fallback_;  // null: none
 };
 
 }  // namespace

@@ -7,7 +7,8 @@
 // as does any part whose needed columns use what the decoder does not read
 // (an LZ4 or Brotli codec, DELTA_* encodings, INT96, stats typed in a way it
 // does not convert); that decision is taken from the part's footer before
-// any row is passed on, so a load never mixes the two for one part.
+// any row is passed on, so a load never mixes the two for one part. A null
+// `fallback` makes such a part NotSupported (native decoding required).
 #pragma once
 
 #include <memory>

@@ -35,6 +35,9 @@ struct CheckpointAdd {
   std::vector<std::optional<std::string_view>> partition_values;
   int64_t size = 0;
   int64_t modification_time = 0;
+  // False where the checkpoint holds null (a required field: Corruption).
+  bool has_size = true;
+  bool has_modification_time = true;
   std::shared_ptr<const DeletionVectorDescriptor> deletion_vector;
 };
 

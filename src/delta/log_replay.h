@@ -22,8 +22,10 @@ const std::vector<std::string>& supported_reader_features();
 //  - NotFound: not a Delta table (no _delta_log entries); `version` does not
 //    exist or its log entries were cleaned up; a checkpoint named by
 //    _last_checkpoint is missing;
-//  - Corruption: a commit line that is not JSON (file and line named), a gap
-//    in the commit versions ("missing log entries");
+//  - Corruption: a commit line that is not JSON, or an action missing a
+//    field the protocol requires or holding one of the wrong JSON type
+//    (file, line and field named; log_actions.h), a malformed
+//    _last_checkpoint, a gap in the commit versions ("missing log entries");
 //  - NotSupported: a reader version or reader feature we do not implement
 //    (the feature named), a v2 checkpoint.
 SnapshotPtr load_snapshot(const TableLocation& table, CheckpointReader& checkpoints,

@@ -1,14 +1,12 @@
 // Parsing Delta's schemaString and naming its types for DuckDB and for users.
 #include "delta/schema.h"
 
-#include <nlohmann/json.hpp>
+#include <simdjson.h>
 
 #include "neuralake/error.h"
 #include "neuralake/expr.h"
 
 namespace neuralake::delta {
-
-using nlohmann::json;
 
 const char* to_string(ColumnMappingMode mode) {
   switch (mode) {
@@ -44,29 +42,73 @@ bool is_known_primitive(const std::string& s) {
   return s.rfind("decimal", 0) == 0 && parse_decimal(s, p, sc);
 }
 
-DeltaType parse_type(const json& j, const std::string& object);
+// Reading the schema JSON; a shape the protocol does not allow is
+// Corruption naming the table and where in the schema it is.
+using JsonElement = simdjson::dom::element;
 
-DeltaField parse_field(const json& j, const std::string& object) {
+[[noreturn]] void malformed_schema(const std::string& object, const std::string& where, const std::string& problem) {
+  throw Error(ErrorCode::Corruption, object,
+              "Delta table '" + object + "' has a malformed schemaString: " + where + " " + problem);
+}
+
+JsonElement member(const JsonElement& j, const char* key, const std::string& where, const std::string& object) {
+  JsonElement e;
+  if (j[key].get(e) != simdjson::SUCCESS) malformed_schema(object, where + "." + key, "is missing");
+  return e;
+}
+
+std::string string_member(const JsonElement& j, const char* key, const std::string& where, const std::string& object) {
+  std::string_view s;
+  if (member(j, key, where, object).get(s) != simdjson::SUCCESS) {
+    malformed_schema(object, where + "." + key, "is not a string");
+  }
+  return std::string(s);
+}
+
+bool bool_member(const JsonElement& j, const char* key, bool fallback, const std::string& where,
+                 const std::string& object) {
+  JsonElement e;
+  if (j[key].get(e) != simdjson::SUCCESS || e.is_null()) return fallback;
+  bool b = fallback;
+  if (e.get(b) != simdjson::SUCCESS) malformed_schema(object, where + "." + key, "is not a boolean");
+  return b;
+}
+
+DeltaType parse_type(const JsonElement& j, const std::string& where, const std::string& object);
+
+DeltaField parse_field(const JsonElement& j, const std::string& where, const std::string& object) {
+  if (!j.is_object()) malformed_schema(object, where, "is not an object");
   DeltaField f;
-  f.name = j.at("name").get<std::string>();
-  f.type = parse_type(j.at("type"), object);
-  f.nullable = j.value("nullable", true);
+  f.name = string_member(j, "name", where, object);
+  f.type = parse_type(member(j, "type", where, object), where + ".type", object);
+  f.nullable = bool_member(j, "nullable", true, where, object);
   f.physical_name = f.name;
-  if (auto m = j.find("metadata"); m != j.end() && m->is_object()) {
-    if (auto p = m->find("delta.columnMapping.physicalName"); p != m->end() && p->is_string()) {
-      f.physical_name = p->get<std::string>();
-    }
-    if (auto id = m->find("delta.columnMapping.id"); id != m->end() && id->is_number_integer()) {
-      f.field_id = id->get<int64_t>();
-    }
+  simdjson::dom::object m;
+  if (j["metadata"].get(m) == simdjson::SUCCESS) {
+    std::string_view p;
+    if (m["delta.columnMapping.physicalName"].get(p) == simdjson::SUCCESS) f.physical_name = std::string(p);
+    int64_t id = 0;
+    if (m["delta.columnMapping.id"].get(id) == simdjson::SUCCESS) f.field_id = id;
   }
   return f;
 }
 
-DeltaType parse_type(const json& j, const std::string& object) {
+std::vector<DeltaField> parse_fields(const JsonElement& j, const std::string& where, const std::string& object) {
+  simdjson::dom::array fields;
+  if (member(j, "fields", where, object).get(fields) != simdjson::SUCCESS) {
+    malformed_schema(object, where + ".fields", "is not an array");
+  }
+  std::vector<DeltaField> out;
+  size_t i = 0;
+  for (JsonElement f : fields) out.push_back(parse_field(f, where + ".fields[" + std::to_string(i++) + "]", object));
+  return out;
+}
+
+DeltaType parse_type(const JsonElement& j, const std::string& where, const std::string& object) {
   DeltaType t;
-  if (j.is_string()) {
-    t.primitive = j.get<std::string>();
+  std::string_view primitive;
+  if (j.get(primitive) == simdjson::SUCCESS) {
+    t.primitive = std::string(primitive);
     if (!is_known_primitive(t.primitive)) {
       throw Error(ErrorCode::NotSupported, object,
                   "Delta table '" + object + "' has a column of type '" + t.primitive +
@@ -74,19 +116,20 @@ DeltaType parse_type(const json& j, const std::string& object) {
     }
     return t;
   }
-  const std::string kind = j.at("type").get<std::string>();
+  if (!j.is_object()) malformed_schema(object, where, "is neither a type name nor an object");
+  const std::string kind = string_member(j, "type", where, object);
   if (kind == "struct") {
     t.kind = DeltaType::Kind::Struct;
-    for (const auto& f : j.at("fields")) t.fields.push_back(parse_field(f, object));
+    t.fields = parse_fields(j, where, object);
   } else if (kind == "array") {
     t.kind = DeltaType::Kind::Array;
-    t.element = std::make_shared<DeltaType>(parse_type(j.at("elementType"), object));
-    t.contains_null = j.value("containsNull", true);
+    t.element = std::make_shared<DeltaType>(parse_type(member(j, "elementType", where, object), where + ".elementType", object));
+    t.contains_null = bool_member(j, "containsNull", true, where, object);
   } else if (kind == "map") {
     t.kind = DeltaType::Kind::Map;
-    t.element = std::make_shared<DeltaType>(parse_type(j.at("keyType"), object));
-    t.value = std::make_shared<DeltaType>(parse_type(j.at("valueType"), object));
-    t.contains_null = j.value("valueContainsNull", true);
+    t.element = std::make_shared<DeltaType>(parse_type(member(j, "keyType", where, object), where + ".keyType", object));
+    t.value = std::make_shared<DeltaType>(parse_type(member(j, "valueType", where, object), where + ".valueType", object));
+    t.contains_null = bool_member(j, "valueContainsNull", true, where, object);
   } else {
     throw Error(ErrorCode::NotSupported, object,
                 "Delta table '" + object + "' has a column of type '" + kind +
@@ -133,14 +176,14 @@ std::string duckdb_name(const DeltaType& t, bool physical) {
 }  // namespace
 
 DeltaSchema parse_schema(const std::string& schema_string, const std::string& object) {
-  DeltaSchema schema;
-  try {
-    const json j = json::parse(schema_string);
-    for (const auto& f : j.at("fields")) schema.fields.push_back(parse_field(f, object));
-  } catch (const json::exception& e) {
-    throw Error(ErrorCode::Corruption, object,
-                "Delta table '" + object + "' has a malformed schemaString: " + e.what());
+  simdjson::dom::parser parser;
+  JsonElement root;
+  if (parser.parse(schema_string).get(root) != simdjson::SUCCESS) {
+    malformed_schema(object, "the text", "is not JSON");
   }
+  if (!root.is_object()) malformed_schema(object, "the schema", "is not an object");
+  DeltaSchema schema;
+  schema.fields = parse_fields(root, "schema", object);
   return schema;
 }
 

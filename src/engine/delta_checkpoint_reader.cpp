@@ -3,6 +3,7 @@
 // straight from DuckDB's result chunks.
 #include "engine/delta_checkpoint_reader.h"
 
+#include <cstdlib>
 #include <set>
 
 #include "delta/checkpoint_parquet_reader.h"
@@ -124,7 +125,13 @@ class DuckDbCheckpointReader : public delta::CheckpointReader {
       const std::string& type = src.columns.at("add");
       auto has = [&](const char* field) { return type.find(field) != std::string::npos; };
       // Columns 0-3 always, then the DV's five fields, then one per partition key.
-      std::string cols = "file_row_number, \"add\".path, \"add\".size::BIGINT, \"add\".modificationTime::BIGINT";
+      // Rows of other actions have a NULL add; an add with a NULL path but a
+      // size or modification time is passed on with an empty path
+      // (Corruption), not skipped. (Testing "add" itself would read every
+      // add column.)
+      std::string cols =
+          "file_row_number, coalesce(\"add\".path, CASE WHEN \"add\".size IS NOT NULL OR "
+          "\"add\".modificationTime IS NOT NULL THEN '' END), \"add\".size::BIGINT, \"add\".modificationTime::BIGINT";
       const bool dv = has("deletionVector ");
       cols += dv ? ", \"add\".deletionVector.storageType, \"add\".deletionVector.pathOrInlineDv, "
                    "\"add\".deletionVector.\"offset\"::INTEGER, \"add\".deletionVector.sizeInBytes::INTEGER, "
@@ -147,8 +154,11 @@ class DuckDbCheckpointReader : public delta::CheckpointReader {
           if (!path) continue;
           a.at.row = static_cast<uint64_t>(c[0].number<int64_t>(i).value_or(0));
           a.path = *path;
-          a.size = c[2].number<int64_t>(i).value_or(0);
-          a.modification_time = c[3].number<int64_t>(i).value_or(0);
+          const auto size = c[2].number<int64_t>(i), mtime = c[3].number<int64_t>(i);
+          a.has_size = size.has_value();
+          a.has_modification_time = mtime.has_value();
+          a.size = size.value_or(0);
+          a.modification_time = mtime.value_or(0);
           a.deletion_vector.reset();
           if (dv) {
             if (auto st = c[4].string(i)) {
@@ -387,18 +397,64 @@ std::string object_uri(const ObjectStore& store, const std::string& key) {
   return u + "/" + key;
 }
 
-std::unique_ptr<delta::CheckpointReader> make_checkpoint_reader(duckdb::DatabaseInstance& db) {
-  return delta::make_checkpoint_parquet_reader(std::make_unique<DuckDbCheckpointReader>(db));
+CheckpointDecoder parse_checkpoint_decoder(std::string_view value, std::string_view variable) {
+  if (value.empty() || value == "auto") return CheckpointDecoder::Auto;
+  if (value == "native") return CheckpointDecoder::Native;
+  if (value == "duckdb") return CheckpointDecoder::DuckDb;
+  throw Error(ErrorCode::InvalidArgument, std::string(variable),
+              std::string(variable) + "='" + std::string(value) + "' is not a checkpoint reader: use auto, native or duckdb");
 }
 
-std::unique_ptr<delta::CheckpointReader> make_standalone_checkpoint_reader(bool own_decoder) {
+CheckpointDecoder checkpoint_decoder_from_environment() {
+  const char* value = std::getenv(kCheckpointReaderVariable);
+  return parse_checkpoint_decoder(value ? value : "");
+}
+
+const char* to_string(CheckpointDecoder decoder) {
+  switch (decoder) {
+    case CheckpointDecoder::Auto: return "auto";
+    case CheckpointDecoder::Native: return "native";
+    case CheckpointDecoder::DuckDb: return "duckdb";
+  }
+  return "auto";
+}
+
+namespace {
+
+std::unique_ptr<delta::CheckpointReader> with_decoder(std::unique_ptr<delta::CheckpointReader> duckdb_reader,
+                                                      CheckpointDecoder decoder) {
+  switch (decoder) {
+    case CheckpointDecoder::DuckDb: return duckdb_reader;
+    case CheckpointDecoder::Native: return delta::make_checkpoint_parquet_reader(nullptr);
+    case CheckpointDecoder::Auto: break;
+  }
+  return delta::make_checkpoint_parquet_reader(std::move(duckdb_reader));
+}
+
+}  // namespace
+
+std::unique_ptr<delta::CheckpointReader> make_checkpoint_reader(duckdb::DatabaseInstance& db, CheckpointDecoder decoder) {
+  return with_decoder(std::make_unique<DuckDbCheckpointReader>(db), decoder);
+}
+
+std::unique_ptr<delta::CheckpointReader> make_checkpoint_reader(duckdb::DatabaseInstance& db) {
+  return make_checkpoint_reader(db, checkpoint_decoder_from_environment());
+}
+
+std::unique_ptr<delta::CheckpointReader> make_standalone_checkpoint_reader(CheckpointDecoder decoder) {
   auto db = std::make_unique<duckdb::DuckDB>(nullptr);
   auto& instance = *db->instance;
   auto registry = std::make_shared<StoreRegistry>();
   register_object_store_filesystem(instance, registry);
-  auto duckdb_reader = std::make_unique<DuckDbCheckpointReader>(instance, std::move(db), std::move(registry));
-  if (!own_decoder) return duckdb_reader;
-  return delta::make_checkpoint_parquet_reader(std::move(duckdb_reader));
+  return with_decoder(std::make_unique<DuckDbCheckpointReader>(instance, std::move(db), std::move(registry)), decoder);
+}
+
+std::unique_ptr<delta::CheckpointReader> make_standalone_checkpoint_reader(bool own_decoder) {
+  return make_standalone_checkpoint_reader(own_decoder ? CheckpointDecoder::Auto : CheckpointDecoder::DuckDb);
+}
+
+std::unique_ptr<delta::CheckpointReader> make_standalone_checkpoint_reader() {
+  return make_standalone_checkpoint_reader(checkpoint_decoder_from_environment());
 }
 
 }  // namespace neuralake::engine
