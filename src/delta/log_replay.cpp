@@ -390,10 +390,19 @@ struct Replay {
           txn(string_field(action, "appId"), int_field(action, "version").value_or(0), int_field(action, "lastUpdated"));
         } else if (name == "commitInfo") {
           if (auto t = int_field(action, "inCommitTimestamp")) in_commit_timestamp = *t;
-        } else if (name == "protocol") {
-          protocol(json::parse(simdjson::to_string(action)));
-        } else if (name == "metaData") {
-          metadata(json::parse(simdjson::to_string(action)));
+        } else if (name == "protocol" || name == "metaData") {
+          // A field of the wrong JSON type is the log's fault, not ours.
+          try {
+            if (name == "protocol") {
+              protocol(json::parse(simdjson::to_string(action)));
+            } else {
+              metadata(json::parse(simdjson::to_string(action)));
+            }
+          } catch (const json::exception& e) {
+            throw Error(ErrorCode::Corruption, key,
+                        "Delta table '" + table.name + "': " + key + " line " + std::to_string(line_no) + ": the " +
+                            std::string(name) + " action is malformed (" + e.what() + ")");
+          }
         }
       }
     }
