@@ -3,7 +3,7 @@ BUILD ?= build
 JOBS ?= $(shell nproc)
 NEURALAKE = $(BUILD)/apps/neuralake/neuralake
 
-.PHONY: all deps build test demo bench clean
+.PHONY: all deps build test fuzz demo bench clean
 
 all: build
 
@@ -16,10 +16,16 @@ $(BUILD)/CMakeCache.txt: | deps
 build: deps $(BUILD)/CMakeCache.txt
 	cmake --build $(BUILD) -j $(JOBS)
 
-# Tests start their own local S3 server; fetch it once before they run in parallel.
-test: build
-	@scripts/local-s3 fetch
-	cd $(BUILD) && ctest --output-on-failure -j $(JOBS) --timeout 600
+# The suite, then the sanitizer suite (build-asan/), then a short run of every
+# fuzz target (build-fuzz/); each stage timed, all run even if one fails, and a
+# last line "N passed, N failed" (scripts/test-all).
+test: deps $(BUILD)/CMakeCache.txt
+	@BUILD=$(BUILD) JOBS=$(JOBS) scripts/test-all
+
+# Fuzz every target for FUZZ_SECONDS each (one after the other), or FUZZ_TARGETS only.
+FUZZ_SECONDS ?= 300
+fuzz: deps
+	scripts/fuzz -t $(FUZZ_SECONDS) $(FUZZ_TARGETS)
 
 # The quickstart needs only the CLI (for the sample data) and query_data.
 demo: deps $(BUILD)/CMakeCache.txt
@@ -35,4 +41,4 @@ bench: build
 	-$(BUILD)/bench/neuralake_s3_stream_bench
 
 clean:
-	rm -rf $(BUILD)
+	rm -rf $(BUILD) build-asan build-fuzz

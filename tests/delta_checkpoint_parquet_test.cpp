@@ -219,8 +219,11 @@ TEST(DeltaCheckpointParquet, SharedCheckpointsReadAsDuckDbReadsThem) {
                                              ") WHERE metaData IS NOT NULL");
       ASSERT_EQ(meta.num_rows(), 1u);
       std::vector<std::string> partition_keys;
-      if (!meta.value(0, 1).is_null()) {
-        for (const auto& v : meta.value(0, 1).as<nl::ValueList>()) partition_keys.push_back(v.as<std::string>());
+      // Held by name: a range-for over a member of the temporary value()
+      // would read it after its end.
+      const nl::Value partition_columns = meta.value(0, 1);
+      if (!partition_columns.is_null()) {
+        for (const auto& v : partition_columns.as<nl::ValueList>()) partition_keys.push_back(v.as<std::string>());
       }
       const delta::StatsLayout layout = delta::StatsLayout::from_schema(
           delta::parse_schema(meta.value(0, 0).as<std::string>(), key), partition_keys);

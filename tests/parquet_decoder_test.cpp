@@ -942,4 +942,89 @@ TEST_F(ParquetDecoder, UncompressedV2PageWithLevelsLongerThanThePageIsAFormatErr
   EXPECT_THROW(r.next(), pq::FormatError);
 }
 
+// --- caps: no buffer sized by a page header beyond what its bytes can hold ----
+
+// A SNAPPY DATA_PAGE (v1) of the one-int column whose header states
+// `uncompressed` bytes for `compressed` (literals, a valid SNAPPY stream).
+std::string snappy_page_stating(int32_t uncompressed, const std::string& literal_bytes) {
+  const std::string payload = snappy_literals(literal_bytes);
+  CompactWriter w;
+  w.i32(1, 0);  // DATA_PAGE
+  w.i32(2, uncompressed);
+  w.i32(3, static_cast<int32_t>(payload.size()));
+  w.begin(5);
+  w.i32(1, 4);  // num_values
+  w.i32(2, pq::kPlain);
+  w.i32(3, pq::kRle);
+  w.i32(4, pq::kRle);
+  w.end();
+  return w.bytes() + payload;
+}
+
+std::string page_error(const std::string& chunk) {
+  pq::FileMetadata m = one_int_column(4, chunk.size());
+  m.row_groups[0].columns[0].codec = pq::Codec::Snappy;
+  pq::ColumnReader r(m, 0, [&](size_t, const pq::ColumnChunk&, nl::RawBuffer& into) {
+    std::memcpy(into.reset(chunk.size()), chunk.data(), chunk.size());
+  });
+  try {
+    while (r.next()) {
+    }
+  } catch (const pq::FormatError& e) {
+    return e.what();
+  }
+  return "";
+}
+
+TEST(ParquetDecoderCaps, PageStatingOver1000TimesItsCompressedBytesIsAFormatErrorNamingTheColumn) {
+  // 100 MB stated for a page of a few dozen bytes: refused before a buffer
+  // of that size exists.
+  const std::string error = page_error(snappy_page_stating(100000000, std::string(40, 'x')));
+  EXPECT_NE(error.find("'v'"), std::string::npos) << error;
+  EXPECT_NE(error.find("100000000 bytes uncompressed"), std::string::npos) << error;
+}
+
+TEST(ParquetDecoderCaps, PageStatingOver1GiBIsAFormatErrorWhateverItsCompressedSize) {
+  // 2 MiB of compressed bytes would allow 2 GB by the ratio; the ceiling refuses it.
+  const std::string error = page_error(snappy_page_stating(1500000000, std::string(size_t{2} << 20, '\0')));
+  EXPECT_NE(error.find("'v'"), std::string::npos) << error;
+  EXPECT_NE(error.find("more than they can hold"), std::string::npos) << error;
+}
+
+TEST(ParquetDecoderCaps, SmallPagesMayExpandPastTheRatioUpToTheFloor) {
+  // 16 bytes of values stated as 16 bytes: the decompressed size disagrees
+  // with the stream's, a FormatError of decompression (not of the cap)...
+  const std::string wrong = page_error(snappy_page_stating(60000, std::string(16, 'x')));
+  EXPECT_EQ(wrong.find("more than they can hold"), std::string::npos) << wrong;
+  // ...while the same page stating its true size reads.
+  std::string values;
+  for (int32_t v : {1, 2, 3, 4}) values.append(reinterpret_cast<const char*>(&v), 4);
+  const std::string levels = std::string("\x02\x00\x00\x00\x08\x01", 6);  // RLE: 4 levels of 1
+  EXPECT_EQ(page_error(snappy_page_stating(static_cast<int32_t>(levels.size() + values.size()), levels + values)), "");
+}
+
+TEST(ParquetDecoderCaps, FixedLengthColumnOfWidthZeroIsAFormatError) {
+  pq::FileMetadata m = one_int_column(4, 0);
+  m.schema[1].type = pq::PhysicalType::FixedLenByteArray;
+  m.schema[1].type_length = 0;
+  m.row_groups[0].columns[0].type = pq::PhysicalType::FixedLenByteArray;
+  const std::string levels = std::string("\x02\x00\x00\x00\x08\x01", 6);
+  CompactWriter w;
+  w.i32(1, 0);
+  w.i32(2, static_cast<int32_t>(levels.size()));
+  w.i32(3, static_cast<int32_t>(levels.size()));
+  w.begin(5);
+  w.i32(1, 4);
+  w.i32(2, pq::kPlain);
+  w.i32(3, pq::kRle);
+  w.i32(4, pq::kRle);
+  w.end();
+  const std::string chunk = w.bytes() + levels;
+  m.row_groups[0].columns[0].total_compressed_size = static_cast<int64_t>(chunk.size());
+  pq::ColumnReader r(m, 0, [&](size_t, const pq::ColumnChunk&, nl::RawBuffer& into) {
+    std::memcpy(into.reset(chunk.size()), chunk.data(), chunk.size());
+  });
+  EXPECT_THROW(r.next(), pq::FormatError);
+}
+
 }  // namespace

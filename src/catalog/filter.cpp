@@ -187,19 +187,23 @@ Value coerce_value(const Value& value, const DataType& type, const std::string& 
       mismatch(value, type, column);
     }
     case TypeId::Decimal: {
-      // Represent the value at the column's scale exactly, or refuse.
+      // Represent the value at the column's scale exactly, or refuse. Every
+      // step is checked: a value beyond 128 bits does not fit any column.
       __int128 scale = 1;
       for (int i = 0; i < type.scale(); ++i) scale *= 10;
       __int128 unscaled;
-      if (auto* i = std::get_if<int64_t>(&s)) unscaled = static_cast<__int128>(*i) * scale;
-      else if (auto* dec = std::get_if<Decimal>(&s)) {
-        if (dec->scale > type.scale()) mismatch(value, type, column);
+      if (auto* i = std::get_if<int64_t>(&s)) {
+        if (__builtin_mul_overflow(static_cast<__int128>(*i), scale, &unscaled)) mismatch(value, type, column);
+      } else if (auto* dec = std::get_if<Decimal>(&s)) {
+        if (dec->scale < 0 || dec->scale > type.scale()) mismatch(value, type, column);
         __int128 up = 1;
         for (int i = dec->scale; i < type.scale(); ++i) up *= 10;
-        unscaled = dec->unscaled * up;
+        if (__builtin_mul_overflow(dec->unscaled, up, &unscaled)) mismatch(value, type, column);
       } else if (auto* d = std::get_if<double>(&s)) {
         double scaled = *d * static_cast<double>(scale);
-        if (!std::isfinite(scaled) || std::nearbyint(scaled) != scaled) mismatch(value, type, column);
+        // Beyond 1e38 no precision holds it (and the conversion would overflow).
+        if (!std::isfinite(scaled) || std::nearbyint(scaled) != scaled || std::fabs(scaled) >= 1e38)
+          mismatch(value, type, column);
         unscaled = static_cast<__int128>(scaled);
         if (static_cast<double>(unscaled) / static_cast<double>(scale) != *d) mismatch(value, type, column);
       } else if (auto* str = std::get_if<std::string>(&s)) {
@@ -214,7 +218,10 @@ Value coerce_value(const Value& value, const DataType& type, const std::string& 
           if (c < '0' || c > '9') mismatch(value, type, column);
         fp.append(size_t(type.scale()) - fp.size(), '0');
         unscaled = 0;
-        for (char c : ip + fp) unscaled = unscaled * 10 + (c - '0');
+        for (char c : ip + fp) {
+          if (__builtin_mul_overflow(unscaled, 10, &unscaled) || __builtin_add_overflow(unscaled, c - '0', &unscaled))
+            mismatch(value, type, column);
+        }
         if (neg) unscaled = -unscaled;
       } else {
         mismatch(value, type, column);
@@ -251,7 +258,12 @@ Value coerce_value(const Value& value, const DataType& type, const std::string& 
     case TypeId::Timestamp:
     case TypeId::TimestampTz:
       if (value.is<Timestamp>()) return value;
-      if (auto* d = std::get_if<Date>(&s)) return Value(Timestamp{int64_t{d->days} * 86400000000LL});
+      if (auto* d = std::get_if<Date>(&s)) {
+        // Days beyond +-106751 (year 2262) have no microsecond timestamp.
+        constexpr int64_t kMaxDays = std::numeric_limits<int64_t>::max() / 86400000000LL;
+        if (d->days > kMaxDays || d->days < -kMaxDays) mismatch(value, type, column);
+        return Value(Timestamp{int64_t{d->days} * 86400000000LL});
+      }
       if (auto* str = std::get_if<std::string>(&s)) {
         try {
           return Value(parse_timestamp(*str));

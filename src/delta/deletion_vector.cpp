@@ -2,6 +2,7 @@
 // the .bin file layout (version, size, bitmap, CRC-32) and portable Roaring.
 #include "delta/deletion_vector.h"
 
+#include <algorithm>
 #include <cstring>
 
 #include "neuralake/error.h"
@@ -27,6 +28,7 @@ class Cursor {
   }
   void skip(size_t n) { need(n), pos_ += n; }
   size_t pos() const { return pos_; }
+  size_t left() const { return data_.size() - pos_; }
   void seek(size_t p) {
     if (p > data_.size()) fail();
     pos_ = p;
@@ -59,8 +61,10 @@ uint32_t be32(const char* p) {
   return (uint32_t{u[0]} << 24) | (uint32_t{u[1]} << 16) | (uint32_t{u[2]} << 8) | u[3];
 }
 
-// One 32-bit Roaring bitmap in the portable format; `high` is prefixed to each value.
-void decode_roaring32(Cursor& c, uint64_t high, std::vector<uint64_t>& out) {
+// One 32-bit Roaring bitmap in the portable format; `high` is prefixed to each
+// value. More than `max_rows` values in `out` is malformed: a few bytes of
+// runs can state billions of rows.
+void decode_roaring32(Cursor& c, uint64_t high, std::vector<uint64_t>& out, uint64_t max_rows) {
   const size_t start = c.pos();
   const uint32_t cookie = c.le<uint32_t>();
   uint32_t containers = 0;
@@ -76,6 +80,9 @@ void decode_roaring32(Cursor& c, uint64_t high, std::vector<uint64_t>& out) {
   } else {
     c.fail();
   }
+  // At most one container per 16-bit key, each with 4 bytes of key and
+  // cardinality here: checked before they size anything.
+  if (containers > 65536 || containers > c.left() / 4) c.fail();
   std::vector<uint16_t> keys(containers), cards(containers);
   for (uint32_t i = 0; i < containers; ++i) {
     keys[i] = c.le<uint16_t>();
@@ -95,11 +102,14 @@ void decode_roaring32(Cursor& c, uint64_t high, std::vector<uint64_t>& out) {
       const uint16_t runs = c.le<uint16_t>();
       for (uint16_t r = 0; r < runs; ++r) {
         const uint32_t s = c.le<uint16_t>(), len = c.le<uint16_t>();
+        if (out.size() + len + 1 > max_rows) c.fail();
         for (uint32_t v = s; v <= s + len; ++v) out.push_back(base | v);
       }
     } else if (card <= 4096) {
+      if (out.size() + card > max_rows) c.fail();
       for (uint32_t k = 0; k < card; ++k) out.push_back(base | c.le<uint16_t>());
     } else {
+      if (out.size() + card > max_rows) c.fail();
       for (uint32_t w = 0; w < 1024; ++w) {
         uint64_t word = c.le<uint64_t>();
         while (word) {
@@ -160,14 +170,15 @@ std::string z85_decode(std::string_view text, const std::string& object) {
   return out;
 }
 
-std::vector<uint64_t> decode_roaring_bitmap_array(std::string_view bytes, const std::string& object) {
+std::vector<uint64_t> decode_roaring_bitmap_array(std::string_view bytes, const std::string& object,
+                                                  uint64_t max_rows) {
   Cursor c(bytes, object);
   if (c.le<uint32_t>() != kRoaringArrayMagic) c.fail();
   const uint64_t bitmaps = c.le<uint64_t>();
   std::vector<uint64_t> rows;
   for (uint64_t i = 0; i < bitmaps; ++i) {
     const uint32_t high = c.le<uint32_t>();
-    decode_roaring32(c, high, rows);
+    decode_roaring32(c, high, rows, max_rows);
   }
   return rows;
 }
@@ -186,9 +197,16 @@ std::string deletion_vector_key(const std::string& table_key, const DeletionVect
 
 std::vector<uint64_t> load_deletion_vector(ObjectStore& store, const std::string& table_key,
                                            const DeletionVectorDescriptor& dv) {
+  if (dv.size_in_bytes < 0 || dv.cardinality < 0) {
+    throw Error(ErrorCode::Corruption, dv.path_or_inline,
+                "deletion vector '" + dv.path_or_inline + "' has a negative size or cardinality");
+  }
+  // The log states how many rows are deleted: a bitmap holding more is corrupt.
+  const auto max_rows = static_cast<uint64_t>(dv.cardinality);
   if (dv.storage_type == 'i') {
     const std::string bytes = z85_decode(dv.path_or_inline, dv.path_or_inline);
-    return decode_roaring_bitmap_array(std::string_view(bytes).substr(0, dv.size_in_bytes), dv.path_or_inline);
+    return decode_roaring_bitmap_array(std::string_view(bytes).substr(0, static_cast<size_t>(dv.size_in_bytes)),
+                                       dv.path_or_inline, max_rows);
   }
   if (dv.storage_type != 'u' && dv.storage_type != 'p') {
     throw Error(ErrorCode::NotSupported, dv.path_or_inline,
@@ -198,16 +216,26 @@ std::vector<uint64_t> load_deletion_vector(ObjectStore& store, const std::string
   const std::string key = deletion_vector_key(table_key, dv);
   const uint64_t offset = dv.offset.value_or(1);
   // Layout at `offset`: 4-byte big-endian size, the bitmap, 4-byte big-endian CRC-32.
-  std::string buf(static_cast<size_t>(dv.size_in_bytes) + 8, '\0');
-  const size_t got = store.read_range(key, offset, buf.size(), buf.data());
-  if (got != buf.size() || be32(buf.data()) != static_cast<uint32_t>(dv.size_in_bytes)) {
+  // Read a MiB at a time: the buffer grows with what the file holds, not
+  // with what the log states (one request for any usual vector).
+  const size_t want = static_cast<size_t>(dv.size_in_bytes) + 8;
+  constexpr size_t kStep = size_t{1} << 20;
+  std::string buf;
+  while (buf.size() < want) {
+    const size_t at = buf.size(), n = std::min(kStep, want - at);
+    buf.resize(at + n);
+    if (store.read_range(key, offset + at, n, buf.data() + at) != n) {
+      throw Error(ErrorCode::Corruption, key, "deletion vector file '" + key + "' is truncated or malformed");
+    }
+  }
+  if (be32(buf.data()) != static_cast<uint32_t>(dv.size_in_bytes)) {
     throw Error(ErrorCode::Corruption, key, "deletion vector file '" + key + "' is truncated or malformed");
   }
   const std::string_view bitmap(buf.data() + 4, static_cast<size_t>(dv.size_in_bytes));
   if (crc32_ieee(bitmap) != be32(buf.data() + 4 + dv.size_in_bytes)) {
     throw Error(ErrorCode::Corruption, key, "deletion vector file '" + key + "' fails its checksum");
   }
-  return decode_roaring_bitmap_array(bitmap, key);
+  return decode_roaring_bitmap_array(bitmap, key, max_rows);
 }
 
 }  // namespace neuralake::delta

@@ -33,8 +33,10 @@ std::vector<uint64_t> load_deletion_vector(ObjectStore& store, const std::string
                                            const DeletionVectorDescriptor& dv);
 
 // Decodes a serialised RoaringBitmapArray (magic number first) into sorted
-// row indexes. Throws Corruption naming `object` if malformed.
-std::vector<uint64_t> decode_roaring_bitmap_array(std::string_view bytes, const std::string& object);
+// row indexes. Throws Corruption naming `object` if malformed, or if it holds
+// more than `max_rows` rows (the descriptor's cardinality).
+std::vector<uint64_t> decode_roaring_bitmap_array(std::string_view bytes, const std::string& object,
+                                                  uint64_t max_rows);
 
 // The key of the file holding a 'u' or 'p' DV, relative to the store root.
 std::string deletion_vector_key(const std::string& table_key, const DeletionVectorDescriptor& dv);

@@ -42,9 +42,18 @@ Decimal parse_decimal_text(std::string_view s, int scale, bool& ok) {
       if (frac_digits == scale) continue;  // beyond the column's scale: truncate
       ++frac_digits;
     }
-    unscaled = unscaled * 10 + (c - '0');
+    // Beyond 128 bits no decimal column holds it.
+    if (__builtin_mul_overflow(unscaled, 10, &unscaled) || __builtin_add_overflow(unscaled, c - '0', &unscaled)) {
+      ok = false;
+      return {};
+    }
   }
-  for (int d = frac_digits < 0 ? 0 : frac_digits; d < scale; ++d) unscaled *= 10;
+  for (int d = frac_digits < 0 ? 0 : frac_digits; d < scale; ++d) {
+    if (__builtin_mul_overflow(unscaled, 10, &unscaled)) {
+      ok = false;
+      return {};
+    }
+  }
   ok = any;
   return Decimal{negative ? -unscaled : unscaled, scale};
 }

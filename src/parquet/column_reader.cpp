@@ -20,6 +20,14 @@ enum PageType : int32_t { kDataPage = 0, kIndexPage = 1, kDictionaryPage = 2, kD
 // a larger count is corruption, refused before it sizes an allocation.
 constexpr size_t kMaxPageValues = size_t{1} << 26;
 
+// A page's stated uncompressed size sizes its buffer before it is
+// decompressed, so it is believed only up to what its compressed bytes can
+// hold: over 1000 times as many (beyond a floor small pages may reach) or
+// over 1 GiB is corruption.
+constexpr size_t kMaxExpansion = 1000;
+constexpr size_t kExpansionFloor = size_t{64} << 10;
+constexpr size_t kMaxPageBytes = size_t{1} << 30;
+
 struct PageHeader {
   int32_t type = -1;
   int32_t uncompressed_size = 0;
@@ -148,8 +156,13 @@ const uint8_t* ColumnReader::page_payload(const uint8_t* data, size_t compressed
   if (plain_prefix > compressed || plain_prefix > uncompressed) {
     throw FormatError("a page's levels are longer than the page");
   }
+  const size_t packed = compressed - plain_prefix, unpacked = uncompressed - plain_prefix;
+  if (uncompressed > kMaxPageBytes || (unpacked > kExpansionFloor && unpacked / kMaxExpansion >= packed)) {
+    throw FormatError("a page of '" + leaf_.path.back() + "' states " + std::to_string(uncompressed) +
+                      " bytes uncompressed from " + std::to_string(compressed) + " compressed, more than they can hold");
+  }
   buf.reset(uncompressed);
-  std::memcpy(buf.data(), data, plain_prefix);
+  if (plain_prefix > 0) std::memcpy(buf.data(), data, plain_prefix);
   decompress(codec_, data + plain_prefix, compressed - plain_prefix, buf.data() + plain_prefix,
              uncompressed - plain_prefix);
   return buf.data();
@@ -246,7 +259,8 @@ void ColumnReader::decode_values(const uint8_t* data, size_t size, int32_t encod
       return;
     case PhysicalType::FixedLenByteArray: {
       const size_t n = static_cast<size_t>(type_length_);
-      if (type_length_ < 0) throw FormatError("a fixed-length column has a negative length");
+      // A zero width would let a page of no bytes state any number of values.
+      if (type_length_ <= 0) throw FormatError("a fixed-length column of '" + leaf_.path.back() + "' has no length");
       need(n * count);
       strs_.reserve(count);
       for (size_t i = 0; i < count; ++i, p += n) strs_.emplace_back(reinterpret_cast<const char*>(p), n);

@@ -3,10 +3,16 @@
 #include "parquet/file_metadata.h"
 
 #include "parquet/thrift_compact.h"
+#include <string_view>
+#include <unordered_set>
 
 namespace neuralake::parquet {
 
 namespace {
+
+// Deepest group nesting read (each level may add one to a leaf's 16-bit
+// definition and repetition levels).
+constexpr size_t kMaxSchemaDepth = 1000;
 
 using Field = CompactReader::Field;
 
@@ -205,17 +211,21 @@ FileMetadata FileMetadata::parse(const uint8_t* data, size_t size) {
     }
   });
   if (m.schema.empty()) throw FormatError("the footer has no schema");
+  for (const SchemaElement& e : m.schema) {
+    if (e.num_children < 0) throw FormatError("schema element '" + e.name + "' has a negative number of children");
+  }
   // Leaves in depth-first order, with their levels: the order of each row
   // group's column chunks.
   struct Frame {
     size_t element;
     int32_t children_left;
+    std::unordered_set<std::string_view> names;  // of the children so far
   };
   std::vector<Frame> stack;
   std::vector<std::string> path;
   std::vector<int16_t> defs;
   std::vector<int16_t> reps;
-  stack.push_back({0, m.schema[0].num_children});
+  stack.push_back({0, m.schema[0].num_children, {}});
   for (size_t i = 1; i < m.schema.size(); ++i) {
     while (!stack.empty() && stack.back().children_left == 0) {
       stack.pop_back();
@@ -228,14 +238,20 @@ FileMetadata FileMetadata::parse(const uint8_t* data, size_t size) {
     if (stack.empty()) throw FormatError("the schema has more elements than its groups hold");
     --stack.back().children_left;
     const SchemaElement& e = m.schema[i];
+    // A column is found by its path: two siblings of one name make it ambiguous.
+    if (!stack.back().names.insert(e.name).second) {
+      throw FormatError("group '" + m.schema[stack.back().element].name + "' has two children named '" + e.name + "'");
+    }
     const int16_t def = static_cast<int16_t>((defs.empty() ? 0 : defs.back()) + (e.repetition != Repetition::Required));
     const int16_t rep = static_cast<int16_t>((reps.empty() ? 0 : reps.back()) + (e.repetition == Repetition::Repeated));
     if (e.num_children > 0) {
       if (e.num_children > static_cast<int32_t>(m.schema.size())) throw FormatError("a group has too many children");
+      // Levels are 16-bit; no real schema nests anywhere near this deep.
+      if (stack.size() > kMaxSchemaDepth) throw FormatError("the schema nests deeper than " + std::to_string(kMaxSchemaDepth) + " levels");
       path.push_back(e.name);
       defs.push_back(def);
       reps.push_back(rep);
-      stack.push_back({i, e.num_children});
+      stack.push_back({i, e.num_children, {}});
       continue;
     }
     if (!e.type) throw FormatError("leaf '" + e.name + "' has no physical type");

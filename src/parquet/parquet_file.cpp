@@ -40,8 +40,13 @@ ParquetFile::ParquetFile(std::shared_ptr<ObjectStore> store, std::string key, ui
   meta_ = FileMetadata::parse(reinterpret_cast<const uint8_t*>(footer.data()), footer.size());
 }
 
-void ParquetFile::read(uint64_t offset, uint64_t length, char* out) const {
+void ParquetFile::check_range(uint64_t offset, uint64_t length) const {
   if (offset > size_ || length > size_ - offset) throw FormatError("a read lies outside the file");
+}
+
+void ParquetFile::read(uint64_t offset, uint64_t length, char* out) const {
+  check_range(offset, length);
+  if (length == 0) return;
   if (whole_) {
     std::memcpy(out, whole_->data() + offset, length);
     return;
@@ -51,8 +56,10 @@ void ParquetFile::read(uint64_t offset, uint64_t length, char* out) const {
 
 ColumnReader ParquetFile::column(size_t leaf) const {
   return ColumnReader(meta_, leaf, [this](size_t, const ColumnChunk& c, RawBuffer& into) {
+    const uint64_t offset = static_cast<uint64_t>(c.start());
     const uint64_t length = static_cast<uint64_t>(c.total_compressed_size);
-    read(static_cast<uint64_t>(c.start()), length, reinterpret_cast<char*>(into.reset(length)));
+    check_range(offset, length);  // before the buffer is sized by the footer's word
+    read(offset, length, reinterpret_cast<char*>(into.reset(length)));
   });
 }
 

@@ -33,6 +33,8 @@ class ParquetFile {
   ColumnReader column(size_t leaf) const;
 
  private:
+  // Throws FormatError unless [offset, offset + length) lies in the file.
+  void check_range(uint64_t offset, uint64_t length) const;
   // Reads `length` bytes at `offset` (from the kept file where there is one).
   void read(uint64_t offset, uint64_t length, char* out) const;
 
