@@ -41,5 +41,13 @@ TEST(Value, Rendering) {
   EXPECT_EQ(nl::Value().to_string(), "null");
   EXPECT_EQ(nl::Value::list({1, 2}).to_string(), "[1, 2]");
   EXPECT_EQ(nl::Value(nl::Decimal{-1234, 2}).to_string(), "-12.34");
+  EXPECT_EQ(nl::Value(nl::Decimal{5, 38}).to_string(), "0.00000000000000000000000000000000000005");
+}
+
+// A scale beyond any 128-bit decimal's 38 digits once made the text as long as
+// the scale (2 GB for a scale of 2^31 - 1); it is written with an exponent.
+TEST(Value, DecimalWithAHugeScaleRendersShort) {
+  EXPECT_EQ(nl::Value(nl::Decimal{-25, 39}).to_string(), "-25e-39");
+  EXPECT_EQ(nl::Value(nl::Decimal{1, 2147483647}).to_string(), "1e-2147483647");
   EXPECT_NL_ERROR(nl::Value(1).as<std::string>(), InvalidArgument, "1");
 }

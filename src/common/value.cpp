@@ -28,8 +28,14 @@ static std::string int128_to_string(__int128 v) {
   return neg ? "-" + s : s;
 }
 
+// A 128-bit decimal has at most 38 digits: a larger scale (which no column
+// type has, but a filter value may carry) is written as an exponent, so the
+// text stays as long as the digits, not as long as the scale.
+constexpr int kMaxPlainDecimalScale = 38;
+
 std::string format_decimal(const Decimal& d) {
   std::string digits = int128_to_string(d.unscaled < 0 ? -d.unscaled : d.unscaled);
+  if (d.scale > kMaxPlainDecimalScale) return (d.unscaled < 0 ? "-" : "") + digits + "e-" + std::to_string(d.scale);
   if (d.scale > 0) {
     if (digits.size() <= size_t(d.scale)) digits.insert(0, size_t(d.scale) + 1 - digits.size(), '0');
     digits.insert(digits.size() - size_t(d.scale), ".");
