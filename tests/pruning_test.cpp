@@ -338,3 +338,13 @@ TEST(PruningHive, NoPrefixesWhenTheFilterDoesNotFixALeadingColumn) {
 }
 
 }  // namespace
+
+// A date beyond the range of 64-bit microseconds once overflowed when set
+// against a timestamp (found by fuzzing the filter coercion).
+TEST(PruningCompare, DatesFarOutsideTheTimestampRangeCompareExactly) {
+  const Value far_future(nl::Date{200'000'000}), far_past(nl::Date{-200'000'000});
+  EXPECT_EQ(nl::pruning::compare_values(far_future, Value(nl::Timestamp{INT64_MAX})), 1);
+  EXPECT_EQ(nl::pruning::compare_values(far_past, Value(nl::Timestamp{INT64_MIN})), -1);
+  EXPECT_EQ(nl::pruning::compare_values(Value(nl::Timestamp{0}), far_future), -1);
+  EXPECT_EQ(nl::pruning::compare_values(Value(nl::Date{1}), Value(nl::Timestamp{86'400'000'000})), 0);
+}

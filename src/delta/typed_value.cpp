@@ -145,13 +145,14 @@ std::optional<int> compare_values(const Value& a, const Value& b) {
       if (std::isnan(dx) || std::isnan(dy)) return std::nullopt;
       return cmp(dx, dy);
     }
-    // A date against a timestamp: compare at microsecond resolution.
-    auto micros = [](const Value::Storage& v, int64_t& out) {
-      if (auto p = std::get_if<Date>(&v)) return out = int64_t{p->days} * 86400000000LL, true;
+    // A date against a timestamp: compare at microsecond resolution, in 128
+    // bits, since a date far enough out has no 64-bit microsecond count.
+    auto micros = [](const Value::Storage& v, __int128& out) {
+      if (auto p = std::get_if<Date>(&v)) return out = __int128{p->days} * 86400000000LL, true;
       if (auto p = std::get_if<Timestamp>(&v)) return out = p->micros, true;
       return false;
     };
-    int64_t mx = 0, my = 0;
+    __int128 mx = 0, my = 0;
     if (micros(x, mx) && micros(y, my)) return cmp(mx, my);
     return std::nullopt;
   }

@@ -155,13 +155,14 @@ std::optional<int> compare_values(const Value& a, const Value& b) {
   if (a.is_null() || b.is_null()) return std::nullopt;
   const Number nx = number_of(x), ny = number_of(y);
   if (nx.ok() && ny.ok()) return cmp_numbers(nx, ny);
-  // A date against a timestamp: the date's midnight UTC.
-  auto micros = [](const Value::Storage& v, int64_t& out) {
-    if (auto p = std::get_if<Date>(&v)) return out = int64_t{p->days} * 86400000000LL, true;
+  // A date against a timestamp: the date's midnight UTC, in 128 bits, since a
+  // date far enough out has no 64-bit microsecond count.
+  auto micros = [](const Value::Storage& v, __int128& out) {
+    if (auto p = std::get_if<Date>(&v)) return out = __int128{p->days} * 86400000000LL, true;
     if (auto p = std::get_if<Timestamp>(&v)) return out = p->micros, true;
     return false;
   };
-  int64_t mx = 0, my = 0;
+  __int128 mx = 0, my = 0;
   if (x.index() != y.index()) {
     if (micros(x, mx) && micros(y, my)) return cmp(mx, my);
     return std::nullopt;
