@@ -10,3 +10,4 @@ neuralake_part(parquet DEPS common PRIVATE_LIBS ZLIB::ZLIB PkgConfig::SNAPPY Pkg
 neuralake_part(delta DEPS common storage PRIVATE_DEPS parquet PRIVATE_LIBS simdjson::simdjson)
 neuralake_part(catalog DEPS common)
 neuralake_part(frame DEPS common catalog)
+neuralake_part(pruning DEPS common)

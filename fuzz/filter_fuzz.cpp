@@ -23,6 +23,7 @@
 #include "delta/typed_value.h"
 #include "fuzz_util.h"
 #include "neuralake/filter.h"
+#include "pruning/predicate.h"
 
 using namespace neuralake;
 
@@ -124,7 +125,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       }
       (void)v.to_string();
     }
-    for (size_t i = 0; i + 1 < coerced.size(); ++i) (void)delta::compare_values(coerced[i], coerced[i + 1]);
+    for (size_t i = 0; i + 1 < coerced.size(); ++i) (void)pruning::compare_values(coerced[i], coerced[i + 1]);
 
     fuzz::expect_only_errors([&] {
       const Filter filter = values.size() == 1 ? Filter("c", op, values[0])

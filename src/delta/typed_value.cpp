@@ -17,11 +17,6 @@ int hex_digit(char c) {
   return -1;
 }
 
-template <class T>
-int cmp(const T& a, const T& b) {
-  return a < b ? -1 : (b < a ? 1 : 0);
-}
-
 Decimal parse_decimal_text(std::string_view s, int scale, bool& ok) {
   __int128 unscaled = 0;
   bool negative = false;
@@ -127,53 +122,6 @@ Value parse_partition_value(const std::optional<std::string>& text, const DeltaT
   }
   throw Error(ErrorCode::NotSupported, object, "partition column '" + object + "' has type " + p +
                                                    ", which cannot be a partition column");
-}
-
-std::optional<int> compare_values(const Value& a, const Value& b) {
-  const auto& x = a.storage();
-  const auto& y = b.storage();
-  // Numbers of different storage kinds compare as numbers.
-  auto as_double = [](const Value::Storage& v, double& out) {
-    if (auto p = std::get_if<int64_t>(&v)) return out = static_cast<double>(*p), true;
-    if (auto p = std::get_if<uint64_t>(&v)) return out = static_cast<double>(*p), true;
-    if (auto p = std::get_if<double>(&v)) return out = *p, true;
-    return false;
-  };
-  if (x.index() != y.index()) {
-    double dx = 0, dy = 0;
-    if (as_double(x, dx) && as_double(y, dy)) {
-      if (std::isnan(dx) || std::isnan(dy)) return std::nullopt;
-      return cmp(dx, dy);
-    }
-    // A date against a timestamp: compare at microsecond resolution, in 128
-    // bits, since a date far enough out has no 64-bit microsecond count.
-    auto micros = [](const Value::Storage& v, __int128& out) {
-      if (auto p = std::get_if<Date>(&v)) return out = __int128{p->days} * 86400000000LL, true;
-      if (auto p = std::get_if<Timestamp>(&v)) return out = p->micros, true;
-      return false;
-    };
-    __int128 mx = 0, my = 0;
-    if (micros(x, mx) && micros(y, my)) return cmp(mx, my);
-    return std::nullopt;
-  }
-  if (auto p = std::get_if<int64_t>(&x)) return cmp(*p, std::get<int64_t>(y));
-  if (auto p = std::get_if<uint64_t>(&x)) return cmp(*p, std::get<uint64_t>(y));
-  if (auto p = std::get_if<double>(&x)) {
-    double q = std::get<double>(y);
-    if (std::isnan(*p) || std::isnan(q)) return std::nullopt;
-    return cmp(*p, q);
-  }
-  if (auto p = std::get_if<bool>(&x)) return cmp(*p, std::get<bool>(y));
-  if (auto p = std::get_if<std::string>(&x)) return cmp(*p, std::get<std::string>(y));
-  if (auto p = std::get_if<Bytes>(&x)) return cmp(p->data, std::get<Bytes>(y).data);
-  if (auto p = std::get_if<Date>(&x)) return cmp(p->days, std::get<Date>(y).days);
-  if (auto p = std::get_if<Timestamp>(&x)) return cmp(p->micros, std::get<Timestamp>(y).micros);
-  if (auto p = std::get_if<Decimal>(&x)) {
-    const Decimal& q = std::get<Decimal>(y);
-    if (p->scale != q.scale) return std::nullopt;
-    return cmp(p->unscaled, q.unscaled);
-  }
-  return std::nullopt;
 }
 
 }  // namespace neuralake::delta

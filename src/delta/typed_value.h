@@ -20,8 +20,4 @@ std::string url_decode(std::string_view path);
 Value parse_partition_value(const std::optional<std::string>& text, const DeltaType& type,
                             const std::string& object);
 
-// -1, 0, 1 comparing two non-null values of the same column type; nullopt when
-// they cannot be compared (different kinds), so the caller must not prune.
-std::optional<int> compare_values(const Value& a, const Value& b);
-
 }  // namespace neuralake::delta
