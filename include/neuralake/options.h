@@ -11,6 +11,22 @@
 #pragma GCC visibility push(default)  // exported from libneuralake.so
 namespace neuralake {
 
+// Rewrites of query plans, each exact: a rewritten plan gives the same rows
+// as the plan DuckDB would run. All on by default.
+struct PlanRewrites {
+  // count(DISTINCT x) of an integer-like column over a bitmap sized from the
+  // column's statistics (min/max), falling back where they are missing.
+  bool count_distinct_bitmap = true;
+  // Hash aggregates sized from statistics: a perfect hash table when the
+  // group keys' range (from min/max) fits a memory budget.
+  bool aggregate_sizing = true;
+  // rank()/row_number() <= k per group computed as a per-group top-k.
+  bool top_k_per_group = true;
+
+  // Every rewrite switched off: the plan DuckDB would run.
+  static PlanRewrites none() { return {false, false, false}; }
+};
+
 struct SessionOptions {
   // --- where data lives ---
   // The warehouse root that "{warehouse}" in table locations expands to: a
@@ -40,6 +56,9 @@ struct SessionOptions {
   // Reuse a loaded Delta snapshot for this long before looking for new
   // commits (then only the new commits are read). 0: look on every query.
   std::chrono::milliseconds delta_staleness{1000};
+  // Plan rewrites the engine applies where they are provably exact; each can
+  // be switched off (explain() lists the ones that fired).
+  PlanRewrites rewrites;
 
   // Resolves and validates the configuration (Config::resolve() of the
   // process environment: NEURALAKE_ENV, the config file, NEURALAKE_WAREHOUSE,
