@@ -2,40 +2,9 @@
 // Arrow C stream walked by hand.
 #include <gtest/gtest.h>
 
+#include "neuralake/arrow_c.h"
 #include "neuralake/neuralake.h"
 #include "testing/test_util.h"
-
-// The Arrow C data interface structs (ABI-stable; from the Arrow spec).
-struct ArrowSchema {
-  const char* format;
-  const char* name;
-  const char* metadata;
-  int64_t flags;
-  int64_t n_children;
-  ArrowSchema** children;
-  ArrowSchema* dictionary;
-  void (*release)(ArrowSchema*);
-  void* private_data;
-};
-struct ArrowArray {
-  int64_t length;
-  int64_t null_count;
-  int64_t offset;
-  int64_t n_buffers;
-  int64_t n_children;
-  const void** buffers;
-  ArrowArray** children;
-  ArrowArray* dictionary;
-  void (*release)(ArrowArray*);
-  void* private_data;
-};
-struct ArrowArrayStream {
-  int (*get_schema)(ArrowArrayStream*, ArrowSchema* out);
-  int (*get_next)(ArrowArrayStream*, ArrowArray* out);
-  const char* (*get_last_error)(ArrowArrayStream*);
-  void (*release)(ArrowArrayStream*);
-  void* private_data;
-};
 
 namespace nl = neuralake;
 
@@ -89,7 +58,7 @@ TEST(DataFrameIo, ArrowStreamCarriesAllRows) {
   ASSERT_EQ(schema.n_children, 3);
   EXPECT_STREQ(schema.children[0]->name, "id");
   EXPECT_STREQ(schema.children[0]->format, "l");  // int64
-  EXPECT_STREQ(schema.children[1]->format, "u");  // utf8
+  EXPECT_STREQ(schema.children[1]->format, "U");  // large utf8: the frame's own layout
   EXPECT_STREQ(schema.children[2]->format, "g");  // float64
   schema.release(&schema);
   int64_t rows = 0, nulls = 0, id_sum = 0;
@@ -108,6 +77,78 @@ TEST(DataFrameIo, ArrowStreamCarriesAllRows) {
   EXPECT_EQ(rows, 5000);
   EXPECT_EQ(nulls, 1667);
   EXPECT_EQ(id_sum, int64_t{4999} * 5000 / 2);
+}
+
+// 64-bit values and strings are shared with the frame, not copied, and stay
+// valid after the frame is gone.
+TEST(DataFrameIo, ArrowSharesTheFramesBuffers) {
+  ArrowArrayStream stream{};
+  const void* ids_data = nullptr;
+  const void* names_bytes = nullptr;
+  {
+    auto df = sample(3000);
+    ids_data = std::get<std::vector<int64_t>>(df.column("id").storage()).data();
+    names_bytes = std::get<nl::StringColumn>(df.column("name").storage()).bytes().data();
+    df.to_arrow(&stream);
+  }
+  ArrowArray batch{};
+  ASSERT_EQ(stream.get_next(&stream, &batch), 0);
+  ASSERT_EQ(batch.length, 3000);
+  EXPECT_EQ(batch.children[0]->buffers[1], ids_data);
+  EXPECT_EQ(batch.children[1]->buffers[2], names_bytes);
+  auto* offsets = static_cast<const int64_t*>(batch.children[1]->buffers[1]);
+  auto* bytes = static_cast<const char*>(batch.children[1]->buffers[2]);
+  EXPECT_EQ(std::string(bytes + offsets[1], bytes + offsets[2]), "n1");
+  EXPECT_EQ(*static_cast<const int64_t*>(batch.children[0]->buffers[1]) , 0);
+  batch.release(&batch);
+  stream.release(&stream);
+}
+
+// Every type the frame holds has an Arrow rendering: narrowed, packed or
+// converted where the frame's layout is not Arrow's.
+TEST(DataFrameIo, ArrowCoversEveryType) {
+  nl::Session s;
+  auto df = s.sql(
+      "SELECT 1::TINYINT AS i8, 2::INTEGER AS i32, 3::UINTEGER AS u32, 1.5::FLOAT AS f32, true AS b, "
+      "DATE '2024-03-01' AS d, TIMESTAMP '2024-03-01 10:00:00' AS ts, 12.34::DECIMAL(10,2) AS dec, "
+      "[1, 2] AS l, NULL::INTEGER AS n "
+      "UNION ALL SELECT -1::TINYINT, -2, 4::UINTEGER, 2.5::FLOAT, false, DATE '1970-01-02', NULL, -0.01, NULL, NULL");
+  ArrowArrayStream stream{};
+  df.to_arrow(&stream);
+  ArrowSchema schema{};
+  ASSERT_EQ(stream.get_schema(&stream, &schema), 0) << stream.get_last_error(&stream);
+  std::vector<std::string> formats;
+  for (int64_t i = 0; i < schema.n_children; ++i) formats.push_back(schema.children[i]->format);
+  EXPECT_EQ(formats, (std::vector<std::string>{"c", "i", "I", "f", "b", "tdD", "tsu:", "d:10,2,128", "+l", "i"}));
+  schema.release(&schema);
+  ArrowArray batch{};
+  ASSERT_EQ(stream.get_next(&stream, &batch), 0) << stream.get_last_error(&stream);
+  ASSERT_EQ(batch.length, 2);
+  EXPECT_EQ(static_cast<const int8_t*>(batch.children[0]->buffers[1])[1], -1);
+  EXPECT_EQ(static_cast<const int32_t*>(batch.children[1]->buffers[1])[1], -2);
+  EXPECT_EQ(static_cast<const uint32_t*>(batch.children[2]->buffers[1])[1], 4u);
+  EXPECT_EQ(static_cast<const float*>(batch.children[3]->buffers[1])[1], 2.5f);
+  EXPECT_EQ(static_cast<const uint8_t*>(batch.children[4]->buffers[1])[0] & 3, 1);  // true, false
+  EXPECT_EQ(static_cast<const int32_t*>(batch.children[5]->buffers[1])[1], 1);
+  EXPECT_EQ(batch.children[6]->null_count, 1);
+  EXPECT_EQ(batch.children[8]->null_count, 1);
+  EXPECT_EQ(batch.children[9]->null_count, 2);
+  ArrowArray end{};
+  ASSERT_EQ(stream.get_next(&stream, &end), 0);
+  EXPECT_EQ(end.release, nullptr);
+  batch.release(&batch);
+  stream.release(&stream);
+}
+
+TEST(DataFrameIo, CopiesShareUntilChanged) {
+  auto a = sample(10);
+  auto b = a;
+  const auto* before = &std::get<std::vector<int64_t>>(a.column("id").storage());
+  EXPECT_EQ(before, &std::get<std::vector<int64_t>>(b.column("id").storage()));
+  b.append(sample(2));
+  EXPECT_EQ(a.num_rows(), 10u);
+  EXPECT_EQ(b.num_rows(), 12u);
+  EXPECT_EQ(before, &std::get<std::vector<int64_t>>(a.column("id").storage()));
 }
 
 }  // namespace

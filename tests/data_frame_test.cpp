@@ -152,7 +152,7 @@ TEST(Series, NestedValuesAreChecked) {
 TEST(Series, EmptyPushNullReserveRenamed) {
   nl::Series s = nl::Series::empty("x", nl::DataType::string());
   s.reserve(4);
-  EXPECT_TRUE(std::holds_alternative<std::vector<std::string>>(s.storage()));
+  EXPECT_TRUE(std::holds_alternative<nl::StringColumn>(s.storage()));
   s.push_null();
   s.push_back(nl::Value("a"));
   EXPECT_EQ(s.size(), 2u);

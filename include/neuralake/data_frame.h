@@ -11,6 +11,7 @@
 #include <variant>
 #include <vector>
 
+#include "neuralake/string_column.h"
 #include "neuralake/types.h"
 #include "neuralake/value.h"
 
@@ -22,12 +23,12 @@ namespace neuralake {
 // One named, typed column. Storage is columnar by physical kind:
 //   signed integers, booleans, dates, times, timestamps -> int64 (dates in days,
 //   times and timestamps in the type's unit); unsigned -> uint64; floats -> double;
-//   strings and binary -> std::string; 128-bit integers, decimals, intervals,
+//   strings and binary -> StringColumn (Arrow's large string layout); 128-bit integers, decimals, intervals,
 //   nested and engine-only types -> Value. Float32 values are kept rounded to float.
 class Series {
  public:
   using Storage = std::variant<std::vector<int64_t>, std::vector<uint64_t>, std::vector<double>,
-                               std::vector<std::string>, std::vector<Value>>;
+                               StringColumn, std::vector<Value>>;
 
   Series() = default;
   // Builds from values; each non-null value must fit `type` (throws
@@ -47,8 +48,8 @@ class Series {
 
   const std::string& name() const { return name_; }
   const DataType& type() const { return type_; }
-  size_t size() const { return validity_.size(); }
-  bool is_null(size_t row) const { return !validity_[row]; }
+  size_t size() const { return buf_->validity.size(); }
+  bool is_null(size_t row) const { return !buf_->validity[row]; }
 
   // The cell as a Value (null if null). Throws InvalidArgument if out of range.
   Value get(size_t row) const;
@@ -60,17 +61,28 @@ class Series {
   void push_null();
   void reserve(size_t n);
 
-  const Storage& storage() const { return data_; }
-  Storage& mutable_storage() { return data_; }
-  std::vector<uint8_t>& mutable_validity() { return validity_; }
-  const std::vector<uint8_t>& validity() const { return validity_; }
+  // Copies of a series share its buffers until one of them is changed
+  // (copy on write), so copying a frame, slicing off nothing or exporting it
+  // to Arrow copies no values. A reference from mutable_storage() or
+  // mutable_validity() is valid until the series is next copied.
+  const Storage& storage() const { return buf_->data; }
+  Storage& mutable_storage() { return own().data; }
+  std::vector<uint8_t>& mutable_validity() { return own().validity; }
+  const std::vector<uint8_t>& validity() const { return buf_->validity; }
   Series renamed(std::string name) const;
 
  private:
+  struct Buffers {
+    Storage data;
+    std::vector<uint8_t> validity;  // 1 valid, 0 null; its size is the length
+  };
+  // The buffers, made this series' own first if they are shared.
+  Buffers& own();
+  const Storage& cdata() const { return buf_->data; }
+
   std::string name_;
   DataType type_;
-  Storage data_;
-  std::vector<uint8_t> validity_;  // 1 valid, 0 null; its size is the length
+  std::shared_ptr<Buffers> buf_ = std::make_shared<Buffers>();
 };
 
 // How DataFrame::to_string lays a frame out. The defaults print what Polars
@@ -126,8 +138,13 @@ class DataFrame {
   // Writes as Parquet / CSV (with header). Throws IOError naming the path.
   void write_parquet(const std::string& path) const;
   void write_csv(const std::string& path) const;
-  // Exports through the Arrow C stream interface. The stream owns a copy of
-  // the data and may outlive this frame; the caller releases it.
+  // Exports through the Arrow C stream interface (neuralake/arrow_c.h), as
+  // one struct array. 64-bit integers, timestamps, times, doubles, strings
+  // (large utf8, "U") and binary ("Z") are shared with this frame, not
+  // copied; narrower integers, dates, floats and booleans are narrowed or
+  // packed; decimals, intervals and nested types are converted. The stream
+  // keeps what it shares alive and may outlive this frame; the caller
+  // releases it.
   void to_arrow(ArrowArrayStream* out) const;
 
  private:

@@ -15,6 +15,7 @@
 #include "neuralake/data_frame.h"
 #include "neuralake/expr.h"
 #include "neuralake/filter.h"
+#include "neuralake/query.h"
 #include "neuralake/types.h"
 
 #pragma GCC visibility push(default)  // exported from libneuralake.so
@@ -86,6 +87,10 @@ class LazyFrame {
 
   // Runs the plan. Throws Cancelled / Timeout if interrupted.
   DataFrame collect() const;
+  // The same with a cancel handle and a time limit of its own.
+  DataFrame collect(const QueryOptions& options) const;
+  // Runs the plan and returns its result batch by batch (Session::stream()).
+  ResultStream stream(const QueryOptions& options = {}) const;
   // The engine's physical plan, with pushed-down filters and projections
   // visible on the scans.
   std::string explain() const;

@@ -20,7 +20,8 @@
 
 // Version 1: neuralake_plugin_abi_version, neuralake_plugin_create_catalog,
 // neuralake_plugin_destroy_catalog, as declared below.
-#define NEURALAKE_PLUGIN_ABI_VERSION 1
+// Version 2: the same functions; Series keeps strings in a StringColumn.
+#define NEURALAKE_PLUGIN_ABI_VERSION 2
 
 extern "C" {
 // Returns NEURALAKE_PLUGIN_ABI_VERSION of the headers the plugin was built with.

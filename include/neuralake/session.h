@@ -19,6 +19,7 @@
 #include "neuralake/lazy_frame.h"
 #include "neuralake/object_store.h"
 #include "neuralake/options.h"
+#include "neuralake/query.h"
 #include "neuralake/table.h"
 
 #pragma GCC visibility push(default)  // exported from libneuralake.so
@@ -55,6 +56,14 @@ class Session {
   // (naming the query's fault as DuckDB reports it), NotFound for unknown
   // tables, Cancelled / Timeout when interrupted.
   DataFrame sql(const std::string& query);
+  // The same with a cancel handle and a time limit of its own (QueryOptions).
+  DataFrame sql(const std::string& query, const QueryOptions& options);
+  // Runs SQL and returns its result batch by batch, in bounded memory: for
+  // results too large to collect, or consumed as they come (a server, an
+  // export). Errors found before the first batch (binding, or an early
+  // failure) throw here; later ones from ResultStream::next(). The stream
+  // must not outlive the session.
+  ResultStream stream(const std::string& query, const QueryOptions& options = {});
   // The same query as a lazy frame, to refine before collecting.
   LazyFrame lazy(const std::string& query);
   // A lazy scan of a catalog table; see Database::table().
@@ -65,9 +74,10 @@ class Session {
   // The engine's physical plan for a query.
   std::string explain(const std::string& query);
   // Runs a statement for its effect (COPY, SET, CREATE ...).
-  void execute(const std::string& statement);
+  void execute(const std::string& statement, const QueryOptions& options = {});
 
-  // Cancels every query running in this session at the moment of the call;
+  // Cancels every query running in this session at the moment of the call
+  // (one query alone: QueryOptions::cancel);
   // they throw Cancelled. A query runs from the call that starts it (sql(),
   // execute(), LazyFrame::collect()) until that call returns, binding
   // included. Nothing stays pending: a query started after interrupt() runs

@@ -207,11 +207,31 @@ void append_flat(duckdb::UnifiedVectorFormat& fmt, size_t count, std::vector<Dst
       if constexpr (std::is_same_v<Src, duckdb::date_t>) data[base + i] = src[idx].days;
       else if constexpr (std::is_same_v<Src, duckdb::dtime_t>) data[base + i] = src[idx].micros;
       else if constexpr (std::is_same_v<Src, duckdb::timestamp_t>) data[base + i] = src[idx].value;
-      else if constexpr (std::is_same_v<Src, duckdb::string_t>) data[base + i].assign(src[idx].GetData(), src[idx].GetSize());
       else data[base + i] = static_cast<Dst>(src[idx]);
     } else {
       data[base + i] = Dst{};
     }
+  }
+}
+
+// Strings go into the column's one buffer: their total size first, then one
+// copy each, no allocation per value.
+void append_flat(duckdb::UnifiedVectorFormat& fmt, size_t count, StringColumn& data, std::vector<uint8_t>& valid) {
+  auto src = duckdb::UnifiedVectorFormat::GetData<duckdb::string_t>(fmt);
+  size_t bytes = 0;
+  for (size_t i = 0; i < count; ++i) {
+    auto idx = fmt.sel->get_index(i);
+    if (fmt.validity.RowIsValid(idx)) bytes += src[idx].GetSize();
+  }
+  data.reserve(count, bytes);
+  size_t base = valid.size();
+  valid.resize(base + count);
+  for (size_t i = 0; i < count; ++i) {
+    auto idx = fmt.sel->get_index(i);
+    bool ok = fmt.validity.RowIsValid(idx);
+    valid[base + i] = ok;
+    if (ok) data.push_back(std::string_view(src[idx].GetData(), src[idx].GetSize()));
+    else data.emplace_back();
   }
 }
 
@@ -220,11 +240,12 @@ void append_flat(duckdb::UnifiedVectorFormat& fmt, size_t count, std::vector<Dst
 // Appends through the fast path when `dst` (the series' storage) is the
 // expected kind; false if it is not.
 template <class Src, class Dst>
-static bool try_append(duckdb::Vector& vec, size_t count, std::vector<Dst>* dst, std::vector<uint8_t>& valid) {
+static bool try_append(duckdb::Vector& vec, size_t count, Dst* dst, std::vector<uint8_t>& valid) {
   if (!dst) return false;
   duckdb::UnifiedVectorFormat fmt;
   vec.ToUnifiedFormat(count, fmt);
-  append_flat<Src>(fmt, count, *dst, valid);
+  if constexpr (std::is_same_v<Dst, StringColumn>) append_flat(fmt, count, *dst, valid);
+  else append_flat<Src>(fmt, count, *dst, valid);
   return true;
 }
 
@@ -234,7 +255,7 @@ void append_vector(duckdb::Vector& vec, const LogicalType& type, size_t count, S
   auto* i64 = std::get_if<std::vector<int64_t>>(&storage);
   auto* u64 = std::get_if<std::vector<uint64_t>>(&storage);
   auto* f64 = std::get_if<std::vector<double>>(&storage);
-  auto* str = std::get_if<std::vector<std::string>>(&storage);
+  auto* str = std::get_if<StringColumn>(&storage);
   bool done = false;
   switch (type.id()) {
     case LogicalTypeId::BOOLEAN: done = try_append<bool>(vec, count, i64, valid); break;
@@ -321,7 +342,7 @@ void write_vector(const Series& in, size_t offset, size_t count, duckdb::Vector&
     } else if (auto* f64 = std::get_if<std::vector<double>>(&storage)) {
       if (type.id() == LogicalTypeId::DOUBLE) return write_flat<double>(*f64, valid, offset, count, out);
       if (type.id() == LogicalTypeId::FLOAT) return write_flat<float>(*f64, valid, offset, count, out);
-    } else if (auto* str = std::get_if<std::vector<std::string>>(&storage)) {
+    } else if (auto* str = std::get_if<StringColumn>(&storage)) {
       auto data = duckdb::FlatVector::GetData<duckdb::string_t>(out);
       auto& mask = duckdb::FlatVector::Validity(out);
       for (size_t i = 0; i < count; ++i) {
@@ -329,7 +350,7 @@ void write_vector(const Series& in, size_t offset, size_t count, duckdb::Vector&
           mask.SetInvalid(i);
           continue;
         }
-        const auto& s = (*str)[offset + i];
+        const auto s = (*str)[offset + i];
         data[i] = duckdb::StringVector::AddStringOrBlob(out, s.data(), s.size());
       }
       return;
@@ -354,15 +375,33 @@ void write_vector(const Series& in, size_t offset, size_t count, duckdb::Vector&
   }
 }
 
-DataFrame collect_result(duckdb::QueryResult& result) {
+std::vector<Series> empty_columns(const duckdb::vector<duckdb::string>& names,
+                                  const duckdb::vector<duckdb::LogicalType>& types) {
   std::vector<Series> columns;
-  columns.reserve(result.names.size());
-  for (size_t i = 0; i < result.names.size(); ++i)
-    columns.push_back(Series::empty(result.names[i], from_duckdb_type(result.types[i])));
-  while (true) {
-    auto chunk = result.Fetch();
-    if (!chunk || chunk->size() == 0) break;
-    for (size_t c = 0; c < columns.size(); ++c) append_vector(chunk->data[c], result.types[c], chunk->size(), columns[c]);
+  columns.reserve(names.size());
+  for (size_t i = 0; i < names.size(); ++i) columns.push_back(Series::empty(names[i], from_duckdb_type(types[i])));
+  return columns;
+}
+
+void append_chunk(duckdb::DataChunk& chunk, const duckdb::vector<duckdb::LogicalType>& types,
+                  std::vector<Series>& columns) {
+  for (size_t c = 0; c < columns.size(); ++c) append_vector(chunk.data[c], types[c], chunk.size(), columns[c]);
+}
+
+DataFrame collect_result(duckdb::QueryResult& result) {
+  auto columns = empty_columns(result.names, result.types);
+  if (result.type == duckdb::QueryResultType::MATERIALIZED_RESULT) {
+    // Read the engine's collection in place (no copy per fetched chunk), sized once.
+    auto& collection = result.Cast<duckdb::MaterializedQueryResult>().Collection();
+    for (auto& s : columns) s.reserve(collection.Count());
+    for (auto& chunk : collection.Chunks()) append_chunk(chunk, result.types, columns);
+    collection.Reset();
+  } else {
+    while (true) {
+      auto chunk = result.Fetch();
+      if (!chunk || chunk->size() == 0) break;
+      append_chunk(*chunk, result.types, columns);
+    }
   }
   if (result.HasError()) result.ThrowError();
   return DataFrame::from_columns(std::move(columns));

@@ -25,7 +25,14 @@ void append_vector(duckdb::Vector& vec, const duckdb::LogicalType& type, size_t 
 void write_vector(const Series& in, size_t offset, size_t count, duckdb::Vector& out,
                   const duckdb::LogicalType& type, const std::string& what);
 
-// Collects a query result's remaining chunks into a DataFrame.
+// Empty series named and typed as the result's columns.
+std::vector<Series> empty_columns(const duckdb::vector<duckdb::string>& names,
+                                  const duckdb::vector<duckdb::LogicalType>& types);
+// Appends a chunk's rows to `columns` (made by empty_columns()).
+void append_chunk(duckdb::DataChunk& chunk, const duckdb::vector<duckdb::LogicalType>& types,
+                  std::vector<Series>& columns);
+// Collects a query result's remaining chunks into a DataFrame. A
+// materialized result is read in place and emptied as it is read.
 DataFrame collect_result(duckdb::QueryResult& result);
 
 }  // namespace neuralake::engine

@@ -1,10 +1,11 @@
 // DataFrame output through the engine: Parquet and CSV files, and the Arrow C
-// stream interface.
+// stream interface (arrow_export.cpp lays the arrays out).
 #include <filesystem>
 #include <random>
 
 #include "duckdb/common/arrow/arrow.hpp"
 #include "duckdb/common/arrow/arrow_converter.hpp"
+#include "engine/arrow_export.h"
 #include "engine/conversion.h"
 #include "engine/errors.h"
 #include "neuralake/data_frame.h"
@@ -83,15 +84,11 @@ void write_with_copy(const DataFrame& df, const std::string& path, const std::st
   }
 }
 
-// An ArrowArrayStream over chunks the stream owns.
+// An ArrowArrayStream of one array: the frame, sharing its buffers.
 struct FrameStream {
-  // The converter needs a client context (for settings such as the time zone).
-  duckdb::DuckDB db{nullptr};
-  duckdb::Connection con{db};
-  duckdb::vector<duckdb::string> names;
-  duckdb::vector<duckdb::LogicalType> types;
-  std::vector<std::unique_ptr<duckdb::DataChunk>> chunks;
-  size_t next = 0;
+  DataFrame frame;  // a copy: shares the buffers, keeps them alive
+  engine::EngineContext context;
+  bool given = false;
   std::string last_error;
 
   static FrameStream& of(ArrowArrayStream* s) { return *static_cast<FrameStream*>(s->private_data); }
@@ -99,8 +96,7 @@ struct FrameStream {
   static int get_schema(ArrowArrayStream* s, ArrowSchema* out) {
     auto& st = of(s);
     try {
-      auto props = st.con.context->GetClientProperties();
-      duckdb::ArrowConverter::ToArrowSchema(out, st.types, st.names, props);
+      engine::export_schema(st.frame, st.context, out);
       return 0;
     } catch (const std::exception& e) {
       st.last_error = e.what();
@@ -109,14 +105,13 @@ struct FrameStream {
   }
   static int get_next(ArrowArrayStream* s, ArrowArray* out) {
     auto& st = of(s);
-    if (st.next >= st.chunks.size()) {
+    if (st.given) {
       out->release = nullptr;  // end of stream
       return 0;
     }
     try {
-      auto props = st.con.context->GetClientProperties();
-      duckdb::unordered_map<duckdb::idx_t, const duckdb::shared_ptr<duckdb::ArrowTypeExtensionData>> none;
-      duckdb::ArrowConverter::ToArrowArray(*st.chunks[st.next++], out, props, none);
+      engine::export_array(st.frame, st.context, out);
+      st.given = true;
       return 0;
     } catch (const std::exception& e) {
       st.last_error = e.what();
@@ -142,9 +137,7 @@ void DataFrame::write_csv(const std::string& path) const { write_with_copy(*this
 void DataFrame::to_arrow(ArrowArrayStream* out) const {
   if (!out) throw Error(ErrorCode::InvalidArgument, "to_arrow", "to_arrow() needs a stream to fill");
   auto st = std::make_unique<FrameStream>();
-  for (const auto& s : columns()) st->names.push_back(s.name());
-  st->types = duckdb_types(*this);
-  st->chunks = to_chunks(*this);
+  st->frame = *this;
   out->get_schema = FrameStream::get_schema;
   out->get_next = FrameStream::get_next;
   out->get_last_error = FrameStream::get_last_error;

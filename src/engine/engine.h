@@ -2,9 +2,11 @@
 // Declared without DuckDB types; defined in src/engine/session.cpp.
 #pragma once
 
+#include <memory>
 #include <string>
 
 #include "neuralake/data_frame.h"
+#include "neuralake/query.h"
 #include "neuralake/types.h"
 
 namespace neuralake {
@@ -15,7 +17,11 @@ struct TableScanOrigin;
 namespace neuralake::engine {
 
 // Runs `sql` and collects the result. Throws neuralake::Error.
-DataFrame run_query(SessionState& state, const std::string& sql);
+DataFrame run_query(SessionState& state, const std::string& sql, const QueryOptions& options = {});
+// Starts `sql` and returns its result as a stream of batches. The stream
+// keeps `state` alive. Defined in src/engine/result_stream.cpp.
+ResultStream stream_query(const std::shared_ptr<SessionState>& state, const std::string& sql,
+                          const QueryOptions& options = {});
 // The output schema of `sql`, bound but not run.
 Schema describe_query(SessionState& state, const std::string& sql);
 // The physical plan of `sql`.

@@ -236,6 +236,14 @@ LazyFrame LazyFrame::as_of(const std::string& timestamp) const {
 
 DataFrame LazyFrame::collect() const { return engine::run_query(*session_, plan_->sql); }
 
+DataFrame LazyFrame::collect(const QueryOptions& options) const {
+  return engine::run_query(*session_, plan_->sql, options);
+}
+
+ResultStream LazyFrame::stream(const QueryOptions& options) const {
+  return engine::stream_query(session_, plan_->sql, options);
+}
+
 std::string LazyFrame::explain() const { return engine::explain_query(*session_, plan_->sql); }
 
 std::string LazyFrame::sql() const { return plan_->sql; }

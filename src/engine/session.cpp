@@ -150,11 +150,13 @@ static std::optional<std::string> pruned_view_sql(SessionState& st, const std::s
   return view_over(table.def(), *scan);
 }
 
-DataFrame run_query(SessionState& st, const std::string& sql) {
+DataFrame run_query(SessionState& st, const std::string& sql, const QueryOptions& options) {
   duckdb::Connection con(*st.db);
-  RunningQuery running(st, con);
+  RunningQuery running(st, con, options);
   try {
-    auto result = con.SendQuery(sql);
+    // A materialized result: the last pipeline fills it on every thread,
+    // where a streamed one would be drained by this thread alone.
+    auto result = con.Query(sql);
     if (result->HasError()) throw running.error(result->GetErrorObject(), sql);
     return collect_result(*result);
   } catch (const Error&) {
@@ -344,6 +346,14 @@ Session::~Session() = default;
 
 DataFrame Session::sql(const std::string& query) { return engine::run_query(*state_, query); }
 
+DataFrame Session::sql(const std::string& query, const QueryOptions& options) {
+  return engine::run_query(*state_, query, options);
+}
+
+ResultStream Session::stream(const std::string& query, const QueryOptions& options) {
+  return engine::stream_query(state_, query, options);
+}
+
 LazyFrame Session::lazy(const std::string& query) {
   // Bind now so that a bad query fails here, not at collect().
   LazyFrame f(std::make_shared<PlanNode>(query), state_);
@@ -351,7 +361,9 @@ LazyFrame Session::lazy(const std::string& query) {
   return f;
 }
 
-void Session::execute(const std::string& statement) { engine::run_query(*state_, statement); }
+void Session::execute(const std::string& statement, const QueryOptions& options) {
+  engine::run_query(*state_, statement, options);
+}
 
 Schema Session::describe(const std::string& query) { return engine::describe_query(*state_, query); }
 

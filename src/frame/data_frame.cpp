@@ -66,8 +66,12 @@ Series slice_series(const Series& s, size_t offset, size_t length) {
   std::visit(
       [&](auto& dst) {
         const auto& src = std::get<std::decay_t<decltype(dst)>>(s.storage());
-        dst.assign(src.begin() + static_cast<std::ptrdiff_t>(offset),
-                   src.begin() + static_cast<std::ptrdiff_t>(offset + length));
+        if constexpr (std::is_same_v<std::decay_t<decltype(dst)>, StringColumn>) {
+          dst.append(src, offset, offset + length);
+        } else {
+          dst.assign(src.begin() + static_cast<std::ptrdiff_t>(offset),
+                     src.begin() + static_cast<std::ptrdiff_t>(offset + length));
+        }
       },
       out.mutable_storage());
   const auto& valid = s.validity();
@@ -112,7 +116,8 @@ void DataFrame::append(const DataFrame& other) {
     std::visit(
         [&](auto& dst) {
           const auto& src = std::get<std::decay_t<decltype(dst)>>(b.storage());
-          dst.insert(dst.end(), src.begin(), src.end());
+          if constexpr (std::is_same_v<std::decay_t<decltype(dst)>, StringColumn>) dst.append(src);
+          else dst.insert(dst.end(), src.begin(), src.end());
         },
         a.mutable_storage());
     a.mutable_validity().insert(a.mutable_validity().end(), b.validity().begin(), b.validity().end());

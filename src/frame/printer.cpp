@@ -643,7 +643,7 @@ std::string format_cell(const Series& s, size_t row, const FormatOptions& o) {
   const DataType& t = s.type();
   // Read the raw storage where a Value would lose detail (nanoseconds, the f32 rounding).
   switch (t.id()) {
-    case TypeId::String: return std::get<std::vector<std::string>>(s.storage())[row];
+    case TypeId::String: return std::string(std::get<StringColumn>(s.storage())[row]);
     case TypeId::Timestamp: return datetime_text(std::get<std::vector<int64_t>>(s.storage())[row], t.time_unit());
     case TypeId::Float32:
     case TypeId::Float64: return value_text(Value(std::get<std::vector<double>>(s.storage())[row]), t, o);

@@ -39,7 +39,7 @@ Series::Storage empty_storage(const DataType& t) {
     case Kind::Int: return std::vector<int64_t>{};
     case Kind::UInt: return std::vector<uint64_t>{};
     case Kind::Float: return std::vector<double>{};
-    case Kind::Str: return std::vector<std::string>{};
+    case Kind::Str: return StringColumn{};
     case Kind::Val: return std::vector<Value>{};
   }
   return std::vector<Value>{};
@@ -254,10 +254,15 @@ namespace detail {
 
 }  // namespace detail
 
+Series::Buffers& Series::own() {
+  if (buf_.use_count() > 1) buf_ = std::make_shared<Buffers>(*buf_);
+  return *buf_;
+}
+
 Series Series::empty(std::string name, DataType type) {
   Series s;
   s.name_ = std::move(name);
-  s.data_ = empty_storage(type);
+  s.own().data = empty_storage(type);
   s.type_ = std::move(type);
   return s;
 }
@@ -287,67 +292,83 @@ void fill(std::vector<Out>& data, std::vector<uint8_t>& validity, const std::vec
 }  // namespace
 
 Series::Series(std::string name, std::vector<int64_t> values) : name_(std::move(name)), type_(DataType::int64()) {
-  validity_.assign(values.size(), 1);
-  data_ = std::move(values);
+  own().validity.assign(values.size(), 1);
+  own().data = std::move(values);
 }
 
 Series::Series(std::string name, std::vector<double> values) : name_(std::move(name)), type_(DataType::float64()) {
-  validity_.assign(values.size(), 1);
-  data_ = std::move(values);
+  own().validity.assign(values.size(), 1);
+  own().data = std::move(values);
 }
 
 Series::Series(std::string name, std::vector<std::string> values)
     : name_(std::move(name)), type_(DataType::string()) {
-  validity_.assign(values.size(), 1);
-  data_ = std::move(values);
+  own().validity.assign(values.size(), 1);
+  StringColumn data;
+  size_t bytes = 0;
+  for (const auto& v : values) bytes += v.size();
+  data.reserve(values.size(), bytes);
+  for (const auto& v : values) data.push_back(v);
+  own().data = std::move(data);
 }
 
 Series::Series(std::string name, std::vector<bool> values) : name_(std::move(name)), type_(DataType::boolean()) {
   std::vector<int64_t> data;
-  fill(data, validity_, values);
-  data_ = std::move(data);
+  fill(data, own().validity, values);
+  own().data = std::move(data);
 }
 
 Series::Series(std::string name, std::vector<std::optional<int64_t>> values)
     : name_(std::move(name)), type_(DataType::int64()) {
   std::vector<int64_t> data;
-  fill(data, validity_, values);
-  data_ = std::move(data);
+  fill(data, own().validity, values);
+  own().data = std::move(data);
 }
 
 Series::Series(std::string name, std::vector<std::optional<double>> values)
     : name_(std::move(name)), type_(DataType::float64()) {
   std::vector<double> data;
-  fill(data, validity_, values);
-  data_ = std::move(data);
+  fill(data, own().validity, values);
+  own().data = std::move(data);
 }
 
 Series::Series(std::string name, std::vector<std::optional<std::string>> values)
     : name_(std::move(name)), type_(DataType::string()) {
-  std::vector<std::string> data;
-  fill(data, validity_, values);
-  data_ = std::move(data);
+  StringColumn data;
+  data.reserve(values.size());
+  own().validity.reserve(values.size());
+  for (const auto& v : values) {
+    data.push_back(v ? std::string_view(*v) : std::string_view());
+    own().validity.push_back(v ? 1 : 0);
+  }
+  own().data = std::move(data);
 }
 
 Value Series::get(size_t row) const {
   if (row >= size()) detail::throw_bad_series_access(*this, row, "a row in range");
   if (is_null(row)) return Value();
   switch (type_.id()) {
-    case TypeId::Boolean: return Value(std::get<std::vector<int64_t>>(data_)[row] != 0);
-    case TypeId::Date: return Value(Date{static_cast<int32_t>(std::get<std::vector<int64_t>>(data_)[row])});
-    case TypeId::Time: return Value(Time{std::get<std::vector<int64_t>>(data_)[row]});
+    case TypeId::Boolean: return Value(std::get<std::vector<int64_t>>(cdata())[row] != 0);
+    case TypeId::Date: return Value(Date{static_cast<int32_t>(std::get<std::vector<int64_t>>(cdata())[row])});
+    case TypeId::Time: return Value(Time{std::get<std::vector<int64_t>>(cdata())[row]});
     case TypeId::Timestamp: {
-      int64_t raw = std::get<std::vector<int64_t>>(data_)[row];
+      int64_t raw = std::get<std::vector<int64_t>>(cdata())[row];
       int64_t per_second = units_per_second(type_.time_unit());
       // Nanoseconds round down to the microsecond a Timestamp can hold.
       int64_t micros = per_second >= 1000000 ? floor_div(raw, per_second / 1000000) : raw * (1000000 / per_second);
       return Value(Timestamp{micros});
     }
-    case TypeId::TimestampTz: return Value(Timestamp{std::get<std::vector<int64_t>>(data_)[row]});
-    case TypeId::Binary: return Value(Bytes{std::get<std::vector<std::string>>(data_)[row]});
+    case TypeId::TimestampTz: return Value(Timestamp{std::get<std::vector<int64_t>>(cdata())[row]});
+    case TypeId::Binary: return Value(Bytes{std::string(std::get<StringColumn>(cdata())[row])});
+    case TypeId::String: return Value(std::string(std::get<StringColumn>(cdata())[row]));
     default: break;
   }
-  return std::visit([row](const auto& v) { return Value(v[row]); }, data_);
+  return std::visit(
+      [row](const auto& v) {
+        if constexpr (std::is_same_v<std::decay_t<decltype(v)>, StringColumn>) return Value(std::string(v[row]));
+        else return Value(v[row]);
+      },
+      cdata());
 }
 
 void Series::push_back(const Value& v) {
@@ -383,27 +404,27 @@ void Series::push_back(const Value& v) {
           }
         }
       }
-      std::get<std::vector<int64_t>>(data_).push_back(raw);
+      std::get<std::vector<int64_t>>(own().data).push_back(raw);
       break;
     }
-    case Kind::UInt: std::get<std::vector<uint64_t>>(data_).push_back(n.as<uint64_t>()); break;
-    case Kind::Float: std::get<std::vector<double>>(data_).push_back(n.as<double>()); break;
+    case Kind::UInt: std::get<std::vector<uint64_t>>(own().data).push_back(n.as<uint64_t>()); break;
+    case Kind::Float: std::get<std::vector<double>>(own().data).push_back(n.as<double>()); break;
     case Kind::Str:
-      std::get<std::vector<std::string>>(data_).push_back(n.is<Bytes>() ? n.as<Bytes>().data : n.as<std::string>());
+      std::get<StringColumn>(own().data).push_back(n.is<Bytes>() ? n.as<Bytes>().data : n.as<std::string>());
       break;
-    case Kind::Val: std::get<std::vector<Value>>(data_).push_back(std::move(n)); break;
+    case Kind::Val: std::get<std::vector<Value>>(own().data).push_back(std::move(n)); break;
   }
-  validity_.push_back(1);
+  own().validity.push_back(1);
 }
 
 void Series::push_null() {
-  std::visit([](auto& v) { v.emplace_back(); }, data_);
-  validity_.push_back(0);
+  std::visit([](auto& v) { v.emplace_back(); }, own().data);
+  own().validity.push_back(0);
 }
 
 void Series::reserve(size_t n) {
-  std::visit([n](auto& v) { v.reserve(n); }, data_);
-  validity_.reserve(n);
+  std::visit([n](auto& v) { v.reserve(n); }, own().data);
+  own().validity.reserve(n);
 }
 
 Series Series::renamed(std::string name) const {

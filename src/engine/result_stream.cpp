@@ -1,0 +1,219 @@
+// ResultStream: a query's result pulled chunk by chunk from the engine's
+// streaming result, as DataFrame batches or through the Arrow C stream
+// interface, in memory bounded by a batch.
+#include <algorithm>
+#include <cerrno>
+
+#include "duckdb/common/arrow/arrow.hpp"
+#include "duckdb/common/arrow/arrow_appender.hpp"
+#include "duckdb/common/arrow/arrow_converter.hpp"
+#include "engine/conversion.h"
+#include "engine/engine.h"
+#include "engine/errors.h"
+#include "engine/running_query.h"
+#include "engine/session_state.h"
+#include "neuralake/error.h"
+#include "neuralake/query.h"
+
+namespace neuralake {
+
+struct ResultStream::Impl {
+  std::shared_ptr<SessionState> state;  // the database the connection belongs to
+  std::string sql;
+  std::unique_ptr<duckdb::Connection> con;
+  std::unique_ptr<engine::RunningQuery> running;
+  duckdb::unique_ptr<duckdb::QueryResult> result;
+  Schema schema;
+  size_t batch_rows = 0;
+  size_t rows_read = 0;
+  bool exhausted = false;
+
+  ~Impl() {
+    // Drop the result before the query's bookkeeping and the connection.
+    result.reset();
+    running.reset();
+    con.reset();
+  }
+
+  // The next chunk with rows, or null at the end. Throws neuralake::Error.
+  duckdb::unique_ptr<duckdb::DataChunk> fetch() {
+    if (exhausted) return nullptr;
+    duckdb::unique_ptr<duckdb::DataChunk> chunk;
+    try {
+      chunk = result->Fetch();
+    } catch (const Error&) {
+      finish();
+      throw;
+    } catch (const std::exception& e) {
+      finish();
+      throw running->error(duckdb::ErrorData(e), sql);
+    }
+    if (result->HasError()) {
+      auto error = running->error(result->GetErrorObject(), sql);
+      finish();
+      throw error;
+    }
+    if (!chunk || chunk->size() == 0) {
+      finish();
+      return nullptr;
+    }
+    rows_read += chunk->size();
+    return chunk;
+  }
+
+  // The query stops counting as running: its time limit and cancels no longer apply.
+  void finish() {
+    exhausted = true;
+    if (running) running->finish();
+  }
+
+  // Whole engine chunks until `batch_rows` rows, at least one chunk.
+  template <class Sink>
+  bool next_batch(Sink&& sink) {
+    auto chunk = fetch();
+    if (!chunk) return false;
+    size_t rows = 0;
+    while (chunk) {
+      rows += chunk->size();
+      sink(*chunk);
+      if (rows >= batch_rows) break;
+      chunk = fetch();
+    }
+    return true;
+  }
+};
+
+namespace {
+
+Schema schema_of(const duckdb::QueryResult& result) {
+  Schema s;
+  for (size_t i = 0; i < result.names.size(); ++i) s.push_back({result.names[i], engine::from_duckdb_type(result.types[i])});
+  return s;
+}
+
+// The Arrow C stream over a ResultStream's engine result: each array is built
+// straight from the engine's chunks (no DataFrame in between).
+struct ArrowResultStream {
+  std::unique_ptr<ResultStream::Impl> impl;
+  std::string last_error;
+
+  static ArrowResultStream& of(ArrowArrayStream* s) { return *static_cast<ArrowResultStream*>(s->private_data); }
+
+  static int get_schema(ArrowArrayStream* s, ArrowSchema* out) {
+    auto& st = of(s);
+    try {
+      auto props = st.impl->con->context->GetClientProperties();
+      duckdb::ArrowConverter::ToArrowSchema(out, st.impl->result->types, st.impl->result->names, props);
+      return 0;
+    } catch (const std::exception& e) {
+      st.last_error = e.what();
+      return EIO;
+    }
+  }
+  static int get_next(ArrowArrayStream* s, ArrowArray* out) {
+    auto& st = of(s);
+    try {
+      auto& impl = *st.impl;
+      auto props = impl.con->context->GetClientProperties();
+      duckdb::unordered_map<duckdb::idx_t, const duckdb::shared_ptr<duckdb::ArrowTypeExtensionData>> none;
+      std::unique_ptr<duckdb::ArrowAppender> appender;
+      bool any = impl.next_batch([&](duckdb::DataChunk& chunk) {
+        if (!appender)
+          appender = std::make_unique<duckdb::ArrowAppender>(impl.result->types, std::max<size_t>(impl.batch_rows, chunk.size()),
+                                                             props, none);
+        appender->Append(chunk, 0, chunk.size(), chunk.size());
+      });
+      if (!any) {
+        out->release = nullptr;  // end of stream
+        return 0;
+      }
+      *out = appender->Finalize();
+      return 0;
+    } catch (const Error& e) {
+      st.last_error = e.what();
+      return e.code() == ErrorCode::InvalidArgument ? EINVAL : ECANCELED;
+    } catch (const std::exception& e) {
+      st.last_error = e.what();
+      return EIO;
+    }
+  }
+  static const char* get_last_error(ArrowArrayStream* s) {
+    auto& st = of(s);
+    return st.last_error.empty() ? nullptr : st.last_error.c_str();
+  }
+  static void release(ArrowArrayStream* s) {
+    delete static_cast<ArrowResultStream*>(s->private_data);
+    s->release = nullptr;
+  }
+};
+
+}  // namespace
+
+ResultStream::ResultStream(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+ResultStream::ResultStream(ResultStream&&) noexcept = default;
+ResultStream& ResultStream::operator=(ResultStream&&) noexcept = default;
+ResultStream::~ResultStream() = default;
+
+static ResultStream::Impl& live(const std::unique_ptr<ResultStream::Impl>& impl) {
+  if (!impl) throw Error(ErrorCode::InvalidArgument, "stream", "this result stream was moved or handed to Arrow");
+  return *impl;
+}
+
+const Schema& ResultStream::schema() const { return live(impl_).schema; }
+
+size_t ResultStream::rows_read() const { return live(impl_).rows_read; }
+
+void ResultStream::cancel() {
+  auto& impl = live(impl_);
+  if (impl.running) impl.running->cancel();
+}
+
+std::optional<DataFrame> ResultStream::next() {
+  auto& impl = live(impl_);
+  auto columns = engine::empty_columns(impl.result->names, impl.result->types);
+  bool any = impl.next_batch([&](duckdb::DataChunk& chunk) { engine::append_chunk(chunk, impl.result->types, columns); });
+  if (!any) return std::nullopt;
+  return DataFrame::from_columns(std::move(columns));
+}
+
+void ResultStream::to_arrow(ArrowArrayStream* out) && {
+  if (!out) throw Error(ErrorCode::InvalidArgument, "to_arrow", "to_arrow() needs a stream to fill");
+  live(impl_);
+  auto st = std::make_unique<ArrowResultStream>();
+  st->impl = std::move(impl_);
+  out->get_schema = ArrowResultStream::get_schema;
+  out->get_next = ArrowResultStream::get_next;
+  out->get_last_error = ArrowResultStream::get_last_error;
+  out->release = ArrowResultStream::release;
+  out->private_data = st.release();
+}
+
+namespace engine {
+
+// Rows per batch when the caller does not say: large enough that per-batch
+// costs vanish, small enough that a batch of wide rows stays a few MB.
+constexpr size_t kDefaultBatchRows = 65536;
+
+ResultStream stream_query(const std::shared_ptr<SessionState>& state, const std::string& sql,
+                          const QueryOptions& options) {
+  auto impl = std::make_unique<ResultStream::Impl>();
+  impl->state = state;
+  impl->sql = sql;
+  impl->batch_rows = options.batch_rows ? options.batch_rows : kDefaultBatchRows;
+  impl->con = std::make_unique<duckdb::Connection>(*state->db);
+  impl->running = std::make_unique<RunningQuery>(*state, *impl->con, options);
+  try {
+    impl->result = impl->con->SendQuery(sql);
+  } catch (const Error&) {
+    throw;
+  } catch (const std::exception& e) {
+    throw impl->running->error(duckdb::ErrorData(e), sql);
+  }
+  if (impl->result->HasError()) throw impl->running->error(impl->result->GetErrorObject(), sql);
+  impl->schema = schema_of(*impl->result);
+  return ResultStream(std::move(impl));
+}
+
+}  // namespace engine
+
+}  // namespace neuralake
