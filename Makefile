@@ -39,6 +39,7 @@ bench: build
 	-$(BUILD)/bench/neuralake_delta_bench
 	-$(BUILD)/bench/neuralake_s3_scan_bench
 	-$(BUILD)/bench/neuralake_s3_stream_bench
+	-$(BUILD)/bench/neuralake_stream_bench
 
 clean:
 	rm -rf $(BUILD) build-asan build-fuzz
