@@ -158,6 +158,16 @@ void run(duckdb::Connection& con, const std::string& sql, const std::string& ste
             << std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count() << " s\n";
 }
 
+// Whether process `pid` still runs (a zombie does not).
+bool process_running(long pid) {
+  if (pid <= 0 || ::kill(static_cast<pid_t>(pid), 0) != 0) return false;
+  std::ifstream stat("/proc/" + std::to_string(pid) + "/stat");
+  std::string line;
+  if (!std::getline(stat, line)) return true;
+  const size_t paren = line.rfind(')');
+  return paren == std::string::npos || paren + 2 >= line.size() || line[paren + 2] != 'Z';
+}
+
 // Leftovers of interrupted runs (DIR.partial-<pid> whose process is gone).
 void remove_stale_partials(const fs::path& dir) {
   const std::string prefix = dir.filename().string() + ".partial-";
@@ -165,8 +175,7 @@ void remove_stale_partials(const fs::path& dir) {
   for (const auto& e : fs::directory_iterator(dir.parent_path())) {
     const std::string name = e.path().filename().string();
     if (name.rfind(prefix, 0) != 0) continue;
-    const long pid = std::atol(name.c_str() + prefix.size());
-    if (pid > 0 && ::kill(static_cast<pid_t>(pid), 0) == 0) continue;  // still being written
+    if (process_running(std::atol(name.c_str() + prefix.size()))) continue;  // still being written
     fs::remove_all(e.path());
   }
 }
