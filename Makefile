@@ -56,10 +56,13 @@ bench-peers: deps $(BUILD)/CMakeCache.txt bench/peers/node_modules
 
 # Polars for the peer benchmark, at the versions package-lock.json pins. npm ci
 # refuses a lock that lacks nodejs-polars' optional packages for other
-# platforms when the registry does not serve them; npm install --no-save then
-# installs the same pinned versions and leaves the lock as it is.
+# platforms when the registry does not serve them (the lock cannot hold them
+# then); npm install --no-save installs the same pinned versions instead and
+# leaves the lock as it is.
 bench/peers/node_modules: bench/peers/package.json bench/peers/package-lock.json
-	cd bench/peers && { npm ci --no-audit --no-fund || npm install --no-save --no-audit --no-fund; }
+	cd bench/peers && { npm ci --no-audit --no-fund --loglevel=silent 2>/dev/null || \
+	  { echo "npm ci refused the lock; installing its pinned versions with npm install"; \
+	    npm install --no-save --no-audit --no-fund; }; }
 	@touch $@
 
 clean:
