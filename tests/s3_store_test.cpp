@@ -141,6 +141,9 @@ TEST(S3Store, ConnectionsAreReused) {
   store->put("k", "v");
   for (int i = 0; i < 20; ++i) store->head("k");
   EXPECT_EQ(http->handles_created(), 1u) << "sequential requests share one pooled handle (and its connection)";
+  char c;
+  for (int i = 0; i < 20; ++i) EXPECT_EQ(store->read_range("k", 0, 1, &c), 1u);
+  EXPECT_EQ(http->connections_opened(), 1u) << "the handle keeps its connection: no new TCP connection per request";
 }
 
 // --- the ObjectStore contract on the live server ---
