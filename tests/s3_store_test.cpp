@@ -146,6 +146,25 @@ TEST(S3Store, ConnectionsAreReused) {
   EXPECT_EQ(http->connections_opened(), 1u) << "the handle keeps its connection: no new TCP connection per request";
 }
 
+TEST(S3Store, ParallelPartsLandInPlaceAtEveryBoundary) {
+  constexpr size_t part = 64u << 10;
+  auto store = make_store(fresh_prefix(), [](S3StoreOptions& o) {
+    o.read_part_size = part;
+    o.read_parallelism = 4;
+  });
+  const std::string data = nlt::pattern_bytes(9 * part + 77, 5);
+  store->put("p.bin", data);
+  for (uint64_t offset : {uint64_t{0}, uint64_t{1}, uint64_t{part - 1}, uint64_t{part}, uint64_t{3 * part + 5}}) {
+    for (uint64_t length : {part + 1, 2 * part, 4 * part - 1, 5 * part + 3, 20 * part}) {
+      std::string buf(length, '\x7f');
+      const size_t want = static_cast<size_t>(std::min<uint64_t>(length, data.size() - offset));
+      ASSERT_EQ(store->read_range("p.bin", offset, length, buf.data()), want) << offset << "+" << length;
+      EXPECT_TRUE(buf.compare(0, want, data, offset, want) == 0) << offset << "+" << length;
+      EXPECT_EQ(buf.find_first_not_of('\x7f', want), std::string::npos) << "nothing written past the object's end";
+    }
+  }
+}
+
 // --- the ObjectStore contract on the live server ---
 namespace {
 std::string conditional_put_probe() {
