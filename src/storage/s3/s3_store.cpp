@@ -8,6 +8,8 @@
 #include <algorithm>
 #include <atomic>
 #include <ctime>
+#include <deque>
+#include <future>
 #include <random>
 #include <thread>
 
@@ -97,24 +99,39 @@ class S3Writer : public ObjectWriter {
   bool closed_ = false;
 };
 
+// Reads the object in chunks of S3StoreOptions::read_chunk_size and keeps the
+// next read_parallelism chunks coming while the caller consumes the current
+// one, so its work and the next requests overlap, and the requests overlap
+// each other. Memory: at most read_parallelism + 1 chunks.
 class S3Reader : public ObjectReader {
  public:
   S3Reader(S3StoreImpl& store, std::string key, std::unique_ptr<char[]> first, uint64_t first_size, uint64_t size,
-           std::string etag)
-      : store_(store), key_(std::move(key)), buffer_(std::move(first)), buffer_size_(first_size), size_(size),
-        etag_(std::move(etag)) {}
+           std::string etag);
+  ~S3Reader() override;
   size_t read(char* out, size_t n) override;
   uint64_t size() const override { return size_; }
 
  private:
+  // A chunk being fetched on its own thread into `buf`; `size` gives its length.
+  struct Ahead {
+    uint64_t start = 0;
+    std::unique_ptr<char[]> buf;
+    std::future<uint64_t> size;  // after buf: destroyed (waited for) before it
+  };
+  void fetch_ahead();
+  void drain() noexcept;
+
   S3StoreImpl& store_;
   std::string key_;
-  std::unique_ptr<char[]> buffer_;  // bytes [buffer_start_, buffer_start_ + buffer_size_)
-  uint64_t buffer_start_ = 0;
-  uint64_t buffer_size_ = 0;
+  std::unique_ptr<char[]> current_;  // bytes [current_start_, current_start_ + current_size_)
+  uint64_t current_start_ = 0;
+  uint64_t current_size_ = 0;
   uint64_t offset_ = 0;
   uint64_t size_;
   std::string etag_;
+  uint64_t next_fetch_;  // where the next chunk to fetch starts
+  std::vector<std::unique_ptr<char[]>> spare_;  // chunk buffers to reuse
+  std::deque<Ahead> ahead_;  // in order of start
 };
 
 class S3StoreImpl : public S3Store {
@@ -364,14 +381,14 @@ class S3StoreImpl : public S3Store {
     return hex == etag;
   }
 
-  // Streaming reads fetch this much per request.
-  static constexpr uint64_t kReadChunk = 8u << 20;
+  uint64_t read_chunk() const { return std::max<uint64_t>(o_.read_chunk_size, 1); }
+  int read_parallelism() const { return o_.read_parallelism; }
 
   // The first chunk comes with the open: one request for small objects, and
   // the ETag it returns pins the version every later chunk must match.
   std::unique_ptr<ObjectReader> open_reader(std::string_view key) override {
-    std::unique_ptr<char[]> buf(new char[kReadChunk]);
-    RangeResult first = fetch_range(key, 0, kReadChunk, buf.get(), {});
+    std::unique_ptr<char[]> buf(new char[read_chunk()]);
+    RangeResult first = fetch_range(key, 0, read_chunk(), buf.get(), {});
     return std::make_unique<S3Reader>(*this, std::string(key), std::move(buf), first.size, first.total, first.etag);
   }
 
@@ -572,19 +589,71 @@ void S3Writer::close() {
   buffer_ = std::string();
 }
 
-size_t S3Reader::read(char* out, size_t n) {
-  if (offset_ >= size_ || n == 0) return 0;
-  if (offset_ >= buffer_start_ + buffer_size_) {
-    auto next = store_.fetch_range(key_, offset_, S3StoreImpl::kReadChunk, buffer_.get(), etag_);
+S3Reader::S3Reader(S3StoreImpl& store, std::string key, std::unique_ptr<char[]> first, uint64_t first_size, uint64_t size,
+                   std::string etag)
+    : store_(store), key_(std::move(key)), current_(std::move(first)), current_size_(first_size), size_(size),
+      etag_(std::move(etag)), next_fetch_(first_size) {}
+
+S3Reader::~S3Reader() { drain(); }
+
+// Waits for every fetch in flight (they write into buffers this reader owns)
+// and forgets them.
+void S3Reader::drain() noexcept {
+  for (auto& a : ahead_) {
+    if (a.size.valid()) a.size.wait();
+  }
+  ahead_.clear();
+}
+
+// Starts fetching the chunk at next_fetch_ on its own thread.
+void S3Reader::fetch_ahead() {
+  const uint64_t chunk = store_.read_chunk();
+  Ahead a;
+  a.start = next_fetch_;
+  if (spare_.empty()) {
+    a.buf.reset(new char[chunk]);
+  } else {
+    a.buf = std::move(spare_.back());
+    spare_.pop_back();
+  }
+  a.size = std::async(std::launch::async, [this, start = a.start, chunk, buf = a.buf.get()] {
+    auto next = store_.fetch_range(key_, start, chunk, buf, etag_);
     if (next.total != size_ || next.size == 0) {
       throw Error(ErrorCode::IOError, store_.describe(key_), store_.describe(key_) + " changed while it was being read");
     }
-    buffer_start_ = offset_;
-    buffer_size_ = next.size;
+    return next.size;
+  });
+  next_fetch_ += chunk;
+  ahead_.push_back(std::move(a));
+}
+
+size_t S3Reader::read(char* out, size_t n) {
+  if (offset_ >= size_ || n == 0) return 0;
+  if (offset_ >= current_start_ + current_size_) {
+    if (ahead_.empty()) fetch_ahead();
+    Ahead& a = ahead_.front();
+    uint64_t got;
+    try {
+      got = a.size.get();  // a failed fetch throws here, naming the key
+    } catch (...) {
+      // Start again from here on the next read; nothing fetched ahead is kept.
+      spare_.push_back(std::move(a.buf));
+      ahead_.pop_front();
+      drain();
+      next_fetch_ = offset_;
+      throw;
+    }
+    spare_.push_back(std::move(current_));
+    current_ = std::move(a.buf);
+    current_start_ = a.start;
+    current_size_ = got;
+    ahead_.pop_front();
   }
-  size_t avail = static_cast<size_t>(buffer_start_ + buffer_size_ - offset_);
-  size_t take = std::min(n, avail);
-  std::copy_n(buffer_.get() + (offset_ - buffer_start_), take, out);
+  // Keep the next chunks coming while this one is consumed.
+  const size_t depth = static_cast<size_t>(std::max(1, store_.read_parallelism()));
+  while (ahead_.size() < depth && next_fetch_ < size_) fetch_ahead();
+  size_t take = static_cast<size_t>(std::min<uint64_t>(n, current_start_ + current_size_ - offset_));
+  std::copy_n(current_.get() + (offset_ - current_start_), take, out);
   offset_ += take;
   return take;
 }
