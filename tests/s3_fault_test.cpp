@@ -38,11 +38,13 @@ std::string fresh_prefix() {
   return "s3://neuralake/f" + std::to_string(::getpid()) + "-" + std::to_string(++n);
 }
 
-std::shared_ptr<S3Store> store_via(const std::string& endpoint, const std::string& uri, int retries = 3) {
+std::shared_ptr<S3Store> store_via(const std::string& endpoint, const std::string& uri, int retries = 3,
+                                   size_t read_chunk_size = 0) {
   Environment env = env_for(endpoint);
   S3StoreOptions o = s3_options_from_config(Config::resolve(env), env, uri);
   o.retry_base_delay = milliseconds(1);
   o.max_retries = retries;
+  if (read_chunk_size) o.read_chunk_size = read_chunk_size;
   return make_s3_store(o);
 }
 
@@ -128,6 +130,39 @@ TEST_F(FaultFixture, TruncatedBodyIsRetriedNeverReturnedPartially) {
   proxy.inject(damage_fault("GET", 100, 1234, false, milliseconds(0)));
   std::string partial(data.size(), '\0');
   expect_error([&] { store->read_range("obj", 0, data.size(), partial.data()); }, ErrorCode::Unavailable, "obj");
+}
+
+// The reader fetches the next chunks while its caller consumes the current
+// one: a connection dropped in the middle of such a fetch is retried, and one
+// that keeps dropping is an error naming the key, never short or wrong bytes.
+TEST_F(FaultFixture, ReaderDroppedMidChunkIsRetriedOrAClearErrorNamingTheKey) {
+  constexpr size_t chunk = 64u << 10;
+  auto chunked = store_via(proxy.url(), uri, 3, chunk);
+  const std::string data = nlt::pattern_bytes(5 * chunk + 99, 11);
+  chunked->put("obj", data);
+
+  {
+    auto reader = chunked->open_reader("obj");
+    // The next GETs are the fetches ahead of the caller; one of them is cut short.
+    proxy.inject(damage_fault("GET", 1, 1000, false, milliseconds(0)));
+    std::string got, buf(chunk / 3, '\0');
+    for (size_t n; (n = reader->read(buf.data(), buf.size())) > 0;) got.append(buf.data(), n);
+    EXPECT_EQ(proxy.faults_fired(), 1u);
+    EXPECT_TRUE(got == data) << "a dropped fetch ahead is retried and the bytes are intact";
+    EXPECT_GE(chunked->request_counts().retries, 1u);
+  }
+
+  auto reader = chunked->open_reader("obj");
+  proxy.inject(damage_fault("GET", 100, 1000, false, milliseconds(0)));
+  std::string got, buf(chunk / 3, '\0');
+  expect_error(
+      [&] {
+        for (size_t n; (n = reader->read(buf.data(), buf.size())) > 0;) got.append(buf.data(), n);
+      },
+      ErrorCode::Unavailable, uri + "/obj");
+  EXPECT_EQ(got.size(), chunk) << "the chunk fetched at open, then the error";
+  EXPECT_TRUE(got == data.substr(0, got.size())) << "nothing wrong before the error";
+  proxy.clear();
 }
 
 TEST_F(FaultFixture, ConnectionResetIsRetried) {

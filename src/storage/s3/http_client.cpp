@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <cstring>
 
 namespace neuralake::s3 {
 namespace {
@@ -15,25 +16,50 @@ struct CurlGlobal {
   CurlGlobal() { curl_global_init(CURL_GLOBAL_DEFAULT); }
 };
 
-// Appends to the response body, sized once from Content-Length so a large
+// One transfer's destination: the response, and the caller's buffer for a 206.
+struct Transfer {
+  HttpResponse* response;
+  char* out = nullptr;  // HttpRequest::body_out
+  size_t capacity = 0;
+  int status = 0;  // of the last status line seen
+};
+
+// A 206 goes straight into the caller's buffer when it gave one; anything else
+// is appended to the response body, sized once from Content-Length so a large
 // body is not copied again each time the string grows.
 size_t on_body(char* data, size_t size, size_t n, void* user) {
-  auto* response = static_cast<HttpResponse*>(user);
+  auto* t = static_cast<Transfer*>(user);
+  HttpResponse* response = t->response;
+  const size_t len = size * n;
+  if (t->out && t->status == 206) {
+    // Bytes beyond the buffer (more than the range asked for) are dropped; the
+    // caller checks what it got against what it asked for.
+    const size_t take = std::min(len, t->capacity - response->body_out_size);
+    std::memcpy(t->out + response->body_out_size, data, take);
+    response->body_out_size += take;
+    return len;
+  }
   if (response->body.empty()) {
     const std::string length = response->header("content-length");
     unsigned long long expected = 0;
     if (!length.empty() && std::sscanf(length.c_str(), "%llu", &expected) == 1 && expected <= (1ULL << 32))
       response->body.reserve(static_cast<size_t>(expected));
   }
-  response->body.append(data, size * n);
-  return size * n;
+  response->body.append(data, len);
+  return len;
 }
 
 size_t on_header(char* data, size_t size, size_t n, void* user) {
   std::string_view line(data, size * n);
-  auto* headers = static_cast<HeaderList*>(user);
+  auto* t = static_cast<Transfer*>(user);
+  HeaderList* headers = &t->response->headers;
   if (line.rfind("HTTP/", 0) == 0) {
     headers->clear();  // a new response (after 100-continue or a redirect)
+    int status = 0;
+    const size_t space = line.find(' ');
+    if (space != std::string_view::npos && std::sscanf(std::string(line.substr(space + 1, 3)).c_str(), "%d", &status) == 1) {
+      t->status = status;
+    }
     return size * n;
   }
   size_t colon = line.find(':');
@@ -90,6 +116,11 @@ size_t HttpClient::handles_created() const {
   return created_;
 }
 
+size_t HttpClient::connections_opened() const {
+  std::lock_guard lock(mutex_);
+  return connections_;
+}
+
 void* HttpClient::acquire() {
   {
     std::lock_guard lock(mutex_);
@@ -112,6 +143,7 @@ HttpResponse HttpClient::perform(const HttpRequest& request) {
   CURL* curl = static_cast<CURL*>(acquire());
   curl_easy_reset(curl);  // keeps the connection cache, drops the last request's options
   HttpResponse response;
+  Transfer transfer{&response, request.body_out, request.body_out ? request.body_out_capacity : 0, 0};
   Upload upload{request.body, 0};
   curl_slist* headers = nullptr;
   for (const auto& [k, v] : request.headers) headers = curl_slist_append(headers, (k + ": " + v).c_str());
@@ -127,9 +159,10 @@ HttpResponse HttpClient::perform(const HttpRequest& request) {
   curl_easy_setopt(curl, CURLOPT_LOW_SPEED_LIMIT, 1L);
   curl_easy_setopt(curl, CURLOPT_LOW_SPEED_TIME, std::max(1L, static_cast<long>(options_.request_timeout.count() / 1000)));
   curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, on_body);
-  curl_easy_setopt(curl, CURLOPT_WRITEDATA, &response);
+  curl_easy_setopt(curl, CURLOPT_WRITEDATA, &transfer);
   curl_easy_setopt(curl, CURLOPT_HEADERFUNCTION, on_header);
-  curl_easy_setopt(curl, CURLOPT_HEADERDATA, &response.headers);
+  curl_easy_setopt(curl, CURLOPT_HEADERDATA, &transfer);
+  curl_easy_setopt(curl, CURLOPT_BUFFERSIZE, static_cast<long>(options_.receive_buffer));
   curl_easy_setopt(curl, CURLOPT_PROTOCOLS_STR, "http,https");
   // Proxies come only from our settings, never from curl's own reading of the environment.
   const bool https = request.url.rfind("https://", 0) == 0;
@@ -156,12 +189,18 @@ HttpResponse HttpClient::perform(const HttpRequest& request) {
 
   CURLcode rc = curl_easy_perform(curl);
   curl_slist_free_all(headers);
+  long connects = 0;
+  if (curl_easy_getinfo(curl, CURLINFO_NUM_CONNECTS, &connects) == CURLE_OK && connects > 0) {
+    std::lock_guard lock(mutex_);
+    connections_ += static_cast<size_t>(connects);
+  }
   if (rc != CURLE_OK) {
     response.transport_error = static_cast<int>(rc);
     response.transport_message = curl_easy_strerror(rc);
     response.timed_out = rc == CURLE_OPERATION_TIMEDOUT;
     response.status = 0;
     response.body.clear();
+    response.body_out_size = 0;
   } else {
     long status = 0;
     curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &status);

@@ -16,6 +16,9 @@ namespace neuralake::s3 {
 
 struct HttpOptions {
   std::chrono::milliseconds connect_timeout{5000};
+  // libcurl's receive buffer: each read from the socket takes up to this much
+  // (libcurl's default, 16 KiB, makes a system call and a callback per 16 KiB).
+  size_t receive_buffer = 256u << 10;
   // A transfer that makes no progress for this long is abandoned.
   std::chrono::milliseconds request_timeout{30000};
   std::string https_proxy;  // used for https:// URLs; empty: none
@@ -29,6 +32,12 @@ struct HttpRequest {
   std::string url;          // fully encoded
   HeaderList headers;
   std::string_view body;    // sent as-is; must outlive perform()
+  // Where a 206 (Partial Content) body goes: written straight into these
+  // `body_out_capacity` bytes instead of HttpResponse::body (bytes beyond them
+  // are dropped). Any other answer (an error document, a 200 from a server
+  // that ignored Range) still goes to HttpResponse::body.
+  char* body_out = nullptr;
+  size_t body_out_capacity = 0;
 };
 
 struct HttpResponse {
@@ -39,6 +48,8 @@ struct HttpResponse {
   int status = 0;
   HeaderList headers;  // names lower-cased
   std::string body;
+  // Bytes written to HttpRequest::body_out (a 206 answer only).
+  size_t body_out_size = 0;
 
   // The first header with this lower-case name, or "".
   std::string header(std::string_view name) const;
@@ -60,6 +71,9 @@ class HttpClient {
 
   // Handles created so far: a measure of connection reuse for tests.
   size_t handles_created() const;
+  // Connections opened so far (to servers or proxies): the other measure. A
+  // handle that is reused but reconnects each time would show here.
+  size_t connections_opened() const;
 
  private:
   void* acquire();
@@ -69,6 +83,7 @@ class HttpClient {
   mutable std::mutex mutex_;
   std::vector<void*> idle_;
   size_t created_ = 0;
+  size_t connections_ = 0;
 };
 
 }  // namespace neuralake::s3

@@ -8,6 +8,8 @@
 #include <algorithm>
 #include <atomic>
 #include <ctime>
+#include <deque>
+#include <future>
 #include <random>
 #include <thread>
 
@@ -97,21 +99,39 @@ class S3Writer : public ObjectWriter {
   bool closed_ = false;
 };
 
+// Reads the object in chunks of S3StoreOptions::read_chunk_size and keeps the
+// next read_parallelism chunks coming while the caller consumes the current
+// one, so its work and the next requests overlap, and the requests overlap
+// each other. Memory: at most read_parallelism + 1 chunks.
 class S3Reader : public ObjectReader {
  public:
-  S3Reader(S3StoreImpl& store, std::string key, std::string first_chunk, uint64_t size, std::string etag)
-      : store_(store), key_(std::move(key)), buffer_(std::move(first_chunk)), size_(size), etag_(std::move(etag)) {}
+  S3Reader(S3StoreImpl& store, std::string key, std::unique_ptr<char[]> first, uint64_t first_size, uint64_t size,
+           std::string etag);
+  ~S3Reader() override;
   size_t read(char* out, size_t n) override;
   uint64_t size() const override { return size_; }
 
  private:
+  // A chunk being fetched on its own thread into `buf`; `size` gives its length.
+  struct Ahead {
+    uint64_t start = 0;
+    std::unique_ptr<char[]> buf;
+    std::future<uint64_t> size;  // after buf: destroyed (waited for) before it
+  };
+  void fetch_ahead();
+  void drain() noexcept;
+
   S3StoreImpl& store_;
   std::string key_;
-  std::string buffer_;     // bytes [buffer_start_, buffer_start_ + buffer_.size())
-  uint64_t buffer_start_ = 0;
+  std::unique_ptr<char[]> current_;  // bytes [current_start_, current_start_ + current_size_)
+  uint64_t current_start_ = 0;
+  uint64_t current_size_ = 0;
   uint64_t offset_ = 0;
   uint64_t size_;
   std::string etag_;
+  uint64_t next_fetch_;  // where the next chunk to fetch starts
+  std::vector<std::unique_ptr<char[]>> spare_;  // chunk buffers to reuse
+  std::deque<Ahead> ahead_;  // in order of start
 };
 
 class S3StoreImpl : public S3Store {
@@ -225,9 +245,7 @@ class S3StoreImpl : public S3Store {
     if (length == 0) return 0;
     const uint64_t part = std::max<uint64_t>(o_.read_part_size, 1);
     if (o_.read_parallelism > 1 && length > part) return read_range_parallel(key, offset, length, out, part);
-    RangeResult r = fetch_range(key, offset, length, {});
-    std::copy_n(r.data.data(), r.data.size(), out);
-    return r.data.size();
+    return static_cast<size_t>(fetch_range(key, offset, length, out, {}).size);
   }
 
   // A large range as parts fetched by several threads at once, straight into
@@ -242,8 +260,7 @@ class S3StoreImpl : public S3Store {
       for (size_t i; (i = next++) < parts;) {
         uint64_t start = offset + i * part;
         try {
-          results[i] = fetch_range(key, start, std::min(part, offset + length - start), {});
-          std::copy_n(results[i].data.data(), results[i].data.size(), out + (start - offset));
+          results[i] = fetch_range(key, start, std::min(part, offset + length - start), out + (start - offset), {});
         } catch (...) {
           errors[i] = std::current_exception();
         }
@@ -257,9 +274,9 @@ class S3StoreImpl : public S3Store {
       if (e) std::rethrow_exception(e);
     }
     const uint64_t total = results[0].total;
-    if (results[0].data.empty()) return 0;  // the range starts at or past the end
+    if (results[0].size == 0) return 0;  // the range starts at or past the end
     for (const auto& r : results) {
-      if (r.data.empty()) continue;  // past the end: a 416 need not say the size or ETag
+      if (r.size == 0) continue;  // past the end: a 416 need not say the size or ETag
       if (r.total != total || (!r.etag.empty() && !results[0].etag.empty() && r.etag != results[0].etag)) {
         throw Error(ErrorCode::IOError, describe(key), describe(key) + " changed while it was being read");
       }
@@ -268,20 +285,22 @@ class S3StoreImpl : public S3Store {
   }
 
   struct RangeResult {
-    std::string data;     // exactly min(length, total - offset) bytes
+    uint64_t size = 0;    // bytes written to `out`: exactly min(length, total - offset)
     uint64_t total = 0;   // the object's size
     std::string etag;
   };
 
-  // One ranged GET, checked: the bytes returned are exactly those asked for
-  // (fewer only at the end of the object), or it throws. `if_match` pins the
-  // version a streaming reader started on.
-  RangeResult fetch_range(std::string_view key, uint64_t offset, uint64_t length, const std::string& if_match) {
+  // One ranged GET into `out` (room for `length` bytes), checked: the bytes
+  // written are exactly those asked for (fewer only at the end of the object),
+  // or it throws, and then what `out` holds is not to be used. `if_match` pins
+  // the version a streaming reader started on.
+  RangeResult fetch_range(std::string_view key, uint64_t offset, uint64_t length, char* out_buf, const std::string& if_match) {
     HeaderList h{{"Range", "bytes=" + std::to_string(offset) + "-" + std::to_string(offset + length - 1)}};
     if (!if_match.empty()) h.emplace_back("If-Match", if_match);
     for (int attempt = 0;; ++attempt) {
       ++c_.get;
-      HttpResponse r = request("GET", key, {}, h, {});
+      // A 206 lands straight in `out_buf`; anything else in r.body.
+      HttpResponse r = request("GET", key, {}, h, {}, /*bucket_level=*/false, out_buf, length);
       RangeResult out;
       out.etag = r.header("etag");
       if (r.status == 416) {  // offset at or past the end
@@ -310,7 +329,7 @@ class S3StoreImpl : public S3Store {
         }
       }
       check(r, key, "GET");
-      std::string_view body = r.body;
+      std::string_view body;
       if (r.status == 206) {
         // "bytes start-end/total": the server must answer the range we asked for.
         std::string cr = r.header("content-range");
@@ -319,15 +338,17 @@ class S3StoreImpl : public S3Store {
           throw Error(ErrorCode::Corruption, describe(key), describe(key) + ": server answered range '" + cr + "' for offset " + std::to_string(offset));
         }
         out.total = t;
+        body = std::string_view(out_buf, r.body_out_size);
       } else {  // 200: the server ignored Range and sent everything
-        out.total = body.size();
-        body = offset >= body.size() ? std::string_view() : body.substr(offset);
+        out.total = r.body.size();
+        body = offset >= r.body.size() ? std::string_view() : std::string_view(r.body).substr(offset);
       }
       uint64_t expected = offset >= out.total ? 0 : std::min<uint64_t>(length, out.total - offset);
       bool torn = false;
       if (body.size() >= expected) {
-        out.data.assign(body.data(), expected);
-        if (offset != 0 || expected != out.total || etag_matches_content(r, out.data)) return out;
+        if (body.data() != out_buf) std::copy_n(body.data(), expected, out_buf);
+        out.size = expected;
+        if (offset != 0 || expected != out.total || etag_matches_content(r, std::string_view(out_buf, expected))) return out;
         torn = true;  // a whole object whose bytes do not match its own ETag
       }
       // Fewer bytes than the range promised, or torn content: never hand back
@@ -360,14 +381,15 @@ class S3StoreImpl : public S3Store {
     return hex == etag;
   }
 
-  // Streaming reads fetch this much per request.
-  static constexpr uint64_t kReadChunk = 8u << 20;
+  uint64_t read_chunk() const { return std::max<uint64_t>(o_.read_chunk_size, 1); }
+  int read_parallelism() const { return o_.read_parallelism; }
 
   // The first chunk comes with the open: one request for small objects, and
   // the ETag it returns pins the version every later chunk must match.
   std::unique_ptr<ObjectReader> open_reader(std::string_view key) override {
-    RangeResult first = fetch_range(key, 0, kReadChunk, {});
-    return std::make_unique<S3Reader>(*this, std::string(key), std::move(first.data), first.total, first.etag);
+    std::unique_ptr<char[]> buf(new char[read_chunk()]);
+    RangeResult first = fetch_range(key, 0, read_chunk(), buf.get(), {});
+    return std::make_unique<S3Reader>(*this, std::string(key), std::move(buf), first.size, first.total, first.etag);
   }
 
   std::unique_ptr<ObjectWriter> open_writer(std::string_view key) override {
@@ -473,8 +495,9 @@ class S3StoreImpl : public S3Store {
   }
 
   // Signs and sends one request, retrying what may succeed on a second try.
+  // A 206 answer's body goes to `body_out` (`body_out_capacity` bytes) if given.
   HttpResponse request(const std::string& method, std::string_view key, const QueryList& query, const HeaderList& headers,
-                       std::string_view body, bool bucket_level = false) {
+                       std::string_view body, bool bucket_level = false, char* body_out = nullptr, size_t body_out_capacity = 0) {
     std::string path = o_.path_style ? "/" + o_.bucket : "";
     if (!bucket_level) path += "/" + full_key(key);
     if (path.empty()) path = "/";
@@ -492,7 +515,7 @@ class S3StoreImpl : public S3Store {
       so.region = o_.region;
       so.time = std::chrono::system_clock::now();
       SignedRequest signed_req = sign_v4(sr, creds.credentials, so);
-      HttpRequest hr{method, url, sr.headers, body};
+      HttpRequest hr{method, url, sr.headers, body, body_out, body_out_capacity};
       hr.headers.insert(hr.headers.end(), signed_req.added_headers.begin(), signed_req.added_headers.end());
       HttpResponse r = o_.http->perform(hr);
       if (!retryable(r) || attempt >= o_.max_retries) return r;
@@ -566,19 +589,71 @@ void S3Writer::close() {
   buffer_ = std::string();
 }
 
-size_t S3Reader::read(char* out, size_t n) {
-  if (offset_ >= size_ || n == 0) return 0;
-  if (offset_ >= buffer_start_ + buffer_.size()) {
-    auto next = store_.fetch_range(key_, offset_, S3StoreImpl::kReadChunk, etag_);
-    if (next.total != size_ || next.data.empty()) {
+S3Reader::S3Reader(S3StoreImpl& store, std::string key, std::unique_ptr<char[]> first, uint64_t first_size, uint64_t size,
+                   std::string etag)
+    : store_(store), key_(std::move(key)), current_(std::move(first)), current_size_(first_size), size_(size),
+      etag_(std::move(etag)), next_fetch_(first_size) {}
+
+S3Reader::~S3Reader() { drain(); }
+
+// Waits for every fetch in flight (they write into buffers this reader owns)
+// and forgets them.
+void S3Reader::drain() noexcept {
+  for (auto& a : ahead_) {
+    if (a.size.valid()) a.size.wait();
+  }
+  ahead_.clear();
+}
+
+// Starts fetching the chunk at next_fetch_ on its own thread.
+void S3Reader::fetch_ahead() {
+  const uint64_t chunk = store_.read_chunk();
+  Ahead a;
+  a.start = next_fetch_;
+  if (spare_.empty()) {
+    a.buf.reset(new char[chunk]);
+  } else {
+    a.buf = std::move(spare_.back());
+    spare_.pop_back();
+  }
+  a.size = std::async(std::launch::async, [this, start = a.start, chunk, buf = a.buf.get()] {
+    auto next = store_.fetch_range(key_, start, chunk, buf, etag_);
+    if (next.total != size_ || next.size == 0) {
       throw Error(ErrorCode::IOError, store_.describe(key_), store_.describe(key_) + " changed while it was being read");
     }
-    buffer_ = std::move(next.data);
-    buffer_start_ = offset_;
+    return next.size;
+  });
+  next_fetch_ += chunk;
+  ahead_.push_back(std::move(a));
+}
+
+size_t S3Reader::read(char* out, size_t n) {
+  if (offset_ >= size_ || n == 0) return 0;
+  if (offset_ >= current_start_ + current_size_) {
+    if (ahead_.empty()) fetch_ahead();
+    Ahead& a = ahead_.front();
+    uint64_t got;
+    try {
+      got = a.size.get();  // a failed fetch throws here, naming the key
+    } catch (...) {
+      // Start again from here on the next read; nothing fetched ahead is kept.
+      spare_.push_back(std::move(a.buf));
+      ahead_.pop_front();
+      drain();
+      next_fetch_ = offset_;
+      throw;
+    }
+    spare_.push_back(std::move(current_));
+    current_ = std::move(a.buf);
+    current_start_ = a.start;
+    current_size_ = got;
+    ahead_.pop_front();
   }
-  size_t avail = static_cast<size_t>(buffer_start_ + buffer_.size() - offset_);
-  size_t take = std::min(n, avail);
-  std::copy_n(buffer_.data() + (offset_ - buffer_start_), take, out);
+  // Keep the next chunks coming while this one is consumed.
+  const size_t depth = static_cast<size_t>(std::max(1, store_.read_parallelism()));
+  while (ahead_.size() < depth && next_fetch_ < size_) fetch_ahead();
+  size_t take = static_cast<size_t>(std::min<uint64_t>(n, current_start_ + current_size_ - offset_));
+  std::copy_n(current_.get() + (offset_ - current_start_), take, out);
   offset_ += take;
   return take;
 }

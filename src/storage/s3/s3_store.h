@@ -33,6 +33,10 @@ struct S3StoreOptions {
   // on S3 runs at tens of MB/s per connection; parallel parts add up.
   size_t read_part_size = 8u << 20;
   int read_parallelism = 4;
+  // open_reader fetches the object in chunks of this size, up to
+  // read_parallelism of them ahead of the caller at once (so a reader holds at
+  // most read_parallelism + 1 chunks).
+  size_t read_chunk_size = 8u << 20;
   std::shared_ptr<CredentialChain> credentials;
   std::shared_ptr<HttpClient> http;
 };
