@@ -257,9 +257,30 @@ TEST_F(PlanRewritesTest, AggregateSizingFiresOnAWideIntegerKey) {
   EXPECT_TRUE(has(on_.explain(sql), "aggregate_sizing(perfect hash on k, 16 bits)")) << on_.explain(sql);
   EXPECT_TRUE(has(on_.explain(sql), "PERFECT_HASH_GROUP_BY")) << on_.explain(sql);
   EXPECT_FALSE(has(off_.explain(sql), "PERFECT_HASH_GROUP_BY")) << off_.explain(sql);
-  // The raised threshold ends with the query.
-  EXPECT_EQ(rows(on_, "SELECT current_setting('perfect_ht_threshold')"),
-            rows(off_, "SELECT current_setting('perfect_ht_threshold')"));
+}
+
+TEST_F(PlanRewritesTest, AggregateSizingOnWrongStatisticsIsExactOrStops) {
+  // Keys 0..39998 and one more key; the footer says the keys end at 39999.
+  auto lying_keys = [&](const std::string& name, int64_t extra) {
+    const std::string file = path(name);
+    off_.execute("COPY (SELECT CASE WHEN i = 39999 THEN " + std::to_string(extra) + " ELSE i END::BIGINT AS k,"
+                 " i % 10 AS v FROM range(40000) r(i)) TO '" + file + "' (FORMAT parquet)");
+    patch_footer(file, le<int64_t>(extra), le<int64_t>(39999));
+    return "SELECT k, sum(v), count(*) FROM read_parquet('" + file + "') GROUP BY k ORDER BY k";
+  };
+  // A key past the stated maximum but inside the table's 2^16 slots has a slot of its own.
+  const std::string inside = lying_keys("lying_keys_inside.parquet", 65000);
+  EXPECT_TRUE(has(on_.explain(inside), "aggregate_sizing(")) << on_.explain(inside);
+  const std::string out = same_rows(inside);
+  EXPECT_TRUE(has(out, "65000")) << out;
+  // A key beyond the table stops the query with DuckDB's error on corrupt statistics.
+  const std::string beyond = lying_keys("lying_keys_beyond.parquet", 7777777);
+  try {
+    const std::string with = rows(on_, beyond);
+    EXPECT_EQ(with, rows(off_, beyond));
+  } catch (const nl::Error& e) {
+    EXPECT_TRUE(has(e.what(), "statistics")) << e.what();
+  }
 }
 
 TEST_F(PlanRewritesTest, AggregateSizingLeavesOtherGroupingsAlone) {
