@@ -21,12 +21,19 @@ namespace {
 const char* const kSetting = "perfect_ht_threshold";
 const char* const kGuardKey = "neuralake_aggregate_sizing";
 
-// The perfect hash table of each thread holds 2^bits slots of the aggregate
-// states, allocated outside DuckDB's buffer manager (memory_limit does not see
-// it and it cannot spill). So all threads' tables together must fit in a
-// quarter of the memory limit and in 1 GiB: Q4-like groupings on a few million
-// keys fit, a 2^30-key range does not.
+// Each thread fills a perfect hash table of 2^bits slots of the aggregate
+// states, and one more table takes their combination. They are allocated
+// outside DuckDB's buffer manager (memory_limit does not see them and they
+// cannot spill), so all of them together must fit in a quarter of the memory
+// limit and in 1 GiB.
 constexpr uint64_t kBudgetCap = uint64_t(1) << 30;
+// And each table at most 32 MiB: glibc maps a larger allocation afresh every
+// time (32 MiB is the most its mmap threshold adapts to), so every query
+// faults such a table in page by page. Measured on the peer benchmark's Q4
+// (2^21 slots of 24 bytes, 48 MiB a table, 2 threads): those page faults cost
+// as much as the perfect hash saved (2,144 ms against 2,046 ms plain, +63 MB),
+// while a 2^18-slot grouping of the same rows ran 1.8x faster than plain.
+constexpr uint64_t kTableCap = uint64_t(32) << 20;
 // A table with far more slots than input rows is mostly empty and is scanned
 // whole when threads combine: slots may be at most 4x the estimated rows.
 constexpr uint64_t kMaxSlotsPerRow = 4;
@@ -143,7 +150,8 @@ void size_aggregates(ClientContext& context, LogicalOperator& plan) {
     if (fits) {
       const uint64_t slots = uint64_t(1) << *bits;
       const uint64_t rows = aggregate->children[0]->EstimateCardinality(context);
-      fits = slots * state_bytes(*aggregate) * threads <= budget && slots <= kMaxSlotsPerRow * rows;
+      const uint64_t table = slots * state_bytes(*aggregate);
+      fits = table <= kTableCap && table * (threads + 1) <= budget && slots <= kMaxSlotsPerRow * rows;
     }
     (fits ? chosen : others).push_back({aggregate, *bits});
     if (fits) raise_to = std::max(raise_to, *bits);
