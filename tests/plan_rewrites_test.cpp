@@ -182,6 +182,21 @@ TEST_F(PlanRewritesTest, MixedWithOtherAggregatesAndExpressions) {
   same_rows("SELECT g, count(DISTINCT a) FROM " + ints() + " GROUP BY ROLLUP (g) ORDER BY g NULLS LAST");
 }
 
+TEST_F(PlanRewritesTest, GroupsOfEverySizeAcrossThreads) {
+  // 300,000 rows in several row groups: groups of a few values stay in their
+  // hash sets, groups of thousands move to the bitmap, and threads combine both.
+  const std::string file = path("sizes.parquet");
+  off_.execute("COPY (SELECT i % 50 AS g50, i % 20000 AS g20k, ((i * 7919) % 250000)::BIGINT - 1 AS x"
+               " FROM range(300000) r(i)) TO '" + file + "' (FORMAT parquet, ROW_GROUP_SIZE 20000)");
+  const std::string src = "read_parquet('" + file + "')";
+  for (const std::string& g : {"g50", "g20k"}) {
+    const std::string sql = "SELECT " + g + ", count(DISTINCT x) AS n FROM " + src + " GROUP BY " + g + " ORDER BY " + g;
+    same_rows(sql);
+    EXPECT_TRUE(has(on_.explain(sql), "count_distinct_bitmap(x in [-1, 249998])")) << on_.explain(sql);
+  }
+  EXPECT_EQ(single_int(on_, "SELECT count(DISTINCT x) FROM " + src), 250000);
+}
+
 // --- where it must not fire --------------------------------------------------
 
 TEST_F(PlanRewritesTest, NoStatisticsNoRewrite) {

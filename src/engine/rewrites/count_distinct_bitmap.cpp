@@ -3,7 +3,6 @@
 #include <cstdlib>
 #include <cstring>
 #include <type_traits>
-#include <unordered_set>
 
 #include "duckdb/execution/expression_executor.hpp"
 #include "duckdb/function/function.hpp"
@@ -27,11 +26,9 @@ const char* const kFunctionName = "nl_count_distinct_bitmap";
 // Wider ranges keep DuckDB's hashed count distinct.
 constexpr uint64_t kMaxRangeBits = uint64_t(1) << 31;
 
-// A state's bitmap is made only once the values it holds in its hash set
-// would take as much memory as the bitmap (a std::unordered_set entry takes
-// about 32 bytes or more), so a group with few distinct values never pays for
-// the whole range, and no state holds more than twice what hashing would.
-constexpr uint64_t kSetBytesPerValue = 32;
+// A state's bitmap is made only once its hash set would take as much memory
+// as the bitmap, so a group with few distinct values never pays for the whole
+// range, and no state holds much more than hashing its values would.
 
 // The range [lo, hi], in the widened type of the values (int64 for signed
 // types and dates, uint64 for unsigned).
@@ -55,19 +52,79 @@ struct BitmapBounds : public FunctionData {
 };
 
 // One group's distinct values: values in [lo, hi] in the bitmap once it
-// exists, every other value (and all of them before it exists) in the set,
-// as their widened bits.
+// exists; every other value (and all of them before it exists) in an
+// open-addressing set of their widened bits, at most half full. The key
+// kEmpty marks a free slot, so that value is kept as a flag instead.
 struct BitmapState {
   uint64_t* bitmap;
-  std::unordered_set<uint64_t>* set;
+  uint64_t* slots;
+  uint32_t capacity;  // 0 or a power of two
+  uint32_t size;      // keys in slots
+  bool has_empty_key;
 };
 
+constexpr uint64_t kEmpty = ~uint64_t(0);
+
 uint64_t words_for(const BitmapBounds& b) { return b.width() / 64 + 1; }
+
+inline uint64_t mix(uint64_t x) {
+  x ^= x >> 33;
+  x *= 0xff51afd7ed558ccdULL;
+  x ^= x >> 33;
+  return x;
+}
+
+uint64_t* alloc_slots(uint32_t capacity) {
+  auto* slots = static_cast<uint64_t*>(std::malloc(size_t(capacity) * sizeof(uint64_t)));
+  if (!slots) throw OutOfMemoryException("%s: cannot allocate a set of %llu slots", kFunctionName, uint64_t(capacity));
+  std::memset(slots, 0xff, size_t(capacity) * sizeof(uint64_t));
+  return slots;
+}
+
+inline void place(uint64_t* slots, uint32_t capacity, uint64_t key, uint32_t& size) {
+  const uint64_t mask = capacity - 1;
+  for (uint64_t i = mix(key) & mask;; i = (i + 1) & mask) {
+    if (slots[i] == key) return;
+    if (slots[i] == kEmpty) {
+      slots[i] = key;
+      size++;
+      return;
+    }
+  }
+}
+
+void grow(BitmapState& s) {
+  if (s.capacity >= (uint32_t(1) << 31))
+    throw OutOfMemoryException("%s: more than 2^30 distinct values outside the bitmap in one group", kFunctionName);
+  const uint32_t capacity = s.capacity ? s.capacity * 2 : 8;
+  uint64_t* slots = alloc_slots(capacity);
+  uint32_t size = 0;
+  for (uint32_t i = 0; i < s.capacity; i++)
+    if (s.slots[i] != kEmpty) place(slots, capacity, s.slots[i], size);
+  std::free(s.slots);
+  s.slots = slots;
+  s.capacity = capacity;
+  s.size = size;
+}
+
+inline void set_insert(BitmapState& s, uint64_t key) {
+  if (key == kEmpty) {
+    s.has_empty_key = true;
+    return;
+  }
+  if ((uint64_t(s.size) + 1) * 2 > s.capacity) grow(s);
+  place(s.slots, s.capacity, key, s.size);
+}
 
 template <class T>
 struct Widen {
   using type = std::conditional_t<std::is_signed_v<T>, int64_t, uint64_t>;
 };
+
+template <class T>
+inline T from_key(uint64_t key) {
+  return static_cast<T>(static_cast<typename Widen<T>::type>(key));
+}
 
 template <class T>
 inline bool in_range(const BitmapBounds& b, T v, uint64_t& offset) {
@@ -89,20 +146,28 @@ void make_bitmap(BitmapState& s, const BitmapBounds& b) {
   if (!s.bitmap) throw OutOfMemoryException("%s: cannot allocate a bitmap of %llu bytes", kFunctionName, words * 8);
 }
 
-// Moves the set's values in [lo, hi] into a new bitmap.
+// Makes the bitmap and moves the set's values in [lo, hi] into it.
 template <class T>
 void migrate(BitmapState& s, const BitmapBounds& b) {
   make_bitmap(s, b);
-  for (auto it = s.set->begin(); it != s.set->end();) {
+  uint64_t* old = s.slots;
+  const uint32_t old_capacity = s.capacity;
+  const bool old_empty_key = s.has_empty_key;
+  s.slots = nullptr;
+  s.capacity = 0;
+  s.size = 0;
+  s.has_empty_key = false;
+  auto keep = [&](uint64_t key) {
     uint64_t offset;
-    const T v = static_cast<T>(static_cast<typename Widen<T>::type>(*it));
-    if (in_range<T>(b, v, offset)) {
+    if (in_range<T>(b, from_key<T>(key), offset))
       s.bitmap[offset >> 6] |= uint64_t(1) << (offset & 63);
-      it = s.set->erase(it);
-    } else {
-      ++it;
-    }
-  }
+    else
+      set_insert(s, key);
+  };
+  for (uint32_t i = 0; i < old_capacity; i++)
+    if (old[i] != kEmpty) keep(old[i]);
+  if (old_empty_key) keep(kEmpty);
+  std::free(old);
 }
 
 template <class T>
@@ -112,9 +177,8 @@ inline void add_value(BitmapState& s, const BitmapBounds& b, T v) {
     s.bitmap[offset >> 6] |= uint64_t(1) << (offset & 63);
     return;
   }
-  if (!s.set) s.set = new std::unordered_set<uint64_t>();
-  s.set->insert(uint64_t(static_cast<typename Widen<T>::type>(v)));
-  if (!s.bitmap && s.set->size() * kSetBytesPerValue >= words_for(b) * 8) migrate<T>(s, b);
+  set_insert(s, uint64_t(static_cast<typename Widen<T>::type>(v)));
+  if (!s.bitmap && uint64_t(s.capacity) * sizeof(uint64_t) >= words_for(b) * sizeof(uint64_t)) migrate<T>(s, b);
 }
 
 idx_t state_size(const AggregateFunction&) { return sizeof(BitmapState); }
@@ -122,7 +186,10 @@ idx_t state_size(const AggregateFunction&) { return sizeof(BitmapState); }
 void initialize(const AggregateFunction&, data_ptr_t state) {
   auto& s = *reinterpret_cast<BitmapState*>(state);
   s.bitmap = nullptr;
-  s.set = nullptr;
+  s.slots = nullptr;
+  s.capacity = 0;
+  s.size = 0;
+  s.has_empty_key = false;
 }
 
 const BitmapBounds& bounds_of(AggregateInputData& input) { return input.bind_data->Cast<BitmapBounds>(); }
@@ -167,21 +234,17 @@ void combine(Vector& source, Vector& target, AggregateInputData& input, idx_t co
     const auto& src = *sources[sdata.sel->get_index(i)];
     auto& dst = *targets[i];
     if (src.bitmap) {
-      if (!dst.bitmap) {
-        if (dst.set)
-          migrate<T>(dst, b);
-        else
-          make_bitmap(dst, b);
-      }
+      if (!dst.bitmap) migrate<T>(dst, b);
       for (uint64_t w = 0; w < words; w++) dst.bitmap[w] |= src.bitmap[w];
     }
-    if (src.set)
-      for (uint64_t v : *src.set) add_value<T>(dst, b, static_cast<T>(static_cast<typename Widen<T>::type>(v)));
+    for (uint32_t k = 0; k < src.capacity; k++)
+      if (src.slots[k] != kEmpty) add_value<T>(dst, b, from_key<T>(src.slots[k]));
+    if (src.has_empty_key) add_value<T>(dst, b, from_key<T>(kEmpty));
   }
 }
 
 int64_t count_of(const BitmapState& s, const BitmapBounds& b) {
-  int64_t n = s.set ? int64_t(s.set->size()) : 0;
+  int64_t n = int64_t(s.size) + (s.has_empty_key ? 1 : 0);
   if (s.bitmap) {
     const uint64_t words = words_for(b);
     for (uint64_t w = 0; w < words; w++) n += __builtin_popcountll(s.bitmap[w]);
@@ -209,9 +272,9 @@ void destroy(Vector& states, AggregateInputData&, idx_t count) {
   for (idx_t i = 0; i < count; i++) {
     auto& s = *state_ptrs[sdata.sel->get_index(i)];
     std::free(s.bitmap);
-    delete s.set;
+    std::free(s.slots);
     s.bitmap = nullptr;
-    s.set = nullptr;
+    s.slots = nullptr;
   }
 }
 
