@@ -17,6 +17,8 @@
 #include "engine/errors.h"
 #include "engine/object_store_fs.h"
 #include "engine/pruning_translate.h"
+#include "engine/rewrites/applied.h"
+#include "engine/rewrites/rewrites.h"
 #include "engine/running_query.h"
 #include "engine/session_state.h"
 #include "frame/plan.h"
@@ -184,13 +186,15 @@ Schema describe_query(SessionState& st, const std::string& sql) {
 }
 
 std::string explain_query(SessionState& st, const std::string& sql) {
+  rewrites::AppliedCapture capture;  // the query is planned on this thread
   DataFrame plan = run_query(st, "EXPLAIN " + sql);
   std::string out;
   for (size_t r = 0; r < plan.num_rows(); ++r) {
     auto v = plan.column(plan.num_columns() - 1).at<std::string>(r);
     if (v) out += *v;
   }
-  return out;
+  if (!out.empty() && out.back() != '\n') out += '\n';
+  return out + rewrites::describe_applied(capture.applied()) + "\n";
 }
 
 // Declared columns must match what the data has, name and type.
@@ -268,6 +272,7 @@ static void open_database(SessionState& st) {
     s3::add_s3_factory(*st.stores, std::make_shared<const Config>(*st.options.config), Environment::from_process());
   register_object_store_filesystem(*st.db->instance, st.stores);
   register_delta_scan(*st.db->instance, st.stores, st.options.delta_staleness.count());
+  rewrites::register_rewrites(*st.db->instance, st.options.rewrites);
   // Parquet footers are cached per session (checked against the file's
   // modification time), so binding a view does not re-read a footer each query.
   run_statement(st, "SET GLOBAL parquet_metadata_cache = true");

@@ -1,0 +1,21 @@
+// Hash aggregates sized from statistics: DuckDB's perfect hash aggregate
+// (one slot per key in the range the statistics state) for a grouping on one
+// integer key whose range is too wide for DuckDB's default but fits a budget.
+#pragma once
+
+#include <vector>
+
+#include "duckdb.hpp"
+#include "duckdb/planner/logical_operator.hpp"
+
+namespace neuralake::engine::rewrites {
+
+// Raises this query's perfect_ht_threshold where the aggregates of `plan`
+// qualify (restored when the query ends); records what it chose.
+void size_aggregates(duckdb::ClientContext& context, duckdb::LogicalOperator& plan);
+
+// Puts back a threshold size_aggregates() raised on `context` for an earlier
+// query that did not end normally; nothing otherwise.
+void restore_aggregate_sizing(duckdb::ClientContext& context);
+
+}  // namespace neuralake::engine::rewrites
