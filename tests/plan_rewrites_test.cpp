@@ -189,7 +189,7 @@ TEST_F(PlanRewritesTest, GroupsOfEverySizeAcrossThreads) {
   off_.execute("COPY (SELECT i % 50 AS g50, i % 20000 AS g20k, ((i * 7919) % 250000)::BIGINT - 1 AS x"
                " FROM range(300000) r(i)) TO '" + file + "' (FORMAT parquet, ROW_GROUP_SIZE 20000)");
   const std::string src = "read_parquet('" + file + "')";
-  for (const std::string& g : {"g50", "g20k"}) {
+  for (const std::string g : {"g50", "g20k"}) {
     const std::string sql = "SELECT " + g + ", count(DISTINCT x) AS n FROM " + src + " GROUP BY " + g + " ORDER BY " + g;
     same_rows(sql);
     EXPECT_TRUE(has(on_.explain(sql), "count_distinct_bitmap(x in [-1, 249998])")) << on_.explain(sql);

@@ -56,15 +56,15 @@ std::vector<peers::ColumnSum> checksum(const nl::DataFrame& df) {
     if (type == nl::TypeId::Date) sum.kind = "date";
     std::visit(
         [&](const auto& values) {
-          using V = typename std::decay_t<decltype(values)>::value_type;
+          using C = std::decay_t<decltype(values)>;
           for (size_t r = 0; r < values.size(); ++r) {
             if (s.is_null(r)) {
               ++sum.nulls;
               continue;
             }
-            if constexpr (std::is_same_v<V, std::string>) {
+            if constexpr (std::is_same_v<C, nl::StringColumn>) {
               sum.add(r, static_cast<double>(peers::fnv1a(values[r])));
-            } else if constexpr (std::is_same_v<V, nl::Value>) {
+            } else if constexpr (std::is_same_v<C, std::vector<nl::Value>>) {
               sum.add(r, numeric_value(values[r]));
             } else {
               sum.add(r, static_cast<double>(values[r]));  // dates are days, booleans 0/1
