@@ -11,6 +11,7 @@
 #include <gtest/gtest.h>
 
 #include "neuralake/neuralake.h"
+#include "testing/gated_scans.h"
 #include "testing/test_util.h"
 
 namespace nl = neuralake;
@@ -30,49 +31,6 @@ TEST(Cancellation, TimeoutStopsAQuery) {
   // The session still works afterwards.
   EXPECT_EQ(*s.sql("SELECT 41 + 1 AS x").column("x").at<int32_t>(0), 42);
 }
-
-// A function table whose scans announce that they have started and then
-// block until the test opens the gate; each then yields one chunk (n = 1..3)
-// and ends. An interrupt sent while scans are blocked is thus known to land
-// mid-query, and a query that missed it would succeed: nothing depends on timing.
-class GatedScans {
- public:
-  nl::Table table(const std::string& name) const {
-    auto st = state_;
-    return nl::FunctionTable(name, kSchema, [st](const nl::ScanRequest&) {
-      auto yielded = std::make_shared<bool>(false);
-      return nl::make_batch_reader([st, yielded]() -> std::optional<nl::DataFrame> {
-        if (*yielded) return std::nullopt;
-        std::unique_lock<std::mutex> lock(st->mu);
-        ++st->started;
-        st->cv.notify_all();
-        st->cv.wait(lock, [&] { return st->open; });
-        *yielded = true;
-        return nl::DataFrame::from_columns({nl::Series("n", std::vector<int64_t>{1, 2, 3})});
-      });
-    });
-  }
-  // Waits until `n` scans in all have started; false after a minute without.
-  bool wait_started(int n) const {
-    std::unique_lock<std::mutex> lock(state_->mu);
-    return state_->cv.wait_for(lock, std::chrono::seconds(60), [&] { return state_->started >= n; });
-  }
-  void open() const {
-    std::lock_guard<std::mutex> lock(state_->mu);
-    state_->open = true;
-    state_->cv.notify_all();
-  }
-
- private:
-  struct State {
-    std::mutex mu;
-    std::condition_variable cv;
-    int started = 0;
-    bool open = false;
-  };
-  static inline const nl::Schema kSchema = {{"n", nl::DataType::int64()}};
-  std::shared_ptr<State> state_ = std::make_shared<State>();
-};
 
 // A query run on its own thread, and the neuralake::Error it threw, if any.
 // `release` unblocks the query's source, so that a test that stops early
@@ -107,7 +65,7 @@ class QueryThread {
 const char* kGatedSum = "SELECT sum(n)::BIGINT AS s FROM f.gated";
 
 TEST(Cancellation, InterruptFromAnotherThread) {
-  GatedScans gated;
+  nl::testing::GatedScans gated;
   nl::Catalog c({{"f", nl::Database({gated.table("gated")})}}, nl::SessionOptions{});
   nl::Session& s = c.session();
   QueryThread query(s, kGatedSum, [&] { gated.open(); });
@@ -124,7 +82,7 @@ TEST(Cancellation, InterruptFromAnotherThread) {
 }
 
 TEST(Cancellation, InterruptCancelsEveryRunningQuery) {
-  GatedScans gated;
+  nl::testing::GatedScans gated;
   nl::Catalog c({{"f", nl::Database({gated.table("gated")})}}, nl::SessionOptions{});
   nl::Session& s = c.session();
   QueryThread first(s, kGatedSum, [&] { gated.open(); });
@@ -142,7 +100,7 @@ TEST(Cancellation, InterruptCancelsEveryRunningQuery) {
 // interrupt() cancels the queries running when it is called, and nothing else:
 // it leaves no pending cancel behind for a query that starts afterwards.
 TEST(Cancellation, InterruptBeforeAQueryDoesNotCancelIt) {
-  GatedScans gated;
+  nl::testing::GatedScans gated;
   nl::Catalog c({{"f", nl::Database({gated.table("gated")})}}, nl::SessionOptions{});
   nl::Session& s = c.session();
   s.interrupt();  // nothing is running
@@ -152,7 +110,7 @@ TEST(Cancellation, InterruptBeforeAQueryDoesNotCancelIt) {
 }
 
 TEST(Cancellation, QueryStartedAfterAnInterruptRunsWhileTheEarlierOneIsCancelled) {
-  GatedScans gated;
+  nl::testing::GatedScans gated;
   auto plain = nl::FunctionTable("plain", [](const nl::ScanRequest&) {
     return nl::DataFrame::from_columns({nl::Series("n", std::vector<int64_t>{10, 20})});
   });

@@ -13,7 +13,12 @@
 
 #include "neuralake/arrow_c.h"
 #include "neuralake/neuralake.h"
+#include "testing/gated_scans.h"
 #include "testing/test_util.h"
+
+// GCC 12 warns about members a designated initializer leaves out, although
+// they have defaults; `{.cancel = handle}` is how QueryOptions is meant to be written.
+#pragma GCC diagnostic ignored "-Wmissing-field-initializers"
 
 namespace nl = neuralake;
 
@@ -23,44 +28,7 @@ using std::chrono::milliseconds;
 
 const char* kSlowQuery = "SELECT count(*) FROM range(100000000000) a WHERE a.range % 7 = 3";
 
-// Scans that announce they started, then wait for the gate (see cancellation_test.cpp):
-// a cancel sent while they wait is known to land mid-query.
-class Gate {
- public:
-  nl::Table table(const std::string& name) const {
-    auto st = state_;
-    return nl::FunctionTable(name, {{"n", nl::DataType::int64()}}, [st](const nl::ScanRequest&) {
-      auto yielded = std::make_shared<bool>(false);
-      return nl::make_batch_reader([st, yielded]() -> std::optional<nl::DataFrame> {
-        if (*yielded) return std::nullopt;
-        std::unique_lock<std::mutex> lock(st->mu);
-        ++st->started;
-        st->cv.notify_all();
-        st->cv.wait(lock, [&] { return st->open; });
-        *yielded = true;
-        return nl::DataFrame::from_columns({nl::Series("n", std::vector<int64_t>{1, 2, 3})});
-      });
-    });
-  }
-  bool wait_started(int n) const {
-    std::unique_lock<std::mutex> lock(state_->mu);
-    return state_->cv.wait_for(lock, std::chrono::seconds(60), [&] { return state_->started >= n; });
-  }
-  void open() const {
-    std::lock_guard<std::mutex> lock(state_->mu);
-    state_->open = true;
-    state_->cv.notify_all();
-  }
-
- private:
-  struct State {
-    std::mutex mu;
-    std::condition_variable cv;
-    int started = 0;
-    bool open = false;
-  };
-  std::shared_ptr<State> state_ = std::make_shared<State>();
-};
+using Gate = nl::testing::GatedScans;
 
 // A query on its own thread: its result or the error it threw.
 struct Outcome {

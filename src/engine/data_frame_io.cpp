@@ -84,47 +84,18 @@ void write_with_copy(const DataFrame& df, const std::string& path, const std::st
   }
 }
 
-// An ArrowArrayStream of one array: the frame, sharing its buffers.
-struct FrameStream {
+// One array: the frame, sharing its buffers.
+struct FrameSource {
   DataFrame frame;  // a copy: shares the buffers, keeps them alive
   engine::EngineContext context;
   bool given = false;
-  std::string last_error;
 
-  static FrameStream& of(ArrowArrayStream* s) { return *static_cast<FrameStream*>(s->private_data); }
-
-  static int get_schema(ArrowArrayStream* s, ArrowSchema* out) {
-    auto& st = of(s);
-    try {
-      engine::export_schema(st.frame, st.context, out);
-      return 0;
-    } catch (const std::exception& e) {
-      st.last_error = e.what();
-      return EIO;
-    }
-  }
-  static int get_next(ArrowArrayStream* s, ArrowArray* out) {
-    auto& st = of(s);
-    if (st.given) {
-      out->release = nullptr;  // end of stream
-      return 0;
-    }
-    try {
-      engine::export_array(st.frame, st.context, out);
-      st.given = true;
-      return 0;
-    } catch (const std::exception& e) {
-      st.last_error = e.what();
-      return EIO;
-    }
-  }
-  static const char* get_last_error(ArrowArrayStream* s) {
-    auto& st = of(s);
-    return st.last_error.empty() ? nullptr : st.last_error.c_str();
-  }
-  static void release(ArrowArrayStream* s) {
-    delete static_cast<FrameStream*>(s->private_data);
-    s->release = nullptr;
+  void schema(ArrowSchema* out) { engine::export_schema(frame, context, out); }
+  bool next(ArrowArray* out) {
+    if (given) return false;
+    engine::export_array(frame, context, out);
+    given = true;
+    return true;
   }
 };
 
@@ -136,13 +107,9 @@ void DataFrame::write_csv(const std::string& path) const { write_with_copy(*this
 
 void DataFrame::to_arrow(ArrowArrayStream* out) const {
   if (!out) throw Error(ErrorCode::InvalidArgument, "to_arrow", "to_arrow() needs a stream to fill");
-  auto st = std::make_unique<FrameStream>();
-  st->frame = *this;
-  out->get_schema = FrameStream::get_schema;
-  out->get_next = FrameStream::get_next;
-  out->get_last_error = FrameStream::get_last_error;
-  out->release = FrameStream::release;
-  out->private_data = st.release();
+  auto source = std::make_unique<FrameSource>();
+  source->frame = *this;
+  engine::make_arrow_stream(std::move(source), out);
 }
 
 }  // namespace neuralake

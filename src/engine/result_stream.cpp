@@ -2,11 +2,11 @@
 // streaming result, as DataFrame batches or through the Arrow C stream
 // interface, in memory bounded by a batch.
 #include <algorithm>
-#include <cerrno>
 
 #include "duckdb/common/arrow/arrow.hpp"
 #include "duckdb/common/arrow/arrow_appender.hpp"
 #include "duckdb/common/arrow/arrow_converter.hpp"
+#include "engine/arrow_export.h"
 #include "engine/conversion.h"
 #include "engine/engine.h"
 #include "engine/errors.h"
@@ -91,59 +91,28 @@ Schema schema_of(const duckdb::QueryResult& result) {
   return s;
 }
 
-// The Arrow C stream over a ResultStream's engine result: each array is built
-// straight from the engine's chunks (no DataFrame in between).
-struct ArrowResultStream {
+// The Arrow C stream's source over a ResultStream's engine result: each
+// array is built straight from the engine's chunks (no DataFrame in between).
+struct ArrowResultSource {
   std::unique_ptr<ResultStream::Impl> impl;
-  std::string last_error;
 
-  static ArrowResultStream& of(ArrowArrayStream* s) { return *static_cast<ArrowResultStream*>(s->private_data); }
-
-  static int get_schema(ArrowArrayStream* s, ArrowSchema* out) {
-    auto& st = of(s);
-    try {
-      auto props = st.impl->con->context->GetClientProperties();
-      duckdb::ArrowConverter::ToArrowSchema(out, st.impl->result->types, st.impl->result->names, props);
-      return 0;
-    } catch (const std::exception& e) {
-      st.last_error = e.what();
-      return EIO;
-    }
+  void schema(ArrowSchema* out) {
+    auto props = impl->con->context->GetClientProperties();
+    duckdb::ArrowConverter::ToArrowSchema(out, impl->result->types, impl->result->names, props);
   }
-  static int get_next(ArrowArrayStream* s, ArrowArray* out) {
-    auto& st = of(s);
-    try {
-      auto& impl = *st.impl;
-      auto props = impl.con->context->GetClientProperties();
-      duckdb::unordered_map<duckdb::idx_t, const duckdb::shared_ptr<duckdb::ArrowTypeExtensionData>> none;
-      std::unique_ptr<duckdb::ArrowAppender> appender;
-      bool any = impl.next_batch([&](duckdb::DataChunk& chunk) {
-        if (!appender)
-          appender = std::make_unique<duckdb::ArrowAppender>(impl.result->types, std::max<size_t>(impl.batch_rows, chunk.size()),
-                                                             props, none);
-        appender->Append(chunk, 0, chunk.size(), chunk.size());
-      });
-      if (!any) {
-        out->release = nullptr;  // end of stream
-        return 0;
-      }
-      *out = appender->Finalize();
-      return 0;
-    } catch (const Error& e) {
-      st.last_error = e.what();
-      return e.code() == ErrorCode::InvalidArgument ? EINVAL : ECANCELED;
-    } catch (const std::exception& e) {
-      st.last_error = e.what();
-      return EIO;
-    }
-  }
-  static const char* get_last_error(ArrowArrayStream* s) {
-    auto& st = of(s);
-    return st.last_error.empty() ? nullptr : st.last_error.c_str();
-  }
-  static void release(ArrowArrayStream* s) {
-    delete static_cast<ArrowResultStream*>(s->private_data);
-    s->release = nullptr;
+  bool next(ArrowArray* out) {
+    auto props = impl->con->context->GetClientProperties();
+    duckdb::unordered_map<duckdb::idx_t, const duckdb::shared_ptr<duckdb::ArrowTypeExtensionData>> none;
+    std::unique_ptr<duckdb::ArrowAppender> appender;
+    bool any = impl->next_batch([&](duckdb::DataChunk& chunk) {
+      if (!appender)
+        appender = std::make_unique<duckdb::ArrowAppender>(impl->result->types,
+                                                           std::max<size_t>(impl->batch_rows, chunk.size()), props, none);
+      appender->Append(chunk, 0, chunk.size(), chunk.size());
+    });
+    if (!any) return false;
+    *out = appender->Finalize();
+    return true;
   }
 };
 
@@ -179,13 +148,9 @@ std::optional<DataFrame> ResultStream::next() {
 void ResultStream::to_arrow(ArrowArrayStream* out) && {
   if (!out) throw Error(ErrorCode::InvalidArgument, "to_arrow", "to_arrow() needs a stream to fill");
   live(impl_);
-  auto st = std::make_unique<ArrowResultStream>();
-  st->impl = std::move(impl_);
-  out->get_schema = ArrowResultStream::get_schema;
-  out->get_next = ArrowResultStream::get_next;
-  out->get_last_error = ArrowResultStream::get_last_error;
-  out->release = ArrowResultStream::release;
-  out->private_data = st.release();
+  auto source = std::make_unique<ArrowResultSource>();
+  source->impl = std::move(impl_);
+  engine::make_arrow_stream(std::move(source), out);
 }
 
 namespace engine {
