@@ -4,6 +4,7 @@
 // allocation per cell, and Arrow consumers can read the buffers as they are.
 #pragma once
 
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <initializer_list>
@@ -36,16 +37,17 @@ class StringColumn {
     bytes_.insert(bytes_.end(), s.begin(), s.end());
     offsets_.push_back(static_cast<int64_t>(bytes_.size()));
   }
-  // Room for `values` more values of `bytes` bytes in all.
+  // Room for `values` more values of `bytes` bytes in all. Capacity grows
+  // at least geometrically, so reserving before every append stays linear.
   void reserve(size_t values, size_t bytes = 0) {
-    offsets_.reserve(offsets_.size() + values);
-    if (bytes) bytes_.reserve(bytes_.size() + bytes);
+    grow(offsets_, offsets_.size() + values);
+    grow(bytes_, bytes_.size() + bytes);
   }
   // Appends values [from, to) of `other`.
   void append(const StringColumn& other, size_t from, size_t to) {
     const int64_t base = static_cast<int64_t>(bytes_.size()) - other.offsets_[from];
     bytes_.insert(bytes_.end(), other.bytes_.begin() + other.offsets_[from], other.bytes_.begin() + other.offsets_[to]);
-    offsets_.reserve(offsets_.size() + (to - from));
+    grow(offsets_, offsets_.size() + (to - from));
     for (size_t i = from + 1; i <= to; ++i) offsets_.push_back(other.offsets_[i] + base);
   }
   void append(const StringColumn& other) { append(other, 0, other.size()); }
@@ -87,6 +89,11 @@ class StringColumn {
   const_iterator end() const { return {this, size()}; }
 
  private:
+  template <class V>
+  static void grow(V& v, size_t wanted) {
+    if (wanted > v.capacity()) v.reserve(std::max(wanted, v.capacity() * 2));
+  }
+
   std::vector<int64_t> offsets_;
   std::vector<char> bytes_;
 };
