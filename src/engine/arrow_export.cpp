@@ -6,8 +6,6 @@
 // and nested types go through the engine's Arrow converter.
 #include "engine/arrow_export.h"
 
-#include <cerrno>
-#include <cstring>
 #include <memory>
 #include <string>
 #include <vector>

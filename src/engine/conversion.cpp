@@ -375,6 +375,12 @@ void write_vector(const Series& in, size_t offset, size_t count, duckdb::Vector&
   }
 }
 
+Schema schema_of(const duckdb::vector<duckdb::string>& names, const duckdb::vector<duckdb::LogicalType>& types) {
+  Schema s;
+  for (size_t i = 0; i < names.size(); ++i) s.push_back({names[i], from_duckdb_type(types[i])});
+  return s;
+}
+
 std::vector<Series> empty_columns(const duckdb::vector<duckdb::string>& names,
                                   const duckdb::vector<duckdb::LogicalType>& types) {
   std::vector<Series> columns;

@@ -25,6 +25,8 @@ void append_vector(duckdb::Vector& vec, const duckdb::LogicalType& type, size_t 
 void write_vector(const Series& in, size_t offset, size_t count, duckdb::Vector& out,
                   const duckdb::LogicalType& type, const std::string& what);
 
+// The schema of columns named `names` with engine types `types`.
+Schema schema_of(const duckdb::vector<duckdb::string>& names, const duckdb::vector<duckdb::LogicalType>& types);
 // Empty series named and typed as the result's columns.
 std::vector<Series> empty_columns(const duckdb::vector<duckdb::string>& names,
                                   const duckdb::vector<duckdb::LogicalType>& types);

@@ -3,8 +3,6 @@
 #include <filesystem>
 #include <random>
 
-#include "duckdb/common/arrow/arrow.hpp"
-#include "duckdb/common/arrow/arrow_converter.hpp"
 #include "engine/arrow_export.h"
 #include "engine/conversion.h"
 #include "engine/errors.h"

@@ -85,12 +85,6 @@ struct ResultStream::Impl {
 
 namespace {
 
-Schema schema_of(const duckdb::QueryResult& result) {
-  Schema s;
-  for (size_t i = 0; i < result.names.size(); ++i) s.push_back({result.names[i], engine::from_duckdb_type(result.types[i])});
-  return s;
-}
-
 // The Arrow C stream's source over a ResultStream's engine result: each
 // array is built straight from the engine's chunks (no DataFrame in between).
 struct ArrowResultSource {
@@ -175,7 +169,7 @@ ResultStream stream_query(const std::shared_ptr<SessionState>& state, const std:
     throw impl->running->error(duckdb::ErrorData(e), sql);
   }
   if (impl->result->HasError()) throw impl->running->error(impl->result->GetErrorObject(), sql);
-  impl->schema = schema_of(*impl->result);
+  impl->schema = schema_of(impl->result->names, impl->result->types);
   return ResultStream(std::move(impl));
 }
 

@@ -173,11 +173,7 @@ Schema describe_query(SessionState& st, const std::string& sql) {
   try {
     auto prepared = con.Prepare(sql);
     if (prepared->HasError()) throw translate_error(prepared->GetErrorObject(), sql);
-    Schema s;
-    const auto& names = prepared->GetNames();
-    const auto& types = prepared->GetTypes();
-    for (size_t i = 0; i < names.size(); ++i) s.push_back({names[i], from_duckdb_type(types[i])});
-    return s;
+    return schema_of(prepared->GetNames(), prepared->GetTypes());
   } catch (const Error&) {
     throw;
   } catch (const std::exception& e) {
