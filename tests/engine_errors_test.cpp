@@ -21,7 +21,7 @@ namespace {
 const std::vector<ErrorCode> kAllCodes = {
     ErrorCode::NotFound,      ErrorCode::InvalidArgument, ErrorCode::IOError,  ErrorCode::Corruption,
     ErrorCode::NotSupported,  ErrorCode::PermissionDenied, ErrorCode::AlreadyExists, ErrorCode::Cancelled,
-    ErrorCode::Timeout,       ErrorCode::Unavailable,     ErrorCode::Internal};
+    ErrorCode::Timeout,       ErrorCode::Unavailable,     ErrorCode::Internal,      ErrorCode::Conflict};
 
 const nl::Schema kSchema = {{"n", nl::DataType::int64()}};
 

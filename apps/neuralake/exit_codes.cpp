@@ -9,7 +9,7 @@ namespace neuralake::cli {
 
 namespace {
 
-constexpr std::array<std::pair<ErrorCode, int>, 11> kCodes = {{
+constexpr std::array<std::pair<ErrorCode, int>, 12> kCodes = {{
     {ErrorCode::NotFound, 3},
     {ErrorCode::InvalidArgument, 4},
     {ErrorCode::IOError, 5},
@@ -21,6 +21,7 @@ constexpr std::array<std::pair<ErrorCode, int>, 11> kCodes = {{
     {ErrorCode::Unavailable, 11},
     {ErrorCode::Cancelled, kExitInterrupted},
     {ErrorCode::Internal, kExitInternal},
+    {ErrorCode::Conflict, 13},
 }};
 
 }  // namespace

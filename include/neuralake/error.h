@@ -22,6 +22,7 @@ enum class ErrorCode {
   Timeout,           // an operation ran past its configured time limit
   Unavailable,       // a service is unreachable or overloaded; retrying may help
   Internal,          // a bug in neuralake: please report it
+  Conflict,          // a concurrent change won (a Delta commit); retrying the whole operation may help
 };
 
 // Stable lowercase name of a code, e.g. "not_found".

@@ -4,6 +4,7 @@
 #include "neuralake/catalog.h"
 #include "neuralake/data_frame.h"
 #include "neuralake/delta.h"
+#include "neuralake/delta_writer.h"
 #include "neuralake/error.h"
 #include "neuralake/expr.h"
 #include "neuralake/filter.h"

@@ -36,7 +36,7 @@ Catalog load_catalog_plugin(const std::string& path) {
   int rc = create(&raw, message, sizeof message);
   if (rc != 0 || !raw) {
     int code = rc - 1;
-    if (code < 0 || code > static_cast<int>(ErrorCode::Internal)) code = static_cast<int>(ErrorCode::Internal);
+    if (code < 0 || code > static_cast<int>(ErrorCode::Conflict)) code = static_cast<int>(ErrorCode::Internal);
     throw Error(static_cast<ErrorCode>(code), path, "catalog plugin '" + path + "' failed: " + message);
   }
   Catalog copy = *static_cast<Catalog*>(raw);

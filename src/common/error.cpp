@@ -16,6 +16,7 @@ const char* to_string(ErrorCode code) noexcept {
     case ErrorCode::Timeout: return "timeout";
     case ErrorCode::Unavailable: return "unavailable";
     case ErrorCode::Internal: return "internal";
+    case ErrorCode::Conflict: return "conflict";
   }
   return "unknown";
 }

@@ -36,5 +36,8 @@ void append_chunk(duckdb::DataChunk& chunk, const duckdb::vector<duckdb::Logical
 // Collects a query result's remaining chunks into a DataFrame. A
 // materialized result is read in place and emptied as it is read.
 DataFrame collect_result(duckdb::QueryResult& result);
+// Creates table `table` on `con` (a temporary one if `temporary`) with the
+// frame's columns and rows. Defined in data_frame_io.cpp.
+void load_frame(duckdb::Connection& con, const DataFrame& df, const std::string& table, bool temporary);
 
 }  // namespace neuralake::engine

@@ -12,29 +12,29 @@
 
 namespace neuralake {
 
-namespace {
-
-duckdb::vector<duckdb::LogicalType> duckdb_types(const DataFrame& df) {
+void engine::load_frame(duckdb::Connection& con, const DataFrame& df, const std::string& table, bool temporary) {
   duckdb::vector<duckdb::LogicalType> types;
   for (const auto& s : df.columns()) types.push_back(engine::to_duckdb_type(s.type()));
-  return types;
-}
-
-// The frame as engine chunks of at most STANDARD_VECTOR_SIZE rows.
-std::vector<std::unique_ptr<duckdb::DataChunk>> to_chunks(const DataFrame& df) {
-  auto types = duckdb_types(df);
-  std::vector<std::unique_ptr<duckdb::DataChunk>> chunks;
+  std::string create = std::string(temporary ? "CREATE TEMP TABLE " : "CREATE TABLE ") + quote_identifier(table) + " (";
+  for (size_t c = 0; c < df.num_columns(); ++c)
+    create += (c ? ", " : "") + quote_identifier(df.column(c).name()) + " " + types[c].ToString();
+  auto r = con.Query(create + ")");
+  if (r->HasError()) r->ThrowError();
+  duckdb::Appender appender(con, table);
+  // Chunks of at most STANDARD_VECTOR_SIZE rows, as the appender takes them.
   for (size_t offset = 0; offset < df.num_rows(); offset += STANDARD_VECTOR_SIZE) {
     size_t count = std::min<size_t>(STANDARD_VECTOR_SIZE, df.num_rows() - offset);
-    auto chunk = std::make_unique<duckdb::DataChunk>();
-    chunk->Initialize(duckdb::Allocator::DefaultAllocator(), types);
+    duckdb::DataChunk chunk;
+    chunk.Initialize(duckdb::Allocator::DefaultAllocator(), types);
     for (size_t c = 0; c < df.num_columns(); ++c)
-      engine::write_vector(df.column(c), offset, count, chunk->data[c], types[c], "data frame");
-    chunk->SetCardinality(count);
-    chunks.push_back(std::move(chunk));
+      engine::write_vector(df.column(c), offset, count, chunk.data[c], types[c], "data frame");
+    chunk.SetCardinality(count);
+    appender.AppendDataChunk(chunk);
   }
-  return chunks;
+  appender.Close();
 }
+
+namespace {
 
 // Writes the frame with COPY ... TO into a temporary file beside `path`, then
 // renames it into place, so a failure leaves no half-written file.
@@ -54,18 +54,8 @@ void write_with_copy(const DataFrame& df, const std::string& path, const std::st
   try {
     duckdb::DuckDB db(nullptr);
     duckdb::Connection con(db);
-    std::string create = "CREATE TABLE frame (";
-    auto types = duckdb_types(df);
-    for (size_t c = 0; c < df.num_columns(); ++c)
-      create += (c ? ", " : "") + quote_identifier(df.column(c).name()) + " " + types[c].ToString();
-    auto r = con.Query(create + ")");
-    if (r->HasError()) r->ThrowError();
-    {
-      duckdb::Appender appender(con, "frame");
-      for (auto& chunk : to_chunks(df)) appender.AppendDataChunk(*chunk);
-      appender.Close();
-    }
-    r = con.Query("COPY frame TO " + sql_string_literal(tmp.string()) + " (" + format_options + ")");
+    engine::load_frame(con, df, "frame", false);
+    auto r = con.Query("COPY frame TO " + sql_string_literal(tmp.string()) + " (" + format_options + ")");
     if (r->HasError()) r->ThrowError();
   } catch (const Error&) {
     fs::remove(tmp, ec);

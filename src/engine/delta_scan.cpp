@@ -58,6 +58,11 @@ struct DeltaScanInfo : duckdb::TableFunctionInfo {
     return {resolved.store, resolved.key, uri};
   }
 
+  void mark_stale() {
+    std::lock_guard<std::mutex> lock(mu);
+    for (auto& [uri, cached] : latest) cached.checked = std::chrono::steady_clock::time_point{};
+  }
+
   delta::SnapshotPtr snapshot(const std::string& uri, std::optional<int64_t> version,
                               std::optional<std::string> timestamp) {
     auto table = locate(uri);
@@ -539,7 +544,8 @@ class DeltaMultiFileReader : public duckdb::MultiFileReader {
 
 }  // namespace
 
-void register_delta_scan(duckdb::DatabaseInstance& db, std::shared_ptr<StoreRegistry> stores, int64_t staleness_ms) {
+std::function<void()> register_delta_scan(duckdb::DatabaseInstance& db, std::shared_ptr<StoreRegistry> stores,
+                                          int64_t staleness_ms) {
   auto info = duckdb::make_shared_ptr<DeltaScanInfo>();
   info->stores = std::move(stores);
   info->checkpoints = make_checkpoint_reader(db);
@@ -556,7 +562,9 @@ void register_delta_scan(duckdb::DatabaseInstance& db, std::shared_ptr<StoreRegi
     scan.named_parameters["version"] = duckdb::LogicalType::BIGINT;
     scan.named_parameters["timestamp"] = duckdb::LogicalType::VARCHAR;
     loader.RegisterFunction(scan);
-    return;
+    return [weak = duckdb::weak_ptr<DeltaScanInfo>(info)] {
+      if (auto i = weak.lock()) i->mark_stale();
+    };
   }
   throw Error(ErrorCode::Internal, "parquet_scan", "DuckDB's parquet_scan has no single-path overload to build delta_scan on");
 }

@@ -2,6 +2,7 @@
 // a Delta snapshot handed to DuckDB's Parquet scan as one multi-file scan.
 #pragma once
 
+#include <functional>
 #include <memory>
 
 namespace duckdb {
@@ -16,8 +17,10 @@ namespace neuralake::engine {
 
 // Registers delta_scan in `db`; table URIs resolve through `stores`, which
 // must also serve them to `db`'s filesystem. Snapshots are cached per
-// database and refreshed when older than `staleness_ms`.
-void register_delta_scan(duckdb::DatabaseInstance& db, std::shared_ptr<StoreRegistry> stores,
+// database and refreshed when older than `staleness_ms`. Returns a function
+// that marks every cached snapshot stale (a write happened), so the next
+// scan of each table refreshes it whatever `staleness_ms` says.
+std::function<void()> register_delta_scan(duckdb::DatabaseInstance& db, std::shared_ptr<StoreRegistry> stores,
                          int64_t staleness_ms = 1000);
 
 }  // namespace neuralake::engine

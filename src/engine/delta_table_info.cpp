@@ -1,6 +1,9 @@
 // delta_table_info() and delta_history(): a Delta table's log facts for the
 // CLI and for users, loaded through the session's stores and checkpoint reader.
+#include <filesystem>
+
 #include "delta/log_replay.h"
+#include "engine/delta_location.h"
 #include "engine/delta_checkpoint_reader.h"
 #include "engine/session_state.h"
 #include "neuralake/delta.h"
@@ -9,14 +12,23 @@
 
 namespace neuralake {
 
+delta::TableLocation engine::locate_delta_table(Session& session, const std::string& location, const std::string& name) {
+  std::string uri = session.resolve_location(location);
+  while (uri.size() > 1 && uri.back() == '/') uri.pop_back();
+  if (uri.find("://") == std::string::npos) {
+    std::error_code ec;
+    auto abs = std::filesystem::absolute(uri, ec);
+    uri = "file://" + (ec ? uri : abs.lexically_normal().string());
+    while (uri.size() > 8 && uri.back() == '/') uri.pop_back();
+  }
+  auto resolved = session.state()->stores->resolve(uri);
+  return {resolved.store, resolved.key, name.empty() ? uri : name};
+}
+
 namespace {
 
 delta::TableLocation locate(Session& session, const std::string& location, const std::string& name) {
-  std::string uri = session.resolve_location(location);
-  while (uri.size() > 1 && uri.back() == '/') uri.pop_back();
-  if (uri.find("://") == std::string::npos) uri = "file://" + uri;
-  auto resolved = session.state()->stores->resolve(uri);
-  return {resolved.store, resolved.key, name.empty() ? uri : name};
+  return engine::locate_delta_table(session, location, name);
 }
 
 const Table& delta_table(Session& session, const std::string& database, const std::string& table) {

@@ -23,7 +23,7 @@ constexpr const char* kObjectKey = "neuralake_object";
 constexpr std::array kCodes = {ErrorCode::NotFound,     ErrorCode::InvalidArgument, ErrorCode::IOError,
                                ErrorCode::Corruption,   ErrorCode::NotSupported,    ErrorCode::PermissionDenied,
                                ErrorCode::AlreadyExists, ErrorCode::Cancelled,      ErrorCode::Timeout,
-                               ErrorCode::Unavailable,  ErrorCode::Internal};
+                               ErrorCode::Unavailable,  ErrorCode::Internal,        ErrorCode::Conflict};
 
 std::optional<ErrorCode> code_named(const std::string& name) {
   for (auto c : kCodes)

@@ -267,7 +267,7 @@ static void open_database(SessionState& st) {
   if (st.options.config)
     s3::add_s3_factory(*st.stores, std::make_shared<const Config>(*st.options.config), Environment::from_process());
   register_object_store_filesystem(*st.db->instance, st.stores);
-  register_delta_scan(*st.db->instance, st.stores, st.options.delta_staleness.count());
+  st.delta_tables_changed = register_delta_scan(*st.db->instance, st.stores, st.options.delta_staleness.count());
   rewrites::register_rewrites(*st.db->instance, st.options.rewrites);
   // Parquet footers are cached per session (checked against the file's
   // modification time), so binding a view does not re-read a footer each query.

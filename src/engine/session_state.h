@@ -2,6 +2,7 @@
 // plus the bookkeeping for cancellation and cached table schemas.
 #pragma once
 
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -17,6 +18,9 @@
 namespace neuralake {
 
 class StoreRegistry;
+namespace engine {
+struct DeltaWriterCache;
+}
 
 struct SessionState {
   SessionOptions options;
@@ -35,6 +39,11 @@ struct SessionState {
   // files are missing or unreadable): they are bound per query instead, so
   // the query reports the real error and works once the data appears.
   std::map<std::pair<std::string, std::string>, std::string> deferred;  // (db, table) -> view SQL
+
+  // Delta writes: the snapshots writers last read, and the hook that tells
+  // delta_scan a table changed, so this session's next query reads the write.
+  std::shared_ptr<engine::DeltaWriterCache> delta_writes;
+  std::function<void()> delta_tables_changed;
 
   const Table* find_table(const std::string& database, const std::string& table) const;
 };

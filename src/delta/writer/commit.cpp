@@ -1,0 +1,162 @@
+#include "delta/writer/commit.h"
+
+#include <chrono>
+#include <random>
+#include <thread>
+
+#include <simdjson.h>
+
+#include "delta/log_listing.h"
+#include "delta/writer/json_out.h"
+#include "delta/writer/partition_path.h"
+#include "neuralake/error.h"
+
+#ifndef NEURALAKE_VERSION_STRING
+#define NEURALAKE_VERSION_STRING "0.0.0"
+#endif
+
+namespace neuralake::delta {
+
+namespace {
+
+std::string commit_text(const CommitRequest& r, int64_t read_version, const std::string& commit_id) {
+  JsonOut info;
+  info.begin_object().key("commitInfo").begin_object();
+  info.key("timestamp").number(now_millis());
+  info.key("operation").string(r.operation);
+  info.key("operationParameters").raw(r.operation_parameters.empty() ? "{}" : r.operation_parameters);
+  if (read_version >= 0) info.key("readVersion").number(read_version);
+  info.key("isolationLevel").string(r.blind_append ? "WriteSerializable" : "Serializable");
+  info.key("isBlindAppend").boolean(r.blind_append);
+  info.key("operationMetrics").begin_object();
+  for (const auto& [k, v] : r.metrics) info.key(k).string(v);
+  info.end_object();
+  if (!r.user_metadata.empty()) info.key("userMetadata").string(r.user_metadata);
+  info.key("engineInfo").string(engine_info());
+  info.key("txnId").string(commit_id);
+  info.end_object().end_object();
+
+  std::string text = info.take();
+  text += '\n';
+  if (r.protocol) text += *r.protocol + '\n';
+  if (r.metadata) text += *r.metadata + '\n';
+  if (r.txn_app_id) {
+    JsonOut t;
+    t.begin_object().key("txn").begin_object();
+    t.key("appId").string(*r.txn_app_id).key("version").number(r.txn_version).key("lastUpdated").number(now_millis());
+    t.end_object().end_object();
+    text += t.take() + '\n';
+  }
+  for (const auto& a : r.file_actions) text += a + '\n';
+  return text;
+}
+
+// What a winning commit did that matters to ours.
+struct Winner {
+  bool ours = false;             // its commitInfo.txnId is our commit id
+  bool changes_metadata = false;
+  bool changes_protocol = false;
+  bool has_our_app = false;      // a txn with our application id
+  std::string operation;
+};
+
+Winner inspect(const std::string& text, const std::string& commit_id, const std::optional<std::string>& app_id) {
+  Winner w;
+  simdjson::dom::parser parser;
+  size_t pos = 0;
+  while (pos < text.size()) {
+    size_t end = text.find('\n', pos);
+    if (end == std::string::npos) end = text.size();
+    std::string_view line(text.data() + pos, end - pos);
+    pos = end + 1;
+    if (line.find_first_not_of(" \t\r") == std::string_view::npos) continue;
+    simdjson::dom::object row;
+    if (parser.parse(std::string(line)).get(row) != simdjson::SUCCESS) continue;  // unreadable: judged by its other lines
+    for (auto [name, value] : row) {
+      if (name == "commitInfo") {
+        std::string_view id, op;
+        if (value["txnId"].get(id) == simdjson::SUCCESS && id == commit_id) w.ours = true;
+        if (value["operation"].get(op) == simdjson::SUCCESS) w.operation = std::string(op);
+      } else if (name == "metaData") {
+        w.changes_metadata = true;
+      } else if (name == "protocol") {
+        w.changes_protocol = true;
+      } else if (name == "txn" && app_id) {
+        std::string_view a;
+        if (value["appId"].get(a) == simdjson::SUCCESS && a == *app_id) w.has_our_app = true;
+      }
+    }
+  }
+  return w;
+}
+
+void backoff(int attempt) {
+  thread_local std::mt19937 rng{std::random_device{}()};
+  const int cap_ms = std::min(1000, 10 << std::min(attempt, 7));
+  std::uniform_int_distribution<int> d(cap_ms / 4, cap_ms);
+  std::this_thread::sleep_for(std::chrono::milliseconds(d(rng)));
+}
+
+}  // namespace
+
+const std::string& engine_info() {
+  static const std::string info = std::string("neuralake/") + NEURALAKE_VERSION_STRING;
+  return info;
+}
+
+int64_t now_millis() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+CommitOutcome commit(const TableLocation& table, int64_t read_version, const CommitRequest& request) {
+  const std::string commit_id = random_uuid();
+  const std::string log_prefix = (table.key.empty() ? std::string() : table.key + "/") + "_delta_log/";
+  int64_t version = read_version + 1;
+  const int attempts = std::max(1, request.max_attempts);
+  for (int attempt = 1;; ++attempt) {
+    const std::string key = log_prefix + padded_version(version) + ".json";
+    const std::string text = commit_text(request, read_version, commit_id);
+    if (table.store->put_if_absent(key, text)) return {version, attempt};
+
+    std::string existing;
+    try {
+      existing = table.store->read_all(key);
+    } catch (const Error& e) {
+      if (e.code() != ErrorCode::NotFound) throw;
+      // Taken a moment ago and gone now can only be a store that lies about
+      // put-if-absent: try the same version again.
+      if (attempt >= attempts) break;
+      continue;
+    }
+    Winner w = inspect(existing, commit_id, request.txn_app_id);
+    if (w.ours) return {version, attempt};
+    const std::string who = "version " + std::to_string(version) + " of Delta table '" + table.name +
+                            "' was committed by another writer" +
+                            (w.operation.empty() ? std::string() : " (" + w.operation + ")");
+    if (w.changes_protocol || w.changes_metadata) {
+      throw Error(ErrorCode::Conflict, table.name,
+                  who + ", which changed the table's " + (w.changes_protocol ? "protocol" : "metadata") +
+                      "; nothing was committed");
+    }
+    if (w.has_our_app) {
+      throw Error(ErrorCode::Conflict, table.name,
+                  who + " with a transaction of the same application id '" + *request.txn_app_id +
+                      "'; nothing was committed");
+    }
+    if (!request.blind_append) {
+      throw Error(ErrorCode::Conflict, table.name,
+                  who + " after this " + request.operation + " read version " + std::to_string(read_version) +
+                      "; nothing was committed");
+    }
+    if (attempt >= attempts) break;
+    ++version;  // commute past the winner
+    backoff(attempt);
+  }
+  throw Error(ErrorCode::Conflict, table.name,
+              "gave up committing to Delta table '" + table.name + "' after " + std::to_string(attempts) +
+                  " attempts: other writers took every version up to " + std::to_string(version) +
+                  "; nothing was committed");
+}
+
+}  // namespace neuralake::delta
