@@ -16,6 +16,7 @@ namespace {
 namespace fs = std::filesystem;
 using neuralake::testing::CliOutcome;
 using neuralake::testing::TempDir;
+using neuralake::testing::write_file;
 
 std::vector<std::string> lines_of(const std::string& text) {
   std::vector<std::string> lines;
@@ -151,6 +152,49 @@ TEST_F(DeltaCliTest, DescribeByPathReadsTheLogWithoutACatalog) {
   EXPECT_NE(r.out.find("  files:           11 ("), std::string::npos) << r.out;
   EXPECT_TRUE(has_line(r.out, "  checkpoint:      10")) << r.out;
   EXPECT_TRUE(has_line(r.out, "  version  i32")) << r.out;
+}
+
+TEST_F(DeltaCliTest, AppendCreateOverwriteAndCheckpointWriteTables) {
+  // Appending a catalog table to itself: a new version with twice the rows (3 live at v4).
+  auto r = run_with_catalog({"delta", "append", "lake.events", "--sql", "SELECT * FROM lake.events"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_NE(r.out.find("committed version 5: 1 file, 3 rows"), std::string::npos) << r.out;
+  r = run_with_catalog({"sql", "SELECT count(*) AS n FROM lake.events", "--format", "csv"});
+  EXPECT_EQ(r.out, "n\n6\n");
+  // A table from files: created by --create, partitioned, then overwritten.
+  write_file(dir_.path() / "in.csv", "id,city\n1,Paris\n2,New York\n3,\n");
+  r = run({"delta", "append", "made", "--from", "in.csv", "--create", "--partition-by", "city"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_NE(r.out.find("committed version 0: 3 files, 3 rows"), std::string::npos) << r.out;
+  EXPECT_TRUE(fs::is_directory(dir_.path() / "made" / "city=New%20York"));
+  EXPECT_TRUE(fs::is_directory(dir_.path() / "made" / "city=__HIVE_DEFAULT_PARTITION__"));
+  write_file(dir_.path() / "in.ndjson", "{\"id\": 9, \"city\": \"Oslo\"}\n");
+  r = run({"delta", "overwrite", "made", "--from", "in.ndjson"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  r = run({"sql", "SELECT id, city FROM delta_scan('" + (dir_.path() / "made").string() + "')", "--format", "csv"});
+  EXPECT_EQ(r.out, "id,city\n9,Oslo\n");
+  // create with a schema; appending something else is refused by name.
+  r = run({"delta", "create", "empty", "--schema", "id BIGINT NOT NULL, tags VARCHAR[]", "--property",
+           "delta.appendOnly=true"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  r = run({"delta", "create", "empty", "--schema", "id BIGINT"});
+  EXPECT_EQ(r.code, 9) << r.err;  // AlreadyExists
+  r = run({"delta", "append", "empty", "--sql", "SELECT 'x' AS id"});
+  EXPECT_EQ(r.code, 4) << r.err;
+  EXPECT_NE(r.err.find("'id'"), std::string::npos) << r.err;
+  r = run({"delta", "overwrite", "empty", "--sql", "SELECT 1 AS id"});
+  EXPECT_EQ(r.code, 4) << r.err;
+  EXPECT_NE(r.err.find("delta.appendOnly"), std::string::npos) << r.err;
+  // A table with deletion vectors is refused before anything is written.
+  r = run_with_catalog({"delta", "append", "lake.deleted", "--sql", "SELECT * FROM lake.deleted"});
+  EXPECT_EQ(r.code, 7) << r.err;
+  EXPECT_NE(r.err.find("deletionVectors"), std::string::npos) << r.err;
+  // Idempotent retries.
+  r = run({"delta", "append", "made", "--sql", "SELECT 10 AS id, 'Rome' AS city", "--txn-app-id", "job", "--txn-version", "1"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  r = run({"delta", "append", "made", "--sql", "SELECT 10 AS id, 'Rome' AS city", "--txn-app-id", "job", "--txn-version", "1"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_NE(r.out.find("already committed"), std::string::npos) << r.out;
 }
 
 TEST_F(DeltaCliTest, ErrorsNameTheTableAndMapToExitCodes) {

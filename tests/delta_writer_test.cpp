@@ -511,3 +511,55 @@ TEST(DeltaWriter, CommitInfoSaysWhoWroteWhat) {
   EXPECT_EQ(history[0].operation, "WRITE");
   EXPECT_EQ(history[1].operation, "CREATE TABLE AS SELECT");
 }
+
+// Appends to copies of the tables other Delta writers wrote: the old versions
+// still read as EXPECTED.json says, the new one holds exactly the rows added.
+// Tables whose features this writer lacks are refused by name.
+TEST(DeltaWriterConformance, AppendsToTablesOtherWritersWrote) {
+  const fs::path data = nl::testing::shared_dir() / "testdata" / "delta";
+  if (!fs::exists(data)) GTEST_SKIP() << "the shared Delta conformance data (../shared/testdata/delta) is absent";
+  nl::Session s(local_options());
+  size_t appended = 0, refused = 0;
+  for (const auto& entry : fs::directory_iterator(data)) {
+    if (!fs::exists(entry.path() / "EXPECTED.json")) continue;
+    SCOPED_TRACE(entry.path().filename().string());
+    const json expected = json::parse(nl::testing::read_file(entry.path() / "EXPECTED.json"));
+    TempDir dir;
+    const fs::path copy = dir.path() / "t";
+    fs::copy(entry.path(), copy, fs::copy_options::recursive);
+    const std::string uri = copy.string();
+    const int64_t latest = expected["latest_version"];
+    nl::DeltaWriter w(s, uri);
+    // Rows to add: a few of the latest version's (or of version 0 when the latest is empty).
+    std::string rows = "SELECT * FROM delta_scan('" + uri + "') LIMIT 3";
+    if (s.sql("SELECT count(*) FROM (" + rows + ")").value(0, 0).as<int64_t>() == 0) {
+      rows = "SELECT * FROM delta_scan('" + uri + "', version := 0) LIMIT 3";
+    }
+    auto added = rows_of(s, rows);
+    const auto before = rows_of(s, scan(uri));
+    if (entry.path().filename() == "table-with-dv-small") {
+      EXPECT_NL_ERROR(w.append(s.lazy(rows)), NotSupported, "deletionVectors");
+      EXPECT_EQ(nl::delta_table_info(s, uri).version, latest);
+      ++refused;
+      continue;
+    }
+    auto r = w.append(s.lazy(rows));
+    EXPECT_EQ(r.version, latest + 1);
+    EXPECT_EQ(static_cast<size_t>(r.rows), added.size());
+    for (const auto& v : expected["versions"]) {
+      const int64_t version = v["version"];
+      EXPECT_EQ(s.sql("SELECT count(*) FROM (" + scan(uri, "version := " + std::to_string(version)) + ")")
+                    .value(0, 0)
+                    .as<int64_t>(),
+                v["row_count"].get<int64_t>())
+          << "version " << version;
+    }
+    auto after = before;
+    after.insert(after.end(), added.begin(), added.end());
+    std::sort(after.begin(), after.end());
+    EXPECT_EQ(rows_of(s, scan(uri)), after);
+    ++appended;
+  }
+  EXPECT_GE(appended, 8u);
+  EXPECT_EQ(refused, 1u);
+}

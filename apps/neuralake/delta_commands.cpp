@@ -2,13 +2,17 @@
 // for catalog tables and for table roots given by path (no catalog needed).
 #include "delta_commands.h"
 
+#include <cctype>
 #include <ctime>
+#include <map>
 #include <filesystem>
 #include <ostream>
 #include <vector>
 
 #include "frame_writers.h"
 #include "neuralake/data_frame.h"
+#include "neuralake/delta_writer.h"
+#include "neuralake/progress_bar.h"
 #include "neuralake/expr.h"
 #include "table_docs.h"
 
@@ -50,8 +54,8 @@ std::pair<std::string, std::string> split_qualified(const std::string& name) {
 
 }  // namespace
 
-void add_delta_commands(CLI::App& app, DeltaHistoryCommand& command) {
-  command.delta = app.add_subcommand("delta", "Inspect Delta Lake tables");
+void add_delta_commands(CLI::App& app, DeltaHistoryCommand& command, DeltaWriteCommand& write) {
+  command.delta = app.add_subcommand("delta", "Inspect and write Delta Lake tables");
   command.delta->require_subcommand(1);
   command.history = command.delta->add_subcommand("history", "Show a Delta table's commits, newest first");
   command.history
@@ -64,6 +68,184 @@ void add_delta_commands(CLI::App& app, DeltaHistoryCommand& command) {
       ->add_option("--format,-f", command.format,
                    "table: Polars-style table; csv: CSV with a header; json: JSON Lines, one object per commit")
       ->check(CLI::IsMember({"table", "csv", "json"}));
+
+  const char* table_help = "Table as database.table (needs --catalog), or the table's root folder by path or URI";
+  auto data_options = [&](CLI::App* c) {
+    c->add_option("table", write.table, table_help)->required();
+    auto* from = c->add_option("--from", write.from, "Read the rows from a .parquet, .csv or .ndjson/.jsonl file (or glob)");
+    auto* sql = c->add_option("--sql", write.sql, "Read the rows from a SQL query over the catalog");
+    from->excludes(sql);
+    c->add_flag("--create", write.create_missing, "Create the table from the data's schema if it does not exist");
+    c->add_option("--partition-by", write.partition_by, "Partition columns of a table --create makes")->delimiter(',');
+    c->add_option("--property", write.properties, "Table property k=v of a table --create makes (repeatable)");
+    c->add_option("--compression", write.compression, "Parquet codec: snappy (default), zstd, gzip, lz4, uncompressed");
+    c->add_option("--txn-app-id", write.app_id, "Application id of an idempotent write (with --txn-version)");
+    c->add_option("--txn-version", write.txn_version, "Version of an idempotent write: skipped if already committed");
+    c->add_option("--user-metadata", write.user_metadata, "Text recorded in the commit's commitInfo.userMetadata");
+  };
+  write.append = command.delta->add_subcommand("append", "Append rows to a Delta table");
+  data_options(write.append);
+  write.overwrite = command.delta->add_subcommand("overwrite", "Replace every row of a Delta table");
+  data_options(write.overwrite);
+  write.overwrite->add_flag("--replace-schema", write.replace_schema, "Replace the table's schema with the data's");
+  write.create = command.delta->add_subcommand("create", "Create an empty Delta table");
+  write.create->add_option("table", write.table, table_help)->required();
+  write.create->add_option("--schema", write.schema, "Columns, e.g. \"id BIGINT NOT NULL, name VARCHAR\"")->required();
+  write.create->add_option("--partition-by", write.partition_by, "Partition columns")->delimiter(',');
+  write.create->add_option("--property", write.properties, "Table property k=v (repeatable)");
+  write.create->add_option("--description", write.description, "The table's description");
+  write.create->add_flag("--if-not-exists", write.if_not_exists, "Do nothing if the table exists");
+  write.checkpoint = command.delta->add_subcommand("checkpoint", "Write a checkpoint of a Delta table's latest version");
+  write.checkpoint->add_option("table", write.table, table_help)->required();
+}
+
+std::pair<Schema, std::vector<std::string>> parse_schema_option(const std::string& text, Session& session) {
+  std::vector<std::string> parts;
+  std::string cur;
+  int depth = 0;
+  bool quoted = false;
+  for (char c : text) {
+    if (c == '"') quoted = !quoted;
+    if (!quoted && (c == '(' || c == '<')) ++depth;
+    if (!quoted && (c == ')' || c == '>')) --depth;
+    if (c == ',' && depth == 0 && !quoted) {
+      parts.push_back(cur);
+      cur.clear();
+    } else {
+      cur += c;
+    }
+  }
+  parts.push_back(cur);
+  std::string select;
+  std::vector<std::string> not_null;
+  for (auto part : parts) {
+    auto trim = [](std::string& s) {
+      s.erase(0, s.find_first_not_of(" \t\n"));
+      s.erase(s.find_last_not_of(" \t\n") + 1);
+    };
+    trim(part);
+    if (part.empty()) throw Error(ErrorCode::InvalidArgument, "--schema", "--schema '" + text + "' has an empty column");
+    std::string name, type;
+    if (part[0] == '"') {
+      size_t end = part.find('"', 1);
+      if (end == std::string::npos) throw Error(ErrorCode::InvalidArgument, part, "unclosed quote in column '" + part + "'");
+      name = part.substr(1, end - 1);
+      type = part.substr(end + 1);
+    } else {
+      size_t sp = part.find_first_of(" \t");
+      if (sp == std::string::npos) {
+        throw Error(ErrorCode::InvalidArgument, part, "column '" + part + "' in --schema has no type (e.g. \"" + part + " BIGINT\")");
+      }
+      name = part.substr(0, sp);
+      type = part.substr(sp + 1);
+    }
+    trim(type);
+    std::string upper = type;
+    for (auto& ch : upper) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
+    if (upper.size() > 8 && upper.compare(upper.size() - 8, 8, "NOT NULL") == 0) {
+      type = type.substr(0, type.size() - 8);
+      trim(type);
+      not_null.push_back(name);
+    }
+    select += (select.empty() ? "SELECT " : ", ") + std::string("CAST(NULL AS ") + type + ") AS " + quote_identifier(name);
+  }
+  Schema schema;
+  try {
+    schema = session.describe(select);
+  } catch (const Error& e) {
+    throw Error(ErrorCode::InvalidArgument, "--schema", "--schema '" + text + "' is not a column list: " + e.what());
+  }
+  return {schema, not_null};
+}
+
+void run_delta_write(std::ostream& out, const DeltaWriteCommand& c, Session& session, bool progress) {
+  const std::string table = is_table_path(c.table) ? absolute_location(c.table) : c.table;
+  DeltaWriter writer(session, table);
+  std::map<std::string, std::string> properties;
+  for (const auto& p : c.properties) {
+    auto eq = p.find('=');
+    if (eq == std::string::npos || eq == 0) {
+      throw Error(ErrorCode::InvalidArgument, p, "--property '" + p + "' is not key=value");
+    }
+    properties[p.substr(0, eq)] = p.substr(eq + 1);
+  }
+  if (*c.checkpoint) {
+    const int64_t version = writer.checkpoint();
+    out << "wrote checkpoint at version " << version << "\n";
+    return;
+  }
+  if (*c.create) {
+    auto [schema, not_null] = parse_schema_option(c.schema, session);
+    DeltaCreateOptions o;
+    o.partition_by = c.partition_by;
+    o.properties = properties;
+    o.not_null = not_null;
+    o.description = c.description;
+    o.if_not_exists = c.if_not_exists;
+    auto r = writer.create(schema, o);
+    out << (r.skipped ? "table exists at version " : "created version ") << r.version << " of " << writer.location()
+        << "\n";
+    return;
+  }
+  if (c.from.empty() == c.sql.empty()) {
+    throw Error(ErrorCode::InvalidArgument, "--from", "give the rows to write with --from <file> or --sql \"<query>\"");
+  }
+  std::string query = c.sql;
+  if (!c.from.empty()) {
+    std::string path = c.from;
+    if (path.find("://") == std::string::npos) path = std::filesystem::absolute(path).lexically_normal().string();
+    auto ends = [&](const char* ext) {
+      std::string e = ext;
+      return path.size() >= e.size() && path.compare(path.size() - e.size(), e.size(), e) == 0;
+    };
+    if (ends(".parquet")) {
+      query = "SELECT * FROM read_parquet(" + sql_string_literal(path) + ")";
+    } else if (ends(".csv") || ends(".csv.gz")) {
+      query = "SELECT * FROM read_csv(" + sql_string_literal(path) + ")";
+    } else if (ends(".ndjson") || ends(".jsonl") || ends(".json")) {
+      query = "SELECT * FROM read_json(" + sql_string_literal(path) + ")";
+    } else {
+      throw Error(ErrorCode::InvalidArgument, c.from,
+                  "--from '" + c.from + "': expected a .parquet, .csv, .ndjson, .jsonl or .json file");
+    }
+  }
+  DeltaWriteOptions o;
+  o.compression = c.compression;
+  o.user_metadata = c.user_metadata;
+  o.replace_schema = c.replace_schema;
+  if (!c.app_id.empty() || c.txn_version >= 0) {
+    if (c.app_id.empty() || c.txn_version < 0) {
+      throw Error(ErrorCode::InvalidArgument, "--txn-app-id", "--txn-app-id and --txn-version go together");
+    }
+    o.transaction = DeltaTransaction{c.app_id, c.txn_version};
+  }
+  if (c.create_missing) {
+    DeltaCreateOptions create;
+    create.partition_by = c.partition_by;
+    create.properties = properties;
+    o.create = create;
+  } else if (!c.partition_by.empty() || !properties.empty()) {
+    throw Error(ErrorCode::InvalidArgument, "--partition-by",
+                "--partition-by and --property describe a new table: add --create");
+  }
+  ProgressBar bar(0, progress, "bytes");
+  uint64_t shown = 0;
+  o.progress = [&](uint64_t bytes) {
+    bar.advance(bytes - shown, "writing");
+    shown = bytes;
+  };
+  auto r = *c.overwrite ? writer.overwrite(session.lazy(query), o) : writer.append(session.lazy(query), o);
+  bar.finish();
+  if (r.skipped) {
+    out << "transaction " << c.app_id << " version " << c.txn_version << " is already committed (table at version "
+        << r.version << "); nothing written\n";
+    return;
+  }
+  out << "committed version " << r.version << ": " << r.files.size() << " file" << (r.files.size() == 1 ? "" : "s")
+      << ", " << r.rows << " row" << (r.rows == 1 ? "" : "s") << ", " << human_bytes(r.bytes);
+  if (r.attempts > 1) out << " (" << r.attempts << " attempts)";
+  if (r.checkpoint_version) out << "; checkpoint written";
+  out << "\n";
 }
 
 bool is_table_path(const std::string& name) {

@@ -23,8 +23,40 @@ struct DeltaHistoryCommand {
   std::string format = "table";
 };
 
-// Registers `delta` and its `history` subcommand on `app`.
-void add_delta_commands(CLI::App& app, DeltaHistoryCommand& command);
+// The options of `neuralake delta append|overwrite|create|checkpoint TABLE`.
+struct DeltaWriteCommand {
+  CLI::App* append = nullptr;
+  CLI::App* overwrite = nullptr;
+  CLI::App* create = nullptr;
+  CLI::App* checkpoint = nullptr;
+  std::string table;
+  std::string from;                       // a .parquet, .csv, .ndjson/.jsonl/.json file (or glob)
+  std::string sql;                        // a query over the catalog
+  bool create_missing = false;            // --create
+  std::vector<std::string> partition_by;  // --partition-by a,b
+  std::string schema;                     // create: "a BIGINT, b VARCHAR NOT NULL"
+  std::vector<std::string> properties;    // --property k=v
+  std::string description;
+  bool if_not_exists = false;
+  bool replace_schema = false;
+  std::string compression;
+  std::string app_id;                     // --txn-app-id
+  int64_t txn_version = -1;               // --txn-version
+  std::string user_metadata;
+  bool any() const { return *append || *overwrite || *create || *checkpoint; }
+};
+
+// Registers `delta` and its subcommands on `app`.
+void add_delta_commands(CLI::App& app, DeltaHistoryCommand& command, DeltaWriteCommand& write);
+
+// Runs a write command and prints what it committed ("committed version N:
+// F files, R rows, B bytes"). A progress bar of the bytes written goes to
+// stderr when `progress`. Throws what DeltaWriter throws.
+void run_delta_write(std::ostream& out, const DeltaWriteCommand& command, Session& session, bool progress);
+
+// "a BIGINT, b VARCHAR NOT NULL" as a schema and its non-nullable columns,
+// the types read by `session`'s engine. InvalidArgument naming a bad column.
+std::pair<Schema, std::vector<std::string>> parse_schema_option(const std::string& text, Session& session);
 
 // True if `name` names a table root by path or URI ("/data/t", "./t",
 // "s3://b/t", "{warehouse}/t") rather than a catalog table "db.table".

@@ -148,7 +148,8 @@ int run(int argc, char** argv) {
       ->required();
 
   nl::cli::DeltaHistoryCommand delta_history;
-  nl::cli::add_delta_commands(app, delta_history);
+  nl::cli::DeltaWriteCommand delta_write;
+  nl::cli::add_delta_commands(app, delta_history, delta_write);
 
   nl::cli::ConfigCommand config_command;
   nl::cli::add_config_commands(app, config_command);
@@ -230,6 +231,13 @@ int run(int argc, char** argv) {
   if (*describe && nl::cli::is_table_path(table_name)) {
     auto session = open_session(g, catalog);
     interruptible(*session, [&] { nl::cli::describe_delta_path(std::cout, *session, table_name); });
+    return nl::cli::kExitOk;
+  }
+  if (delta_write.any()) {
+    auto session = open_session(g, catalog);
+    interruptible(*session, [&] {
+      nl::cli::run_delta_write(std::cout, delta_write, *session, isatty(STDERR_FILENO) != 0);
+    });
     return nl::cli::kExitOk;
   }
   if (*delta_history.history) {
