@@ -563,3 +563,79 @@ TEST(DeltaWriterConformance, AppendsToTablesOtherWritersWrote) {
   EXPECT_GE(appended, 8u);
   EXPECT_EQ(refused, 1u);
 }
+
+namespace {
+
+// action kind -> field -> the JSON types it was seen with.
+using Shapes = std::map<std::string, std::map<std::string, std::set<std::string>>>;
+
+void collect_shapes(const fs::path& log_dir, Shapes& out) {
+  for (const auto& e : fs::directory_iterator(log_dir)) {
+    if (e.path().extension() != ".json" || e.path().filename().string()[0] == '.') continue;
+    std::ifstream in(e.path());
+    for (std::string line; std::getline(in, line);) {
+      if (line.empty()) continue;
+      const json row = json::parse(line);
+      for (auto& [kind, action] : row.items()) {
+        if (!action.is_object()) continue;
+        for (auto& [field, value] : action.items()) out[kind][field].insert(value.type_name());
+      }
+    }
+  }
+}
+
+}  // namespace
+
+// Every action kind we write, field by field and JSON type by JSON type,
+// against the same kinds in the tables Spark and delta-rs wrote.
+TEST(DeltaWriterConformance, ActionsHaveTheShapeOtherWritersGiveThem) {
+  const fs::path data = nl::testing::shared_dir() / "testdata" / "delta";
+  if (!fs::exists(data)) GTEST_SKIP() << "the shared Delta conformance data (../shared/testdata/delta) is absent";
+  Shapes theirs;
+  for (const auto& t : fs::directory_iterator(data))
+    if (fs::exists(t.path() / "_delta_log")) collect_shapes(t.path() / "_delta_log", theirs);
+
+  TempDir dir;
+  nl::Session s(local_options());
+  const fs::path root = dir.path() / "t";
+  nl::DeltaWriter w(s, root.string());
+  nl::DeltaWriteOptions o;
+  o.create = nl::DeltaCreateOptions{};
+  o.create->partition_by = {"k"};
+  o.create->description = "shapes";
+  o.transaction = nl::DeltaTransaction{"app", 1};
+  w.append(s.lazy("SELECT 1 AS k, TIMESTAMP '2024-01-01' AS t, 'x' AS s"), o);
+  o.create.reset();
+  o.transaction.reset();
+  w.overwrite(s.lazy("SELECT 2 AS k, TIMESTAMP '2024-01-02' AS t, 'y' AS s"), o);
+  Shapes ours;
+  collect_shapes(root / "_delta_log", ours);
+
+  // What the other writers write that we do not, and why.
+  const std::map<std::string, std::string> absent_by_design = {
+      {"add.tags", "optional engine tags; we set none"},
+      {"add.deletionVector", "we write no deletion vectors"},
+      {"remove.tags", "the snapshot does not keep the tags of live files; they are optional"},
+  };
+  for (const auto& kind : {"commitInfo", "protocol", "metaData", "add", "remove", "txn"}) {
+    SCOPED_TRACE(kind);
+    ASSERT_TRUE(ours.count(kind)) << "we wrote no " << kind;
+    ASSERT_TRUE(theirs.count(kind)) << "the shared tables hold no " << kind;
+    for (const auto& [field, types] : theirs[kind]) {
+      if (!ours[kind].count(field)) {
+        EXPECT_TRUE(absent_by_design.count(std::string(kind) + "." + field)) << "we do not write " << kind << "." << field;
+        continue;
+      }
+      for (const auto& t : ours[kind][field]) {
+        EXPECT_TRUE(types.count(t)) << kind << "." << field << " is " << t << " in ours";
+      }
+    }
+    for (const auto& [field, types] : ours[kind]) {
+      if (!theirs[kind].count(field)) {
+        // Fields the protocol defines that the shared tables happen not to use.
+        const std::set<std::string> defined = {"metaData.description", "commitInfo.userMetadata"};
+        EXPECT_TRUE(defined.count(std::string(kind) + "." + field)) << "we write " << kind << "." << field << " they never do";
+      }
+    }
+  }
+}
