@@ -4,6 +4,8 @@
 #include <gtest/gtest.h>
 
 #include "neuralake/config.h"
+#include "neuralake/delta_writer.h"
+#include "neuralake/session.h"
 #include "storage/s3/s3_store.h"
 #include "testing/fault_proxy.h"
 #include "testing/object_store_contract.h"
@@ -245,4 +247,46 @@ TEST(S3Addressing, PathStyleThroughHttpProxy) {
   ASSERT_EQ(proxy.seen().size(), 1u);
   EXPECT_EQ(proxy.seen()[0].header("host"), "s3.example.invalid:9000");
   EXPECT_EQ(proxy.seen()[0].target, "http://s3.example.invalid:9000/lake-bucket/k");
+}
+
+TEST_F(FaultFixture, TheProxyHonoursIfNoneMatchForServersThatIgnoreIt) {
+  EXPECT_TRUE(store->put_if_absent("once", "first"));
+  EXPECT_FALSE(store->put_if_absent("once", "second"));
+  EXPECT_EQ(store->read_all("once"), "first");
+  store->put("once", "replaced");  // an unconditional PUT still replaces
+  EXPECT_EQ(store->read_all("once"), "replaced");
+}
+
+// A commit whose PUT reached the server but whose response was lost: the
+// store retries, the retry is refused (412), and the writer recognises the
+// entry as its own by its commit id. Exactly one commit, nothing twice.
+TEST_F(FaultFixture, ADeltaCommitWhoseResponseWasLostCommitsExactlyOnce) {
+  SessionOptions options;
+  options.delta_staleness = std::chrono::hours(1);
+  {
+    Session session(options);
+    auto bucket = store_via(proxy.url(), "s3://neuralake");  // the session serves whole buckets
+    session.add_store("s3://neuralake", bucket);
+    DeltaWriter writer(session, uri + "/t");
+    DeltaWriteOptions create;
+    create.create = DeltaCreateOptions{};
+    EXPECT_EQ(writer.append(session.lazy("SELECT 1 AS id"), create).version, 0);
+    nlt::Fault lost;
+    lost.method = "PUT";
+    lost.path_contains = "_delta_log/00000000000000000001.json";
+    lost.reset_after_forward = true;
+    proxy.inject(lost);
+    auto r = writer.append(session.lazy("SELECT 2 AS id"));
+    EXPECT_EQ(r.version, 1);
+    EXPECT_EQ(proxy.faults_fired(), 1u);
+    int puts = 0;
+    for (const auto& ex : proxy.seen())
+      if (ex.method == "PUT" && ex.path().find("_delta_log/00000000000000000001.json") != std::string::npos) ++puts;
+    EXPECT_EQ(puts, 2);  // the lost one and its refused retry
+    auto log = bucket->list(uri.substr(std::string("s3://neuralake/").size()) + "/t/_delta_log/");
+    ASSERT_EQ(log.size(), 2u);
+    auto df = session.sql("SELECT count(*), sum(id)::BIGINT FROM delta_scan('" + uri + "/t')");
+    EXPECT_EQ(df.value(0, 0).as<int64_t>(), 2);
+    EXPECT_EQ(df.value(0, 1).as<int64_t>(), 3);
+  }
 }

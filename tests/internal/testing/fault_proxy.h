@@ -1,6 +1,10 @@
 // A fault-injecting HTTP proxy on 127.0.0.1 between our S3 client and a
 // server: forwards requests, or answers with injected 5xx/SlowDown/403/412,
 // delays, truncated bodies or connection resets; records what it saw.
+//
+// It honours "If-None-Match: *" on PUT itself (answering 412 when the object
+// exists), atomically among the requests it forwards, so a server that
+// ignores the header (the local s3rver) behaves like S3 behind it.
 #pragma once
 
 #include <deque>
@@ -15,6 +19,7 @@ namespace neuralake::testing {
 
 struct Fault {
   std::string method;  // only requests with this method ("" = any)
+  std::string path_contains;  // only requests whose path holds this ("" = any)
   int times = 1;       // how many matching requests it hits
   // Answer without forwarding: an S3 error document with this status and code.
   int status = 0;
@@ -23,6 +28,9 @@ struct Fault {
   long truncate_body_at = -1;
   std::chrono::milliseconds delay{0};
   bool reset = false;  // drop the connection instead of answering
+  // Forward the request, then drop the connection instead of answering: the
+  // server acted, the client never hears of it (a lost response).
+  bool reset_after_forward = false;
 };
 
 class FaultProxy {
@@ -54,6 +62,7 @@ class FaultProxy {
     std::lock_guard lock(mutex_);
     for (auto it = faults_.begin(); it != faults_.end(); ++it) {
       if (!it->method.empty() && it->method != ex.method) continue;
+      if (!it->path_contains.empty() && ex.path().find(it->path_contains) == std::string::npos) continue;
       Fault f = *it;
       if (--it->times <= 0) faults_.erase(it);
       ++fired_;
@@ -78,12 +87,41 @@ class FaultProxy {
       r.reset = true;
       return r;
     }
-    HttpReply r = forward(ex);
+    HttpReply r = conditional(ex);
+    if (fault && fault->reset_after_forward) {
+      HttpReply lost;
+      lost.reset = true;
+      return lost;
+    }
     if (fault) {
       r.truncate_body_at = fault->truncate_body_at;
       r.delay = fault->delay;
     }
     return r;
+  }
+
+  // A PUT with If-None-Match: * is forwarded only if the object is absent
+  // (checked with a HEAD, both under one lock); otherwise 412, as S3 answers.
+  HttpReply conditional(const HttpExchange& ex) {
+    if (ex.method != "PUT" || ex.header("if-none-match") != "*") return forward(ex);
+    std::lock_guard lock(conditional_mutex_);
+    HttpExchange head = ex;
+    head.method = "HEAD";
+    head.body.clear();
+    head.headers.erase("if-none-match");
+    head.headers.erase("content-type");
+    head.headers.erase("content-md5");
+    head.target = ex.path();
+    HttpReply exists = forward(head);
+    if (exists.status == 200) {
+      HttpReply r;
+      r.status = 412;
+      r.headers.emplace_back("Content-Type", "application/xml");
+      r.body = "<?xml version=\"1.0\" encoding=\"UTF-8\"?><Error><Code>PreconditionFailed</Code>"
+               "<Message>At least one of the pre-conditions you specified did not hold</Message></Error>";
+      return r;
+    }
+    return forward(ex);
   }
 
   HttpReply forward(const HttpExchange& ex) {
@@ -118,6 +156,7 @@ class FaultProxy {
   LoopbackHttpServer::Handler answer_;
   s3::HttpClient client_;
   mutable std::mutex mutex_;
+  std::mutex conditional_mutex_;
   std::deque<Fault> faults_;
   size_t fired_ = 0;
   LoopbackHttpServer server_;  // last: stops (joins its threads) before the rest is destroyed
