@@ -219,15 +219,16 @@ TEST(DeltaWriter, PartitionValuesOfEveryPartitionableType) {
   nl::DeltaWriter w(s, root.string());
   nl::DeltaWriteOptions o;
   o.create = nl::DeltaCreateOptions{};
-  o.create->partition_by = {"d", "ts", "ntz", "b", "dec", "i"};
+  o.create->partition_by = {"d", "ts", "ntz", "b", "dec", "i", "t8", "i16", "l", "f", "x"};
   const std::string data =
       "SELECT DATE '2024-01-02' AS d, TIMESTAMPTZ '2024-01-02 03:04:05.678+00' AS ts, "
-      "TIMESTAMP '2024-01-02 03:04:05' AS ntz, true AS b, 1.50::DECIMAL(5,2) AS dec, -7 AS i, 'x' AS v";
+      "TIMESTAMP '2024-01-02 03:04:05' AS ntz, true AS b, 1.50::DECIMAL(5,2) AS dec, -7 AS i, 3::TINYINT AS t8, "
+      "(-300)::SMALLINT AS i16, 9007199254740993::BIGINT AS l, 1.5::FLOAT AS f, 0.1::DOUBLE AS x, 'x' AS v";
   w.append(s.lazy(data), o);
   auto add = actions(root, 0, "add").at(0);
   EXPECT_EQ(add["partitionValues"],
             json::parse(R"({"d":"2024-01-02","ts":"2024-01-02T03:04:05.678000Z","ntz":"2024-01-02 03:04:05.000000",)"
-                        R"("b":"true","dec":"1.50","i":"-7"})"));
+                        R"("b":"true","dec":"1.50","i":"-7","t8":"3","i16":"-300","l":"9007199254740993","f":"1.5","x":"0.1"})"));
   EXPECT_EQ(rows_of(s, scan(root.string())), rows_of(s, data));
 }
 
@@ -466,6 +467,42 @@ TEST(DeltaWriter, DataFramesAndLargeWritesRollFiles) {
   auto empty = w.append(s.lazy("SELECT 1 AS id, 'x' AS label WHERE false"));
   EXPECT_EQ(empty.rows, 0);
   EXPECT_TRUE(empty.files.empty());
+}
+
+TEST(DeltaWriter, PartitionedWritesRollLargePartitionsToo) {
+  TempDir dir;
+  nl::Session s(local_options());
+  const std::string uri = (dir.path() / "t").string();
+  nl::DeltaWriter w(s, uri);
+  nl::DeltaWriteOptions o;
+  o.create = nl::DeltaCreateOptions{};
+  o.create->partition_by = {"k"};
+  o.target_file_size = 64 * 1024;
+  o.row_group_rows = 5000;
+  // Partition 0 is large, partition 1 tiny.
+  auto r = w.append(s.lazy("SELECT CASE WHEN range < 199990 THEN 0 ELSE 1 END AS k, range AS id, md5(range::VARCHAR) AS h "
+                           "FROM range(200000)"),
+                    o);
+  size_t in_k0 = 0, in_k1 = 0;
+  for (const auto& f : r.files) (f.rfind("k=0/", 0) == 0 ? in_k0 : in_k1)++;
+  EXPECT_GT(in_k0, 2u);
+  EXPECT_EQ(in_k1, 1u);
+  EXPECT_EQ(r.rows, 200000);
+  auto df = s.sql("SELECT count(*), count(DISTINCT id), sum(k)::BIGINT FROM (" + scan(uri) + ")");
+  EXPECT_EQ(df.value(0, 0).as<int64_t>(), 200000);
+  EXPECT_EQ(df.value(0, 1).as<int64_t>(), 200000);
+  EXPECT_EQ(df.value(0, 2).as<int64_t>(), 10);
+  // Only the committed files are left in the table's folder.
+  size_t on_disk = 0;
+  for (auto& e : fs::recursive_directory_iterator(dir.path() / "t"))
+    if (e.path().extension() == ".parquet") ++on_disk;
+  EXPECT_EQ(on_disk, r.files.size());
+  auto adds = actions(dir.path() / "t", 0, "add");
+  for (auto& add : adds) {
+    auto stats = json::parse(add["stats"].get<std::string>());
+    EXPECT_GT(stats["numRecords"].get<int64_t>(), 0);
+    EXPECT_TRUE(stats["minValues"].contains("id"));
+  }
 }
 
 TEST(DeltaWriter, CompressionFollowsTheOptionThenTheTableProperty) {

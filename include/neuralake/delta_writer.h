@@ -50,9 +50,9 @@ struct DeltaTransaction {
 };
 
 struct DeltaWriteOptions {
-  // Unpartitioned writes roll to a new file at about this many bytes.
-  // Partitioned writes write one file per partition (the engine cannot roll
-  // files by size while partitioning).
+  // Files roll to a new one at about this many bytes. The engine cannot roll
+  // files while partitioning, so a partition whose file came out larger than
+  // 1.25x this is rewritten in pieces (a second pass over that partition only).
   uint64_t target_file_size = 128ull << 20;
   uint64_t row_group_rows = 122880;
   // Parquet codec: "snappy", "zstd", "gzip", "lz4", "uncompressed". Empty: the

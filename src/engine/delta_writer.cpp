@@ -667,76 +667,13 @@ class Writer {
     }
     copy += ")";
 
-    std::unique_ptr<duckdb::MaterializedQueryResult> result;
-    try {
-      result = con.Query(copy);
-    } catch (const Error&) {
-      throw;
-    } catch (const std::exception& e) {
-      throw running.error(duckdb::ErrorData(e), from);
-    }
-    if (result->HasError()) throw running.error(result->GetErrorObject(), from);
+    auto result = run_copy(con, running, copy, from);
 
     engine::CopyOutcome out;
-    const auto stats_columns = delta::StatsColumns::from_configuration(plan.metadata.configuration);
-    const std::string staged_prefix = std::string(engine::kStagingStore) + "/" + id + "/";
-    const int64_t now = delta::now_millis();
     std::vector<std::string> written;  // keys, to remove if the write fails
     try {
-      for (size_t row = 0; row < result->RowCount(); ++row) {
-        std::string filename = result->GetValue(0, row).ToString();
-        if (filename.rfind(staged_prefix, 0) != 0) {
-          throw Error(ErrorCode::Internal, filename, "the engine wrote '" + filename + "' outside the staging folder");
-        }
-        auto placed = engine::place(*target, std::string_view(filename).substr(staged_prefix.size()));
-        written.push_back(engine::under(table_, placed.relative_path));
-        delta::WrittenFile f;
-        f.path = delta::encode_log_path(placed.relative_path);
-        f.partition_values = placed.partition_values;
-        f.num_records = result->GetValue(1, row).GetValue<int64_t>();
-        f.size = result->GetValue(2, row).GetValue<int64_t>();
-        f.modification_time = now;
-        delta::FileColumnStats columns;
-        duckdb::Value stats = result->GetValue(4, row);
-        if (!stats.IsNull()) {
-          for (const auto& entry : duckdb::MapValue::GetChildren(stats)) {
-            const auto& kv = duckdb::StructValue::GetChildren(entry);
-            delta::LeafStats leaf;
-            if (!kv[1].IsNull()) {
-              for (const auto& s : duckdb::MapValue::GetChildren(kv[1])) {
-                const auto& skv = duckdb::StructValue::GetChildren(s);
-                const std::string k = skv[0].ToString();
-                if (skv[1].IsNull()) continue;
-                const std::string v = skv[1].ToString();
-                if (k == "min") leaf.min = v;
-                else if (k == "max") leaf.max = v;
-                else if (k == "null_count") leaf.null_count = std::stoll(v);
-                else if (k == "has_nan") leaf.has_nan = v == "true";
-              }
-            }
-            columns[delta::split_column_path(kv[0].ToString())] = std::move(leaf);
-          }
-        }
-        for (const auto& field : plan.schema.fields) {
-          if (field.nullable) continue;
-          auto it = columns.find({field.name});
-          if (it != columns.end() && it->second.null_count && *it->second.null_count > 0) {
-            throw Error(ErrorCode::InvalidArgument, field.name,
-                        "column '" + field.name + "' of Delta table '" + name_ + "' is non-nullable but the data has " +
-                            std::to_string(*it->second.null_count) + " NULL value(s) in it; nothing was committed");
-          }
-        }
-        f.stats = delta::file_stats_json(plan.schema, plan.metadata.partition_columns, stats_columns, f.num_records,
-                                         columns);
-        if (f.num_records == 0) {  // an empty input still makes a file: leave it out of the table
-          table_.store->remove(written.back());
-          written.pop_back();
-          continue;
-        }
-        out.rows += f.num_records;
-        out.bytes += f.size;
-        out.files.push_back(std::move(f));
-      }
+      read_copy_result(*result, *target, id, plan, out, written);
+      if (!parts.empty()) split_large_files(con, running, from, *target, id, plan, o, codec, out, written);
     } catch (...) {
       for (const auto& k : written) {
         try {
@@ -747,6 +684,131 @@ class Writer {
       throw;
     }
     return out;
+  }
+
+  std::unique_ptr<duckdb::MaterializedQueryResult> run_copy(duckdb::Connection& con, engine::RunningQuery& running,
+                                                            const std::string& copy, const std::string& from) {
+    std::unique_ptr<duckdb::MaterializedQueryResult> result;
+    try {
+      result = con.Query(copy);
+    } catch (const Error&) {
+      throw;
+    } catch (const std::exception& e) {
+      throw running.error(duckdb::ErrorData(e), from);
+    }
+    if (result->HasError()) throw running.error(result->GetErrorObject(), from);
+    return result;
+  }
+
+  // The files a COPY with RETURN_STATS reports, as adds with their stats,
+  // appended to `out`; their keys to `written`.
+  void read_copy_result(duckdb::MaterializedQueryResult& result, const engine::WriteTarget& target, const std::string& id,
+                        const WritePlan& plan, engine::CopyOutcome& out, std::vector<std::string>& written) {
+    const auto stats_columns = delta::StatsColumns::from_configuration(plan.metadata.configuration);
+    const std::string staged_prefix = std::string(engine::kStagingStore) + "/" + id + "/";
+    const int64_t now = delta::now_millis();
+    for (size_t row = 0; row < result.RowCount(); ++row) {
+      std::string filename = result.GetValue(0, row).ToString();
+      if (filename.rfind(staged_prefix, 0) != 0) {
+        throw Error(ErrorCode::Internal, filename, "the engine wrote '" + filename + "' outside the staging folder");
+      }
+      auto placed = engine::place(target, std::string_view(filename).substr(staged_prefix.size()));
+      written.push_back(engine::under(table_, placed.relative_path));
+      delta::WrittenFile f;
+      f.path = delta::encode_log_path(placed.relative_path);
+      f.partition_values = placed.partition_values;
+      f.num_records = result.GetValue(1, row).GetValue<int64_t>();
+      f.size = result.GetValue(2, row).GetValue<int64_t>();
+      f.modification_time = now;
+      delta::FileColumnStats columns;
+      duckdb::Value stats = result.GetValue(4, row);
+      if (!stats.IsNull()) {
+        for (const auto& entry : duckdb::MapValue::GetChildren(stats)) {
+          const auto& kv = duckdb::StructValue::GetChildren(entry);
+          delta::LeafStats leaf;
+          if (!kv[1].IsNull()) {
+            for (const auto& st : duckdb::MapValue::GetChildren(kv[1])) {
+              const auto& skv = duckdb::StructValue::GetChildren(st);
+              const std::string k = skv[0].ToString();
+              if (skv[1].IsNull()) continue;
+              const std::string v = skv[1].ToString();
+              if (k == "min") leaf.min = v;
+              else if (k == "max") leaf.max = v;
+              else if (k == "null_count") leaf.null_count = std::stoll(v);
+              else if (k == "has_nan") leaf.has_nan = v == "true";
+            }
+          }
+          columns[delta::split_column_path(kv[0].ToString())] = std::move(leaf);
+        }
+      }
+      for (const auto& field : plan.schema.fields) {
+        if (field.nullable) continue;
+        auto it = columns.find({field.name});
+        if (it != columns.end() && it->second.null_count && *it->second.null_count > 0) {
+          throw Error(ErrorCode::InvalidArgument, field.name,
+                      "column '" + field.name + "' of Delta table '" + name_ + "' is non-nullable but the data has " +
+                          std::to_string(*it->second.null_count) + " NULL value(s) in it; nothing was committed");
+        }
+      }
+      f.stats = delta::file_stats_json(plan.schema, plan.metadata.partition_columns, stats_columns, f.num_records,
+                                       columns);
+      if (f.num_records == 0) {  // an empty input still makes a file: leave it out of the table
+        table_.store->remove(written.back());
+        written.pop_back();
+        continue;
+      }
+      out.rows += f.num_records;
+      out.bytes += f.size;
+      out.files.push_back(std::move(f));
+    }
+  }
+
+  // The engine writes one file per partition; a partition's file larger than
+  // the target size is rewritten as files of about that size (read back from
+  // the store, so only oversized partitions cost a second pass).
+  void split_large_files(duckdb::Connection& con, engine::RunningQuery& running, const std::string& from,
+                         const engine::WriteTarget& target, const std::string& id, const WritePlan& plan,
+                         const DeltaWriteOptions& o, const std::string& codec, engine::CopyOutcome& out,
+                         std::vector<std::string>& written) {
+    const uint64_t limit = std::max<uint64_t>(1, o.target_file_size);
+    std::vector<delta::WrittenFile> files = std::move(out.files);
+    out.files.clear();
+    out.rows = out.bytes = 0;
+    for (auto& f : files) {
+      if (static_cast<uint64_t>(f.size) <= limit + limit / 4 || f.num_records < 2) {
+        out.rows += f.num_records;
+        out.bytes += f.size;
+        out.files.push_back(std::move(f));
+        continue;
+      }
+      std::string enc;
+      for (const auto& v : f.partition_values) {
+        if (!enc.empty()) enc += '_';
+        if (!v) {
+          enc += 'n';
+          continue;
+        }
+        static const char* kHex = "0123456789ABCDEF";
+        enc += 'v';
+        for (unsigned char c : *v) {
+          enc += kHex[c >> 4];
+          enc += kHex[c & 15];
+        }
+      }
+      const std::string big = table_.file_key(f.path);
+      const std::string copy = "COPY (SELECT * FROM read_parquet(" + sql_string_literal(engine::object_uri(*table_.store, big)) +
+                               ")) TO " +
+                               sql_string_literal(std::string(engine::kStagingStore) + "/" + id + "/" +
+                                                  engine::kPartitionColumn + "=" + enc) +
+                               " (FORMAT parquet, COMPRESSION " + codec + ", ROW_GROUP_SIZE " +
+                               std::to_string(std::max<uint64_t>(1, o.row_group_rows)) +
+                               ", RETURN_STATS true, FILENAME_PATTERN 'part-{i}-{uuid}', FILE_SIZE_BYTES " +
+                               std::to_string(limit) + ")";
+      auto result = run_copy(con, running, copy, from);
+      read_copy_result(*result, target, id, plan, out, written);
+      table_.store->remove(big);
+      written.erase(std::remove(written.begin(), written.end(), big), written.end());
+    }
   }
 
   // Files of a write that will not be committed: removed (best effort; a
