@@ -64,6 +64,9 @@ struct DeltaWriteOptions {
   int max_commit_attempts = 15;
   // Overwrite only: replace the table's schema (and partitioning) with the data's.
   bool replace_schema = false;
+  // Add the data's columns the table lacks, as nullable columns (a new
+  // metaData). A column whose type differs beyond a lossless cast is still refused.
+  bool merge_schema = false;
   // Make the table from the data's schema if it does not exist yet.
   std::optional<DeltaCreateOptions> create;
   // Called from the writing thread with the rows written so far.
@@ -106,6 +109,16 @@ class DeltaWriter {
   // Replaces every row of the table with `data`.
   DeltaWriteResult overwrite(const LazyFrame& data, const DeltaWriteOptions& options = {});
   DeltaWriteResult overwrite(const DataFrame& data, const DeltaWriteOptions& options = {});
+  // Replaces exactly the rows matching `predicate` (a SQL condition over the
+  // table's columns, e.g. "day = DATE '2024-01-02'"): Delta's replaceWhere.
+  // Every row of `data` must match it, or the write fails before committing
+  // (InvalidArgument). Files holding matching rows are removed, and their other
+  // rows written again. A concurrent commit that added or removed files the
+  // predicate may match is a Conflict; one elsewhere (another partition) is not.
+  DeltaWriteResult overwrite(const LazyFrame& data, const std::string& predicate,
+                             const DeltaWriteOptions& options = {});
+  DeltaWriteResult overwrite(const DataFrame& data, const std::string& predicate,
+                             const DeltaWriteOptions& options = {});
   // Writes a checkpoint of the latest version; returns that version.
   int64_t checkpoint();
 

@@ -10,6 +10,7 @@
 #include <mutex>
 #include <set>
 
+#include "delta/file_facts.h"
 #include "delta/log_replay.h"
 #include "delta/typed_value.h"
 #include "duckdb.hpp"
@@ -117,58 +118,6 @@ class DeltaDeleteFilter : public duckdb::DeleteFilter {
  private:
   std::vector<uint64_t> deleted_;
 };
-
-// What pruning knows about one file of a snapshot: its partition values as
-// constants (slots 0..partitions-1) and its stats bounds (the stats layout's
-// columns, from slot `partitions` on). Values or stats that do not parse
-// are unknown: they never prune.
-class DeltaFileFacts : public pruning::FileFacts {
- public:
-  DeltaFileFacts(const delta::Snapshot& snap, const std::vector<const delta::DeltaType*>& partition_types)
-      : snap_(snap), partition_types_(partition_types) {}
-  void set_file(const delta::FileEntry& file) { file_ = &file; }
-  const delta::FileEntry& file() const { return *file_; }
-
-  // The slot of column `name`, or std::nullopt when the snapshot knows nothing of it.
-  static std::optional<size_t> slot_of(const delta::Snapshot& snap, const std::string& name) {
-    const int p = snap.partition_index(name);
-    if (p >= 0) return static_cast<size_t>(p);
-    const int s = snap.stats_layout.find(name);
-    if (s >= 0) return snap.metadata.partition_columns.size() + static_cast<size_t>(s);
-    return std::nullopt;
-  }
-
-  pruning::ColumnFacts column(size_t slot) const override {
-    const size_t partitions = partition_types_.size();
-    if (slot < partitions) {
-      if (!partition_types_[slot]) return pruning::ColumnFacts::unknown();
-      try {
-        return pruning::ColumnFacts::constant(
-            delta::parse_partition_value(file_->partition_value(slot), *partition_types_[slot], ""));
-      } catch (const Error&) {
-        return pruning::ColumnFacts::unknown();
-      }
-    }
-    if (file_->stats().empty()) return pruning::ColumnFacts::unknown();
-    auto st = delta::decode_column_stats(file_->stats(), snap_.stats_layout, slot - partitions);
-    return pruning::ColumnFacts::bounds(std::move(st.min), std::move(st.max), st.null_count, file_->num_records);
-  }
-
- private:
-  const delta::Snapshot& snap_;
-  const std::vector<const delta::DeltaType*>& partition_types_;
-  const delta::FileEntry* file_ = nullptr;
-};
-
-// Each partition column's type, by partition index (null if not in the schema).
-std::vector<const delta::DeltaType*> partition_types(const delta::Snapshot& snap) {
-  std::vector<const delta::DeltaType*> out;
-  for (const auto& name : snap.metadata.partition_columns) {
-    const int field = snap.schema.find(name);
-    out.push_back(field < 0 ? nullptr : &snap.schema.fields[static_cast<size_t>(field)].type);
-  }
-  return out;
-}
 
 // A partition value as the typed constant DuckDB sees for every row of the
 // file (an absent or empty value is NULL).
@@ -281,7 +230,7 @@ class DeltaFileList : public duckdb::MultiFileList {
       return [&context, &sub, &info, &partition_of](const pruning::FileFacts& facts) {
         auto bound = sub.Copy();
         bind_partition_values(bound, info.table_index, partition_of,
-                              static_cast<const DeltaFileFacts&>(facts).file());
+                              static_cast<const delta::DeltaFileFacts&>(facts).file());
         duckdb::Value result;
         if (!bound->IsFoldable() || !duckdb::ExpressionExecutor::TryEvaluateScalar(context, *bound, result))
           return pruning::Outcome::anything();  // an expression we cannot evaluate here never prunes
@@ -305,14 +254,14 @@ class DeltaFileList : public duckdb::MultiFileList {
       std::set<int> reads;
       if (!f->IsFoldable() && reads_only_partitions(*f, info.table_index, partition_of, reads) && !reads.empty()) {
         auto predicate = predicate_from_expression(*f, column_of, evaluator_for);
-        pruning::Pruner pruner(predicate, [&](const std::string& name) { return DeltaFileFacts::slot_of(snap, name); });
+        pruning::Pruner pruner(predicate, [&](const std::string& name) { return delta::DeltaFileFacts::slot_of(snap, name); });
         usable.push_back({f.get(), std::vector<int>(reads.begin(), reads.end()), std::move(pruner), {}});
       }
     }
     if (usable.empty()) return nullptr;
     std::vector<const delta::FileEntry*> kept;
     std::string applied;
-    DeltaFileFacts facts(snap, types);
+    delta::DeltaFileFacts facts(snap, types);
     for (const auto* file : files_) {
       facts.set_file(*file);
       bool keep = true;
@@ -352,10 +301,10 @@ class DeltaFileList : public duckdb::MultiFileList {
     if (filters.filters.empty()) return nullptr;
     const auto& snap = *snapshot_;
     const pruning::Pruner pruner(predicate_from_table_filters(filters, names, column_ids),
-                                 [&](const std::string& name) { return DeltaFileFacts::slot_of(snap, name); });
+                                 [&](const std::string& name) { return delta::DeltaFileFacts::slot_of(snap, name); });
     if (pruner.trivial()) return nullptr;
     const auto types = partition_types(snap);
-    DeltaFileFacts facts(snap, types);
+    delta::DeltaFileFacts facts(snap, types);
     std::vector<const delta::FileEntry*> kept;
     for (const auto* file : files_) {
       facts.set_file(*file);

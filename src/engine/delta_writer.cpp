@@ -14,8 +14,10 @@
 #include <atomic>
 #include <cstring>
 #include <mutex>
+#include <set>
 #include <unordered_map>
 
+#include "delta/file_facts.h"
 #include "delta/log_listing.h"
 #include "delta/log_replay.h"
 #include "delta/replay.h"
@@ -31,6 +33,7 @@
 #include "engine/delta_checkpoint_writer.h"
 #include "engine/delta_location.h"
 #include "engine/running_query.h"
+#include "engine/sql_predicate.h"
 #include "engine/session_state.h"
 #include "neuralake/delta_writer.h"
 #include "neuralake/error.h"
@@ -369,6 +372,13 @@ struct WritePlan {
   delta::Protocol protocol;
   bool new_metadata = false;           // commit a metaData action
   bool new_protocol = false;
+  // replaceWhere: the condition, the files of `snapshot` it may match (to
+  // remove), and the URIs of those it may not match on every row (their
+  // other rows are written again).
+  std::optional<std::string> predicate;
+  std::optional<pruning::Predicate> pruning_predicate;
+  std::vector<const delta::FileEntry*> candidates;
+  std::vector<std::string> partial_uris;
 };
 
 // Rows of the data that the files hold, as COPY reported them.
@@ -437,7 +447,8 @@ class Writer {
     return r;
   }
 
-  DeltaWriteResult write(const Source& source, const DeltaWriteOptions& o, bool overwrite) {
+  DeltaWriteResult write(const Source& source, const DeltaWriteOptions& o, bool overwrite,
+                         const std::optional<std::string>& predicate = std::nullopt) {
     duckdb::Connection con(*st_.db);
     engine::RunningQuery running(st_, con);
     std::string from = source.sql;
@@ -458,6 +469,7 @@ class Writer {
       if (auto r = already_committed(*snap, *o.transaction)) return *r;
     }
     WritePlan plan = plan_write(snap, incoming, o, overwrite);
+    if (predicate) plan_replace_where(plan, *predicate, o);
 
     const std::string codec = engine::codec_for(o, plan.metadata.configuration);
     auto copy = copy_files(con, running, from, incoming, plan, o, codec);
@@ -492,10 +504,18 @@ class Writer {
     } else {
       params.key("mode").string(overwrite ? "Overwrite" : "Append");
       params.key("partitionBy").string(engine::json_string_array(plan.metadata.partition_columns));
+      if (plan.predicate) params.key("predicate").string(engine::json_string_array({*plan.predicate}));
     }
     params.end_object();
     req.operation_parameters = params.take();
     req.blind_append = !overwrite && !plan.creating && !plan.new_metadata;
+    // What this commit read decides which winners it can commute past.
+    const delta::SnapshotPtr read = plan.predicate ? plan.snapshot : current;
+    if (overwrite) {
+      req.check_winner = [this, &plan](const delta::WinnerFiles& w) { check_overwrite_winner(plan, w); };
+    } else if (!req.blind_append && !plan.creating) {
+      req.check_winner = [](const delta::WinnerFiles&) {};  // a schema-merging append commutes with appends
+    }
     req.user_metadata = o.user_metadata;
     req.max_attempts = o.max_commit_attempts;
     if (plan.new_protocol) req.protocol = delta::protocol_action(plan.protocol);
@@ -505,13 +525,18 @@ class Writer {
       req.txn_version = o.transaction->version;
     }
     int64_t removed_files = 0, removed_bytes = 0;
-    if (overwrite && current) {
+    if (overwrite && read) {
       const int64_t now = delta::now_millis();
-      current->for_each_file([&](const delta::FileEntry& f) {
-        req.file_actions.push_back(delta::remove_action(f, current->metadata.partition_columns, now));
+      auto remove = [&](const delta::FileEntry& f) {
+        req.file_actions.push_back(delta::remove_action(f, read->metadata.partition_columns, now));
         ++removed_files;
         removed_bytes += f.size;
-      });
+      };
+      if (plan.predicate) {
+        for (const auto* f : plan.candidates) remove(*f);
+      } else {
+        read->for_each_file(remove);
+      }
     }
     for (const auto& f : copy.files) req.file_actions.push_back(delta::add_action(f, plan.metadata.partition_columns));
     req.metrics["numFiles"] = std::to_string(copy.files.size());
@@ -524,7 +549,7 @@ class Writer {
 
     delta::CommitOutcome outcome;
     try {
-      outcome = delta::commit(table_, current ? current->version : -1, req);
+      outcome = delta::commit(table_, read ? read->version : -1, req);
     } catch (const Error& e) {
       if (e.code() == ErrorCode::Conflict) discard(copy);
       throw;
@@ -602,6 +627,24 @@ class Writer {
     plan.metadata = snap->metadata;
     plan.protocol = snap->protocol;
     plan.schema = snap->schema;
+    if (o.merge_schema && !(overwrite && o.replace_schema)) {
+      for (const auto& f : incoming) {
+        if (engine::find_field(plan.schema, f.name)) continue;
+        delta::DeltaField field;
+        field.name = field.physical_name = f.name;
+        field.type = delta::delta_type_for(f.type, f.name);
+        plan.schema.fields.push_back(std::move(field));
+        plan.new_metadata = true;
+      }
+      if (plan.new_metadata) {
+        plan.metadata.schema_string = delta::schema_json(plan.schema);
+        delta::Protocol need = delta::protocol_for(plan.schema, plan.metadata.configuration);
+        if (!delta::protocol_covers(plan.protocol, need)) {
+          plan.protocol = need;
+          plan.new_protocol = true;
+        }
+      }
+    }
     if (overwrite && o.replace_schema) {
       std::vector<std::string> not_null = o.create ? o.create->not_null : std::vector<std::string>{};
       plan.schema = delta::delta_schema_for(incoming, not_null);
@@ -622,6 +665,72 @@ class Writer {
       }
     }
     return plan;
+  }
+
+  // The files of the snapshot a replaceWhere may touch, judged by the pruning
+  // module from partition values and stats.
+  void plan_replace_where(WritePlan& plan, const std::string& predicate, const DeltaWriteOptions& o) {
+    if (!plan.snapshot) {
+      throw Error(ErrorCode::NotFound, name_, "cannot overwrite rows of '" + name_ + "': it is not a Delta table yet");
+    }
+    if (o.replace_schema) {
+      throw Error(ErrorCode::InvalidArgument, predicate,
+                  "an overwrite with a condition cannot replace the schema; overwrite the whole table to do that");
+    }
+    plan.predicate = predicate;
+    plan.pruning_predicate = engine::predicate_from_sql(predicate, delta::to_schema(plan.schema));
+    const auto& snap = *plan.snapshot;
+    const auto types = delta::partition_types(snap);
+    pruning::Pruner pruner(*plan.pruning_predicate,
+                           [&](const std::string& name) { return delta::DeltaFileFacts::slot_of(snap, name); });
+    delta::DeltaFileFacts facts(snap, types);
+    snap.for_each_file([&](const delta::FileEntry& f) {
+      facts.set_file(f);
+      const auto outcome = pruner.evaluate(facts);
+      if (!outcome.can_match()) return;
+      plan.candidates.push_back(&f);
+      if (!outcome.all_match()) plan.partial_uris.push_back(engine::object_uri(*table_.store, table_.file_key(f.path())));
+    });
+  }
+
+  // A commit that won the version this overwrite wanted: does it touch what
+  // the overwrite replaces? (Conflict naming why; returning commutes past it.)
+  void check_overwrite_winner(const WritePlan& plan, const delta::WinnerFiles& w) {
+    const std::string who = "version " + std::to_string(w.version) + " of Delta table '" + name_ +
+                            "' was committed by another writer" + (w.operation.empty() ? "" : " (" + w.operation + ")");
+    if (!plan.predicate) {
+      if (!w.added.empty() || !w.removed.empty()) {
+        throw Error(ErrorCode::Conflict, name_,
+                    who + ", which " + (w.added.empty() ? "removed" : "added") +
+                        " files while this overwrite replaced the whole table; nothing was committed");
+      }
+      return;
+    }
+    std::set<std::string> ours;
+    for (const auto* f : plan.candidates) ours.insert(std::string(f->path()));
+    for (const auto& r : w.removed) {
+      if (ours.count(r)) {
+        throw Error(ErrorCode::Conflict, name_,
+                    who + ", which removed file '" + r + "' that this overwrite (" + *plan.predicate +
+                        ") also replaces; nothing was committed");
+      }
+    }
+    if (w.added.empty()) return;
+    auto snap = delta::load_snapshot(table_, *cache_.checkpoints, w.version);
+    const std::set<std::string> added(w.added.begin(), w.added.end());
+    const auto types = delta::partition_types(*snap);
+    pruning::Pruner pruner(*plan.pruning_predicate,
+                           [&](const std::string& name) { return delta::DeltaFileFacts::slot_of(*snap, name); });
+    delta::DeltaFileFacts facts(*snap, types);
+    snap->for_each_file([&](const delta::FileEntry& f) {
+      if (!added.count(std::string(f.path()))) return;
+      facts.set_file(f);
+      if (pruner.may_match(facts)) {
+        throw Error(ErrorCode::Conflict, name_,
+                    who + ", which added file '" + std::string(f.path()) + "' whose rows the condition " +
+                        *plan.predicate + " may match; nothing was committed");
+      }
+    });
   }
 
   engine::CopyOutcome copy_files(duckdb::Connection& con, engine::RunningQuery& running, const std::string& from,
@@ -656,7 +765,23 @@ class Writer {
       ~EndWrite() { s.end(id); }
     } end_write{*cache_.staging, id};
 
-    std::string copy = "COPY (SELECT " + outer + " FROM (SELECT " + select + " FROM (" + from + "))) TO " +
+    std::string rows = "SELECT " + select + " FROM (" + from + ")";
+    if (plan.predicate) {
+      // Every written row must match the condition: the COPY fails on the first that does not.
+      rows = "SELECT * FROM (" + rows + ") WHERE CASE WHEN (" + *plan.predicate + ") THEN true ELSE error(" +
+             sql_string_literal("a row of this overwrite does not match its condition " + *plan.predicate +
+                                "; nothing was committed") +
+             ") END";
+      if (!plan.partial_uris.empty()) {
+        std::string cols, uris;
+        for (const auto& f : plan.schema.fields) cols += (cols.empty() ? "" : ", ") + quote_identifier(f.name);
+        for (const auto& u : plan.partial_uris) uris += (uris.empty() ? "" : ", ") + sql_string_literal(u);
+        rows += " UNION ALL SELECT " + cols + " FROM delta_scan(" + sql_string_literal(uri_) +
+                ", version := " + std::to_string(plan.snapshot->version) + ", filename := true) WHERE filename IN (" +
+                uris + ") AND ((" + *plan.predicate + ") IS NOT TRUE)";
+      }
+    }
+    std::string copy = "COPY (SELECT " + outer + " FROM (" + rows + ")) TO " +
                        sql_string_literal(std::string(engine::kStagingStore) + "/" + id) + " (FORMAT parquet, COMPRESSION " +
                        codec + ", ROW_GROUP_SIZE " + std::to_string(std::max<uint64_t>(1, o.row_group_rows)) +
                        ", RETURN_STATS true, FILENAME_PATTERN 'part-{i}-{uuid}'";
@@ -904,6 +1029,18 @@ DeltaWriteResult DeltaWriter::overwrite(const LazyFrame& data, const DeltaWriteO
 DeltaWriteResult DeltaWriter::overwrite(const DataFrame& data, const DeltaWriteOptions& options) {
   auto [name, location] = resolve_target(*session_, name_);
   return Writer(*session_, name, location).write({"", &data}, options, true);
+}
+
+DeltaWriteResult DeltaWriter::overwrite(const LazyFrame& data, const std::string& predicate,
+                                        const DeltaWriteOptions& options) {
+  auto [name, location] = resolve_target(*session_, name_);
+  return Writer(*session_, name, location).write({data.sql(), nullptr}, options, true, predicate);
+}
+
+DeltaWriteResult DeltaWriter::overwrite(const DataFrame& data, const std::string& predicate,
+                                        const DeltaWriteOptions& options) {
+  auto [name, location] = resolve_target(*session_, name_);
+  return Writer(*session_, name, location).write({"", &data}, options, true, predicate);
 }
 
 int64_t DeltaWriter::checkpoint() {

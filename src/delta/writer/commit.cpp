@@ -58,6 +58,7 @@ struct Winner {
   bool changes_protocol = false;
   bool has_our_app = false;      // a txn with our application id
   std::string operation;
+  std::vector<std::string> added, removed;
 };
 
 Winner inspect(const std::string& text, const std::string& commit_id, const std::optional<std::string>& app_id) {
@@ -81,6 +82,9 @@ Winner inspect(const std::string& text, const std::string& commit_id, const std:
         w.changes_metadata = true;
       } else if (name == "protocol") {
         w.changes_protocol = true;
+      } else if (name == "add" || name == "remove") {
+        std::string_view path;
+        if (value["path"].get(path) == simdjson::SUCCESS) (name == "add" ? w.added : w.removed).emplace_back(path);
       } else if (name == "txn" && app_id) {
         std::string_view a;
         if (value["appId"].get(a) == simdjson::SUCCESS && a == *app_id) w.has_our_app = true;
@@ -145,9 +149,12 @@ CommitOutcome commit(const TableLocation& table, int64_t read_version, const Com
                       "'; nothing was committed");
     }
     if (!request.blind_append) {
-      throw Error(ErrorCode::Conflict, table.name,
-                  who + " after this " + request.operation + " read version " + std::to_string(read_version) +
-                      "; nothing was committed");
+      if (!request.check_winner) {
+        throw Error(ErrorCode::Conflict, table.name,
+                    who + " after this " + request.operation + " read version " + std::to_string(read_version) +
+                        "; nothing was committed");
+      }
+      request.check_winner(WinnerFiles{version, w.operation, std::move(w.added), std::move(w.removed)});
     }
     if (attempt >= attempts) break;
     ++version;  // commute past the winner

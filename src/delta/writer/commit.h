@@ -5,13 +5,16 @@
 // When the version is taken, the entry there is read:
 //  - if it carries our commit id (commitInfo.txnId), it is ours: a PUT whose
 //    response was lost and whose retry was refused. Success, committed once;
-//  - otherwise another writer won. A blind append retries at the next version
-//    unless the winner changed the metadata or protocol or carries our
-//    transaction's application id; any other commit fails with Conflict
+//  - otherwise another writer won. A winner that changed the metadata or
+//    protocol, or carries our transaction's application id, is a Conflict. A
+//    blind append then retries at the next version; any other commit asks
+//    its `check_winner` (which throws Conflict naming the reason, or returns
+//    to retry at the next version), and without one fails with Conflict
 //    naming the winning version.
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <optional>
 #include <string>
@@ -23,6 +26,13 @@ namespace neuralake::delta {
 
 // The commitInfo and actions of one write. Action lines are complete JSON
 // objects ({"add":{...}}), without newline.
+// The data files a winning commit added and removed (add.path / remove.path as logged).
+struct WinnerFiles {
+  int64_t version = 0;
+  std::string operation;
+  std::vector<std::string> added, removed;
+};
+
 struct CommitRequest {
   std::string operation;                  // "WRITE", "CREATE TABLE", ...
   std::string operation_parameters;       // a JSON object
@@ -35,6 +45,7 @@ struct CommitRequest {
   int64_t txn_version = 0;
   std::vector<std::string> file_actions;  // "add" and "remove" lines
   int max_attempts = 15;
+  std::function<void(const WinnerFiles&)> check_winner;  // for commits that read the table
 };
 
 struct CommitOutcome {
