@@ -415,6 +415,85 @@ TEST_F(HandWrittenTable, AFailedWriteLeavesNoCheckpoint) {
 
 }
 
+// Two adds of one file in one commit (which the protocol forbids) would
+// both land in the checkpoint: refused, naming the version and the file.
+TEST_F(HandWrittenTable, TwoAddsOfOneFileInOneVersionAreRefused) {
+  write_table("{}");
+  nl::testing::write_delta_commit(dir_, 3, nl::testing::delta_add("e.parquet", "{}", 1) +
+                                               nl::testing::delta_add("e.parquet", "{}", 2));
+  EXPECT_NL_ERROR(nl::engine::write_delta_checkpoint(session_, location_of(dir_), 3, now_), Corruption,
+                  "version 3 of the log holds 2 add actions for e.parquet");
+  EXPECT_FALSE(fs::exists(dir_ / "_delta_log/00000000000000000003.checkpoint.parquet"));
+  // One add per commit, the newer winning, is the normal case.
+  nl::testing::write_delta_commit(dir_, 3, nl::testing::delta_add("e.parquet", "{}", 1));
+  nl::testing::write_delta_commit(dir_, 4, nl::testing::delta_add("e.parquet", "{}", 2));
+  const auto w = nl::engine::write_delta_checkpoint(session_, location_of(dir_), 4, now_);
+  EXPECT_EQ(w.adds, 2);  // d and e
+  int64_t e_size = 0;
+  load(dir_)->for_each_file([&](const delta::FileEntry& f) {
+    if (f.path() == "e.parquet") e_size = f.size;
+  });
+  EXPECT_EQ(e_size, 2);
+}
+
+// domainMetadata: the newest per domain, and none that was removed.
+TEST_F(HandWrittenTable, DomainMetadataKeepsTheNewestPerDomain) {
+  write_table("{}");
+  nl::testing::write_delta_commit(
+      dir_, 3,
+      R"({"domainMetadata":{"domain":"a","configuration":"{\"v\":1}","removed":false}})" "\n"
+      R"({"domainMetadata":{"domain":"b","configuration":"{}","removed":false}})" "\n");
+  nl::testing::write_delta_commit(
+      dir_, 4,
+      R"({"domainMetadata":{"domain":"a","configuration":"{\"v\":2}","removed":false}})" "\n"
+      R"({"domainMetadata":{"domain":"b","configuration":"{}","removed":true}})" "\n");
+  const auto w = nl::engine::write_delta_checkpoint(session_, location_of(dir_), 4, now_);
+  const auto domains = session_.sql(
+      "SELECT string_agg(\"domainMetadata\".domain || '=' || \"domainMetadata\".configuration, ';') FROM "
+      "read_parquet(" + nl::sql_string_literal((dir_ / "_delta_log/00000000000000000004.checkpoint.parquet").string()) +
+      ")");
+  EXPECT_EQ(domains.value(0, 0).as<std::string>(), "a={\"v\":2}");
+  EXPECT_EQ(w.rows, 2 + 1 + 1 + 1);  // protocol, metaData, d, the tombstone of a, domain a
+  EXPECT_EQ(load(dir_)->checkpoint->version, 4);
+}
+
+// Stats from the checkpoint skip files as the log's own did: a filter on a
+// data column opens the same few files either way.
+TEST_F(CheckpointWrite, DataSkippingWorksFromTheCheckpoint) {
+  const fs::path dir = tmp_.path() / "t", json_dir = tmp_.path() / "json";
+  const int kFiles = 8, kRows = 10;
+  std::string log = nl::testing::delta_protocol(1, 2) + nl::testing::delta_metadata("skip", kIdSchema, {});
+  for (int f = 0; f < kFiles; ++f) {
+    const std::string file = "f" + std::to_string(f) + ".parquet";
+    const int64_t size = nl::testing::copy_to_parquet(
+        session_, "SELECT i AS id FROM range(" + std::to_string(f * kRows) + ", " + std::to_string((f + 1) * kRows) +
+                      ") t(i)",
+        dir / file);
+    log += nl::testing::delta_add(file, "{}", size,
+                                  R"({"numRecords":10,"minValues":{"id":)" + std::to_string(f * kRows) +
+                                      R"(},"maxValues":{"id":)" + std::to_string((f + 1) * kRows - 1) +
+                                      R"(},"nullCount":{"id":0}})");
+  }
+  nl::testing::write_delta_commit(dir, 0, log);
+  fs::copy(dir, json_dir, fs::copy_options::recursive);
+  nl::engine::write_delta_checkpoint(session_, location_of(dir), 0);
+  auto opened = [](const fs::path& table, const std::string& where, int64_t rows) {
+    nl::Session s;
+    s.reset_io_stats();
+    const auto df = s.sql("SELECT count(*) FROM delta_scan(" + nl::sql_string_literal("file://" + table.string()) +
+                          ") WHERE " + where);
+    EXPECT_EQ(*df.column(0).at<int64_t>(0), rows) << where;
+    return s.total_io_stats().files_opened;
+  };
+  const auto all = opened(json_dir, "true", kFiles * kRows);
+  ASSERT_EQ(all % kFiles, 0u);
+  // ids 5 and 42 lie in files 0 and 4: 2 of the 8 files are opened.
+  EXPECT_EQ(opened(json_dir, "id IN (5, 42)", 2), all / kFiles * 2);
+  EXPECT_EQ(opened(dir, "id IN (5, 42)", 2), all / kFiles * 2);
+  EXPECT_EQ(opened(dir, "true", kFiles * kRows), all);
+  EXPECT_EQ(load(dir)->checkpoint->version, 0);
+}
+
 TEST(ParseInterval, SparkIntervalSyntax) {
   const std::string k = "delta.deletedFileRetentionDuration";
   EXPECT_EQ(nl::engine::parse_interval_ms("interval 1 week", k), 7 * kDay);

@@ -301,7 +301,7 @@ CheckpointWritten CheckpointWriter::run() {
   const int64_t cutoff = tombstone_cutoff();
 
   // A file's key is (path, deletion vector id); a remove and an add of one
-  // key in one commit leave the file live.
+  // key in one commit leave the file live (o: the version, then adds last).
   auto dv_id = [](const std::string& a) {
     const std::string dv = quoted(a) + ".deletionVector";
     return "coalesce(" + dv + ".storageType || " + dv + ".pathOrInlineDv || coalesce('@' || " + dv +
@@ -320,14 +320,27 @@ CheckpointWritten CheckpointWriter::run() {
       "CASE WHEN \"add\" IS NOT NULL THEN " + dv_id("add") + " WHEN \"remove\" IS NOT NULL THEN " + dv_id("remove") +
       " ELSE '' END AS dv, "
       "struct_pack(a := \"add\", r := \"remove\", m := \"metaData\", p := \"protocol\", t := \"txn\", "
-      "d := \"domainMetadata\") AS action FROM (" + actions_sql(names) + ")";
-  const std::string latest =
-      "SELECT arg_max(action, o) AS w FROM (" + keyed + ") WHERE kind IS NOT NULL AND name IS NOT NULL "
-      "GROUP BY kind, name, dv";
+      "d := \"domainMetadata\") AS w FROM (" + actions_sql(names) + ")";
+  // The newest row of each key, found from the keys alone (a small hash
+  // table), then the rows themselves picked by a semi join as the log
+  // streams past a second time: no row is held whole. Two actions of one
+  // kind for one key in one version (which the protocol forbids) would both
+  // pass: they are refused, except duplicate tombstones, which are harmless.
+  const std::string per_version =
+      "SELECT kind, name, dv, o, count(*) AS n FROM (" + keyed + ") WHERE kind IS NOT NULL AND name IS NOT NULL "
+      "GROUP BY kind, name, dv, o";
+  const std::string newest =
+      "SELECT kind, name, dv, max(o) AS o FROM (" + per_version + ") GROUP BY kind, name, dv "
+      "HAVING CASE WHEN arg_max(n, o) = 1 OR (kind = 'f' AND max(o) % 2 = 0) THEN true ELSE error("
+      "'version ' || (max(o) // 2) || ' of the log holds ' || arg_max(n, o) || ' ' || CASE kind "
+      "WHEN 'f' THEN 'add actions for ' || name WHEN 't' THEN 'txn actions for appId ' || name "
+      "WHEN 'm' THEN 'metaData actions' WHEN 'p' THEN 'protocol actions' "
+      "ELSE 'domainMetadata actions for domain ' || name END)::BOOLEAN END";
   const std::string rows =
       "SELECT w.p AS \"protocol\", w.m AS \"metaData\", w.t AS \"txn\", " + file_sql(action("add"), "w.a") +
       " AS \"add\", " + file_sql(action("remove"), "w.r") + " AS \"remove\", w.d AS \"domainMetadata\" FROM (" +
-      latest + ") WHERE w.a IS NOT NULL OR w.p IS NOT NULL OR w.m IS NOT NULL OR w.t IS NOT NULL "
+      keyed + ") k SEMI JOIN (" + newest + ") latest USING (kind, name, dv, o) "
+      "WHERE w.a IS NOT NULL OR w.p IS NOT NULL OR w.m IS NOT NULL OR w.t IS NOT NULL "
       "OR (w.d IS NOT NULL AND NOT coalesce(w.d.removed, false)) "
       "OR (w.r IS NOT NULL AND w.r.deletionTimestamp > " + std::to_string(cutoff) + ")";
 
@@ -336,7 +349,7 @@ CheckpointWritten CheckpointWriter::run() {
   // Written straight to its key: the object-store filesystem publishes it on
   // close, whole, and a failed COPY publishes nothing.
   query("COPY (" + rows + ") TO " + sql_string_literal(uri) +
-        " (FORMAT parquet, COMPRESSION snappy, ROW_GROUP_SIZE 16384, USE_TMP_FILE false)");
+        " (FORMAT parquet, COMPRESSION snappy, ROW_GROUP_SIZE 4096, PRESERVE_ORDER false, USE_TMP_FILE false)");
 
   CheckpointWritten out;
   out.version = version_;
