@@ -18,6 +18,7 @@
 
 #include "delta/last_checkpoint.h"
 #include "delta/log_listing.h"
+#include "delta/file_stats.h"
 #include "delta/log_replay.h"
 #include "engine/delta_checkpoint_reader.h"
 #include "engine/delta_checkpoint_writer.h"
@@ -492,6 +493,70 @@ TEST_F(CheckpointWrite, DataSkippingWorksFromTheCheckpoint) {
   EXPECT_EQ(opened(dir, "id IN (5, 42)", 2), all / kFiles * 2);
   EXPECT_EQ(opened(dir, "true", kFiles * kRows), all);
   EXPECT_EQ(load(dir)->checkpoint->version, 0);
+}
+
+// delta.checkpoint.writeStatsAsStruct: add.stats_parsed typed by the
+// schema beside the JSON text. Loads read the typed stats, which must
+// encode to exactly what the JSON replay gives.
+TEST_F(CheckpointWrite, StatsAsStructWhenTheTableAsksForIt) {
+  const fs::path dir = tmp_.path() / "t", json_dir = tmp_.path() / "json";
+  const std::string schema =
+      R"({"type":"struct","fields":[)"
+      R"({"name":"a","type":"long","nullable":true,"metadata":{}},)"
+      R"({"name":"b","type":"integer","nullable":true,"metadata":{}},)"
+      R"({"name":"c","type":"double","nullable":true,"metadata":{}},)"
+      R"({"name":"e","type":"string","nullable":true,"metadata":{}},)"
+      R"({"name":"g","type":"date","nullable":true,"metadata":{}},)"
+      R"({"name":"h","type":"timestamp","nullable":true,"metadata":{}},)"
+      R"({"name":"ok","type":"boolean","nullable":true,"metadata":{}},)"
+      R"({"name":"s","type":{"type":"struct","fields":[{"name":"x","type":"long","nullable":true,"metadata":{}}]},"nullable":true,"metadata":{}},)"
+      R"({"name":"day","type":"string","nullable":true,"metadata":{}}]})";
+  std::string log = nl::testing::delta_protocol(1, 2) +
+                    nl::testing::delta_metadata("typed", schema, {"day"},
+                                                R"({"delta.checkpoint.writeStatsAsStruct":"true"})");
+  for (int n = 0; n < 6; ++n) {
+    const std::string k = std::to_string(n);
+    std::string stats =
+        R"({"numRecords":)" + std::to_string(100 + n) + R"(,"minValues":{"a":)" + std::to_string(-1000 * n) +
+        R"(,"b":)" + k + R"(,"c":)" + k + R"(.25,"e":"alpha-)" + k + R"(","g":"2024-01-0)" + std::to_string(n + 1) +
+        R"(","h":"2024-01-0)" + std::to_string(n + 1) + R"(T01:02:03.004Z","s":{"x":)" + k +
+        R"(}},"maxValues":{"a":)" + std::to_string(1000 * n) + R"(,"b":)" + std::to_string(n + 50) + R"(,"c":)" + k +
+        R"(.75,"e":"omega-)" + k + R"(","g":"2024-02-0)" + std::to_string(n + 1) + R"(","h":"2024-02-0)" +
+        std::to_string(n + 1) + R"(T23:59:59.999Z","s":{"x":)" + std::to_string(n + 9) +
+        R"(}},"nullCount":{"a":0,"b":)" + k + R"(,"c":1,"e":0,"g":0,"h":)" + k + R"(,"ok":2,"s":{"x":)" + k + "}}}";
+    if (n == 4) stats = R"({"numRecords":3,"minValues":{"a":1})";  // malformed: no stats at all
+    if (n == 5) stats = R"({"numRecords":7})";                        // no bounds
+    log += nl::testing::delta_add("day=d" + k + "/f" + k + ".parquet", R"({"day":"d)" + k + R"("})", 10 + n, stats);
+  }
+  nl::testing::write_delta_commit(dir, 0, log);
+  nl::testing::write_delta_commit(json_dir, 0, log);
+  nl::engine::write_delta_checkpoint(session_, location_of(dir), 0);
+  const std::string file = nl::sql_string_literal((dir / "_delta_log/00000000000000000000.checkpoint.parquet").string());
+  const auto typed = session_.sql(
+      "SELECT any_value(typeof(\"add\".stats_parsed)), count(\"add\".stats_parsed), count(\"add\".stats), "
+      "max(\"add\".stats_parsed.maxValues.h), min(\"add\".stats_parsed.minValues.a), "
+      "max(\"add\".stats_parsed.nullCount.s.x) FROM read_parquet(" + file + ")");
+  EXPECT_EQ(typed.value(0, 0).as<std::string>(),
+            "STRUCT(numRecords BIGINT, minValues STRUCT(a BIGINT, b INTEGER, c DOUBLE, e VARCHAR, g DATE, h TIMESTAMP "
+            "WITH TIME ZONE, s STRUCT(x BIGINT)), maxValues STRUCT(a BIGINT, b INTEGER, c DOUBLE, e VARCHAR, g DATE, "
+            "h TIMESTAMP WITH TIME ZONE, s STRUCT(x BIGINT)), nullCount STRUCT(a BIGINT, b BIGINT, c BIGINT, e BIGINT, "
+            "g BIGINT, h BIGINT, ok BIGINT, s STRUCT(x BIGINT)))");
+  EXPECT_EQ(typed.value(0, 1).as<int64_t>(), 5);  // the malformed one has none
+  EXPECT_EQ(typed.value(0, 2).as<int64_t>(), 6);
+  EXPECT_EQ(typed.value(0, 4).as<int64_t>(), -3000);
+  EXPECT_EQ(typed.value(0, 5).as<int64_t>(), 3);
+  expect_checkpoint_matches_replay(dir, json_dir, 0);
+  // The bounds a load keeps come from the typed stats: file n has b in [n, n + 50].
+  const auto snap = load(dir);
+  const int b = snap->stats_layout.find("b");
+  ASSERT_GE(b, 0);
+  snap->for_each_file([&](const delta::FileEntry& f) {
+    if (f.path() != "day=d3/f3.parquet") return;
+    const auto st = delta::decode_column_stats(f.stats(), snap->stats_layout, static_cast<size_t>(b));
+    EXPECT_EQ(st.min.to_string(), "3");
+    EXPECT_EQ(st.max.to_string(), "53");
+    EXPECT_EQ(st.null_count, 3);
+  });
 }
 
 TEST(ParseInterval, SparkIntervalSyntax) {

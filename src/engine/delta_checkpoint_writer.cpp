@@ -8,6 +8,7 @@
 #include "engine/delta_checkpoint_writer.h"
 
 #include <cctype>
+#include <cstdio>
 #include <chrono>
 #include <limits>
 #include <string>
@@ -15,6 +16,7 @@
 
 #include "delta/last_checkpoint.h"
 #include "delta/log_listing.h"
+#include "delta/schema.h"
 #include "duckdb.hpp"
 #include "engine/delta_checkpoint_reader.h"
 #include "engine/errors.h"
@@ -133,6 +135,67 @@ std::string list_sql(const std::vector<std::string>& uris) {
   return out + "]";
 }
 
+std::string json_quoted(const std::string& s) {
+  std::string out = "\"";
+  for (unsigned char c : s) {
+    if (c == '"' || c == '\\') {
+      out += '\\';
+      out += static_cast<char>(c);
+    } else if (c < 0x20) {
+      char buf[8];
+      std::snprintf(buf, sizeof buf, "\\u%04x", c);
+      out += buf;
+    } else {
+      out += static_cast<char>(c);
+    }
+  }
+  return out + "\"";
+}
+
+// The typed stats of one column as json_transform structures: its min/max
+// type (empty: Delta keeps no bounds for it) and its nullCount type. Struct
+// columns nest; arrays and maps have a null count only.
+void stats_types(const delta::DeltaType& t, std::string& bounds, std::string& nulls) {
+  if (t.kind == delta::DeltaType::Kind::Struct) {
+    std::string b, n;
+    for (const auto& f : t.fields) {
+      std::string fb, fn;
+      stats_types(f.type, fb, fn);
+      if (!fb.empty()) b += (b.empty() ? "" : ",") + json_quoted(f.physical_name) + ":" + fb;
+      n += (n.empty() ? "" : ",") + json_quoted(f.physical_name) + ":" + fn;
+    }
+    bounds = b.empty() ? "" : "{" + b + "}";
+    nulls = n.empty() ? "\"BIGINT\"" : "{" + n + "}";
+    return;
+  }
+  nulls = "\"BIGINT\"";
+  bounds.clear();
+  if (t.kind != delta::DeltaType::Kind::Primitive) return;
+  const std::string& p = t.primitive;
+  if (p == "boolean" || p == "binary" || p == "variant") return;
+  bounds = json_quoted(delta::duckdb_physical_type_name(t));
+}
+
+// json_transform's structure that types add.stats as the checkpoint's
+// add.stats_parsed: numRecords, then minValues/maxValues/nullCount keyed by
+// the physical names of the data columns (partition columns have none).
+std::string stats_structure(const delta::DeltaSchema& schema, const std::vector<std::string>& partition_columns) {
+  std::string bounds, nulls;
+  for (const auto& f : schema.fields) {
+    bool partition = false;
+    for (const auto& p : partition_columns) partition |= p == f.name;
+    if (partition) continue;
+    std::string b, n;
+    stats_types(f.type, b, n);
+    if (!b.empty()) bounds += (bounds.empty() ? "" : ",") + json_quoted(f.physical_name) + ":" + b;
+    nulls += (nulls.empty() ? "" : ",") + json_quoted(f.physical_name) + ":" + n;
+  }
+  std::string out = "{\"numRecords\":\"BIGINT\"";
+  if (!bounds.empty()) out += ",\"minValues\":{" + bounds + "},\"maxValues\":{" + bounds + "}";
+  if (!nulls.empty()) out += ",\"nullCount\":{" + nulls + "}";
+  return out + "}";
+}
+
 // Where the state at the checkpoint's version comes from.
 struct LogSources {
   int64_t base_version = -1;              // the previous checkpoint's version, -1: none
@@ -156,7 +219,7 @@ class CheckpointWriter {
   duckdb::unique_ptr<duckdb::MaterializedQueryResult> query(const std::string& sql);
   void find_sources(const delta::LogListing& listing);
   std::string actions_sql(const std::vector<std::string>& names);
-  int64_t tombstone_cutoff();
+  void read_table_facts();
   std::string file_sql(const Field& f, const std::string& expr);
   void write_last_checkpoint(const delta::LogListing& listing, const CheckpointWritten& out);
 
@@ -165,6 +228,8 @@ class CheckpointWriter {
   const int64_t version_;
   const int64_t now_ms_;
   LogSources sources_;
+  int64_t cutoff_ = 0;          // tombstones deleted at or before this time (ms) have expired
+  std::string stats_structure_;  // json_transform's structure for add.stats_parsed; empty: none
   duckdb::LogicalType base_types_[6];  // by actions() index; INVALID: the base lacks it
 };
 
@@ -256,16 +321,21 @@ std::string CheckpointWriter::actions_sql(const std::vector<std::string>& names)
   return out;
 }
 
-// Tombstones deleted at or before this time (ms) have expired. Also checks
-// the table has the actions a checkpoint needs and no v2 checkpoints.
-int64_t CheckpointWriter::tombstone_cutoff() {
-  const std::string key = "delta.deletedFileRetentionDuration";
+// What the newest metaData and protocol say: the tombstone retention, the
+// stats layout when delta.checkpoint.writeStatsAsStruct asks for typed stats,
+// and that the table has the actions a checkpoint needs and no v2 checkpoints.
+void CheckpointWriter::read_table_facts() {
+  const std::string retention_key = "delta.deletedFileRetentionDuration";
+  const std::string struct_key = "delta.checkpoint.writeStatsAsStruct";
   auto r = query(
       "SELECT m IS NOT NULL, m.retention, p IS NOT NULL, "
       "coalesce(list_contains(p.protocol.readerFeatures, 'v2Checkpoint'), false) OR "
-      "coalesce(list_contains(p.protocol.writerFeatures, 'v2Checkpoint'), false) FROM ("
-      "SELECT arg_max(struct_pack(retention := \"metaData\".\"configuration\"[" + sql_string_literal(key) +
-      "]), v) FILTER (WHERE \"metaData\" IS NOT NULL) AS m, "
+      "coalesce(list_contains(p.protocol.writerFeatures, 'v2Checkpoint'), false), "
+      "coalesce(lower(m.stats_as_struct) = 'true', false), m.schema, m.partitions FROM ("
+      "SELECT arg_max(struct_pack(retention := \"metaData\".\"configuration\"[" + sql_string_literal(retention_key) +
+      "], stats_as_struct := \"metaData\".\"configuration\"[" + sql_string_literal(struct_key) +
+      "], schema := \"metaData\".schemaString, partitions := \"metaData\".partitionColumns), v) "
+      "FILTER (WHERE \"metaData\" IS NOT NULL) AS m, "
       "arg_max(struct_pack(protocol := \"protocol\"), v) FILTER (WHERE \"protocol\" IS NOT NULL) AS p FROM (" +
       actions_sql({"metaData", "protocol"}) + "))");
   if (!r->GetValue(0, 0).GetValue<bool>()) fail(ErrorCode::Corruption, table_.name, "its log holds no metaData");
@@ -275,11 +345,29 @@ int64_t CheckpointWriter::tombstone_cutoff() {
          "the table uses v2 checkpoints (feature 'v2Checkpoint'); only classic v1 checkpoints are written");
   }
   const duckdb::Value retention = r->GetValue(1, 0);
-  if (retention.IsNull()) return now_ms_ - 7LL * 24 * 3600 * 1000;
+  if (retention.IsNull()) {
+    cutoff_ = now_ms_ - 7LL * 24 * 3600 * 1000;
+  } else {
+    try {
+      cutoff_ = now_ms_ - parse_interval_ms(duckdb::StringValue::Get(retention), retention_key);
+    } catch (const Error& e) {
+      fail(e.code(), retention_key, e.what());
+    }
+  }
+  if (!r->GetValue(4, 0).GetValue<bool>() || r->GetValue(5, 0).IsNull()) return;
+  std::vector<std::string> partitions;
+  const duckdb::Value list = r->GetValue(6, 0);
+  if (!list.IsNull()) {
+    for (const auto& v : duckdb::ListValue::GetChildren(list)) {
+      if (!v.IsNull()) partitions.push_back(duckdb::StringValue::Get(v));
+    }
+  }
   try {
-    return now_ms_ - parse_interval_ms(retention.ToString(), key);
-  } catch (const Error& e) {
-    fail(e.code(), key, e.what());
+    const std::string schema = duckdb::StringValue::Get(r->GetValue(5, 0));
+    stats_structure_ = stats_structure(delta::parse_schema(schema, table_.name), partitions);
+  } catch (const Error&) {
+    // A schema the reader does not type: typed stats are optional, the JSON stats stay.
+    stats_structure_.clear();
   }
 }
 
@@ -290,6 +378,11 @@ std::string CheckpointWriter::file_sql(const Field& f, const std::string& expr) 
   for (const auto& c : f.children) {
     fields += (fields.empty() ? "" : ", ") + quoted(c.name) + " := " +
               (c.name == "dataChange" ? std::string("false") : expr + "." + quoted(c.name));
+    if (c.name == "stats" && f.name == "add" && !stats_structure_.empty()) {
+      // Malformed stats text stays JSON only (readers treat it as absent).
+      fields += ", \"stats_parsed\" := CASE WHEN json_valid(" + expr + ".stats) THEN json_transform(" + expr +
+                ".stats, " + sql_string_literal(stats_structure_) + ") END";
+    }
   }
   return "CASE WHEN " + expr + " IS NULL THEN NULL ELSE struct_pack(" + fields + ") END";
 }
@@ -298,7 +391,7 @@ CheckpointWritten CheckpointWriter::run() {
   if (version_ < 0) fail(ErrorCode::InvalidArgument, table_.name, "a version is at least 0");
   const delta::LogListing listing = delta::list_log(table_);
   find_sources(listing);
-  const int64_t cutoff = tombstone_cutoff();
+  read_table_facts();
 
   // A file's key is (path, deletion vector id); a remove and an add of one
   // key in one commit leave the file live (o: the version, then adds last).
@@ -342,7 +435,7 @@ CheckpointWritten CheckpointWriter::run() {
       keyed + ") k SEMI JOIN (" + newest + ") latest USING (kind, name, dv, o) "
       "WHERE w.a IS NOT NULL OR w.p IS NOT NULL OR w.m IS NOT NULL OR w.t IS NOT NULL "
       "OR (w.d IS NOT NULL AND NOT coalesce(w.d.removed, false)) "
-      "OR (w.r IS NOT NULL AND w.r.deletionTimestamp > " + std::to_string(cutoff) + ")";
+      "OR (w.r IS NOT NULL AND w.r.deletionTimestamp > " + std::to_string(cutoff_) + ")";
 
   const std::string key = listing.log_prefix + delta::padded_version(version_) + ".checkpoint.parquet";
   const std::string uri = object_uri(*table_.store, key);
