@@ -559,6 +559,78 @@ TEST_F(CheckpointWrite, StatsAsStructWhenTheTableAsksForIt) {
   });
 }
 
+// A multi-part checkpoint as the previous one: our checkpoint of
+// simple_table at 2, split into two parts by row, then commits 3 and 4.
+TEST_F(CheckpointWrite, BuildsOnAMultiPartCheckpoint) {
+  REQUIRE_SHARED_TABLE("simple_table");
+  const fs::path source = nl::testing::delta_testdata_dir() / "simple_table";
+  const fs::path dir = tmp_.path() / "t", json_dir = tmp_.path() / "json";
+  copy_table(source, dir);
+  copy_table(source, json_dir, true);
+  const auto w2 = nl::engine::write_delta_checkpoint(session_, location_of(dir), 2);
+  const fs::path classic = dir / "_delta_log/00000000000000000002.checkpoint.parquet";
+  for (int part = 1; part <= 2; ++part) {
+    const fs::path to = dir / ("_delta_log/00000000000000000002.checkpoint.000000000" + std::to_string(part) +
+                               ".0000000002.parquet");
+    session_.execute("COPY (SELECT * EXCLUDE (file_row_number) FROM read_parquet(" +
+                     nl::sql_string_literal(classic.string()) + ", file_row_number = true) WHERE file_row_number % 2 = " +
+                     std::to_string(part - 1) + ") TO " + nl::sql_string_literal(to.string()) + " (FORMAT parquet)");
+  }
+  fs::remove(classic);
+  fs::remove(dir / "_delta_log/_last_checkpoint");
+  const auto before = load(dir, CheckpointDecoder::Auto, 4);
+  ASSERT_TRUE(before->checkpoint.has_value());
+  EXPECT_EQ(before->checkpoint->parts, 2);
+  EXPECT_EQ(before->checkpoint->adds, w2.adds);
+  const auto w4 = nl::engine::write_delta_checkpoint(session_, location_of(dir), 4);
+  expect_last_checkpoint(dir, w4);
+  expect_checkpoint_matches_replay(dir, json_dir, 4);
+  EXPECT_EQ(load(dir)->checkpoint->parts, 1);
+}
+
+// A previous checkpoint that kept only add.stats_parsed (no JSON text):
+// the stats carry over as JSON text made from the typed ones.
+TEST_F(CheckpointWrite, TypedStatsOfAPreviousCheckpointCarryOver) {
+  const fs::path dir = tmp_.path() / "t";
+  fs::create_directories(dir / "_delta_log");
+  const fs::path rows = tmp_.path() / "rows.json";
+  std::string text = nl::testing::delta_protocol(1, 2) + nl::testing::delta_metadata("typed", kIdSchema, {});
+  for (int n = 0; n < 3; ++n) {
+    text += R"({"add":{"path":"f)" + std::to_string(n) + R"(.parquet","partitionValues":{},"size":10,)"
+            R"("modificationTime":0,"dataChange":false,"stats_parsed":{"numRecords":)" + std::to_string(n + 1) +
+            R"(,"minValues":{"id":)" + std::to_string(10 * n) + R"(},"maxValues":{"id":)" + std::to_string(10 * n + 9) +
+            R"(},"nullCount":{"id":)" + std::to_string(n) + "}}}}\n";
+  }
+  nl::testing::write_file(rows, text);
+  session_.execute(
+      "COPY (SELECT * FROM read_json(" + nl::sql_string_literal(rows.string()) +
+      ", format = 'newline_delimited', columns = {'protocol': 'STRUCT(minReaderVersion INTEGER, minWriterVersion "
+      "INTEGER)', 'metaData': 'STRUCT(id VARCHAR, format STRUCT(provider VARCHAR, options MAP(VARCHAR, VARCHAR)), "
+      "schemaString VARCHAR, partitionColumns VARCHAR[], configuration MAP(VARCHAR, VARCHAR))', 'add': "
+      "'STRUCT(path VARCHAR, partitionValues MAP(VARCHAR, VARCHAR), size BIGINT, modificationTime BIGINT, "
+      "dataChange BOOLEAN, stats_parsed STRUCT(numRecords BIGINT, minValues STRUCT(id BIGINT), maxValues "
+      "STRUCT(id BIGINT), nullCount STRUCT(id BIGINT)))'})) TO " +
+      nl::sql_string_literal((dir / "_delta_log/00000000000000000000.checkpoint.parquet").string()) +
+      " (FORMAT parquet)");
+  nl::testing::write_delta_commit(dir, 1, nl::testing::delta_add("f9.parquet", "{}", 10));
+  const auto w = nl::engine::write_delta_checkpoint(session_, location_of(dir), 1);
+  EXPECT_EQ(w.adds, 4);
+  const auto snap = load(dir);
+  EXPECT_EQ(snap->checkpoint->version, 1);
+  size_t with_stats = 0;
+  snap->for_each_file([&](const delta::FileEntry& f) {
+    if (f.path() == "f9.parquet") return;
+    const int n = f.path()[1] - '0';
+    const auto st = delta::decode_column_stats(f.stats(), snap->stats_layout, 0);
+    EXPECT_EQ(f.num_records, n + 1);
+    EXPECT_EQ(st.min.to_string(), std::to_string(10 * n));
+    EXPECT_EQ(st.max.to_string(), std::to_string(10 * n + 9));
+    EXPECT_EQ(st.null_count, n);
+    ++with_stats;
+  });
+  EXPECT_EQ(with_stats, 3u);
+}
+
 TEST(ParseInterval, SparkIntervalSyntax) {
   const std::string k = "delta.deletedFileRetentionDuration";
   EXPECT_EQ(nl::engine::parse_interval_ms("interval 1 week", k), 7 * kDay);

@@ -1,10 +1,11 @@
 // A classic Delta checkpoint as one DuckDB COPY: the previous checkpoint's
 // rows and the JSON commits after it, each action converted to the one
-// column type the checkpoint declares, reconciled by a hash aggregate that
-// keeps the newest action per key (arg_max over the log version), filtered
-// (live adds, unexpired tombstones) and streamed to Parquet through the
-// object-store filesystem. Nothing of the log is held as strings here: the
-// engine spills what does not fit its memory.
+// column type the checkpoint declares; the newest version of each key found
+// by a hash aggregate over the keys alone; the rows themselves picked by a
+// semi join as the log streams past again, filtered (live adds, unexpired
+// tombstones) and written to Parquet through the object-store filesystem.
+// No row is held whole: memory grows with the keys (paths), not with the
+// log's text, and DuckDB spills the aggregate beyond its memory limit.
 #include "engine/delta_checkpoint_writer.h"
 
 #include <cctype>
