@@ -8,10 +8,12 @@
 // log's text, and DuckDB spills the aggregate beyond its memory limit.
 #include "engine/delta_checkpoint_writer.h"
 
+#include <algorithm>
 #include <cctype>
 #include <cstdio>
 #include <chrono>
 #include <limits>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -96,6 +98,16 @@ const Field& action(const std::string& name) {
     if (a.name == name) return a;
   }
   throw Error(ErrorCode::Internal, name, "no checkpoint action '" + name + "'");
+}
+
+// Fields and actions a checkpoint holds only when the log uses them: a
+// column of nulls still costs the Parquet writer a pass over every row.
+const std::vector<std::string>& optional_fields() {
+  static const std::vector<std::string> all = {
+      "txn", "domainMetadata", "add.tags", "add.deletionVector", "add.baseRowId", "add.defaultRowCommitVersion",
+      "add.clusteringProvider", "remove.extendedFileMetadata", "remove.partitionValues", "remove.size",
+      "remove.deletionVector", "remove.baseRowId", "remove.defaultRowCommitVersion"};
+  return all;
 }
 
 const duckdb::LogicalType* child_type(const duckdb::LogicalType& t, const std::string& name) {
@@ -231,6 +243,7 @@ class CheckpointWriter {
   LogSources sources_;
   int64_t cutoff_ = 0;          // tombstones deleted at or before this time (ms) have expired
   std::string stats_structure_;  // json_transform's structure for add.stats_parsed; empty: none
+  std::set<std::string> present_;  // the optional_fields() some row of the log has
   duckdb::LogicalType base_types_[6];  // by actions() index; INVALID: the base lacks it
 };
 
@@ -328,22 +341,35 @@ std::string CheckpointWriter::actions_sql(const std::vector<std::string>& names)
 void CheckpointWriter::read_table_facts() {
   const std::string retention_key = "delta.deletedFileRetentionDuration";
   const std::string struct_key = "delta.checkpoint.writeStatsAsStruct";
+  std::string presence, present_sql;
+  for (size_t i = 0; i < optional_fields().size(); ++i) {
+    const std::string& f = optional_fields()[i];
+    const size_t dot = f.find('.');
+    const std::string expr =
+        dot == std::string::npos ? quoted(f) : quoted(f.substr(0, dot)) + "." + quoted(f.substr(dot + 1));
+    presence += ", has" + std::to_string(i);
+    present_sql += "bool_or(" + expr + " IS NOT NULL) AS has" + std::to_string(i) + ", ";
+  }
   auto r = query(
       "SELECT m IS NOT NULL, m.retention, p IS NOT NULL, "
       "coalesce(list_contains(p.protocol.readerFeatures, 'v2Checkpoint'), false) OR "
       "coalesce(list_contains(p.protocol.writerFeatures, 'v2Checkpoint'), false), "
-      "coalesce(lower(m.stats_as_struct) = 'true', false), m.schema, m.partitions FROM ("
-      "SELECT arg_max(struct_pack(retention := \"metaData\".\"configuration\"[" + sql_string_literal(retention_key) +
+      "coalesce(lower(m.stats_as_struct) = 'true', false), m.schema, m.partitions" + presence + " FROM ("
+      "SELECT " + present_sql + "arg_max(struct_pack(retention := \"metaData\".\"configuration\"[" + sql_string_literal(retention_key) +
       "], stats_as_struct := \"metaData\".\"configuration\"[" + sql_string_literal(struct_key) +
       "], schema := \"metaData\".schemaString, partitions := \"metaData\".partitionColumns), v) "
       "FILTER (WHERE \"metaData\" IS NOT NULL) AS m, "
       "arg_max(struct_pack(protocol := \"protocol\"), v) FILTER (WHERE \"protocol\" IS NOT NULL) AS p FROM (" +
-      actions_sql({"metaData", "protocol"}) + "))");
+      actions_sql({"protocol", "metaData", "txn", "add", "remove", "domainMetadata"}) + "))");
   if (!r->GetValue(0, 0).GetValue<bool>()) fail(ErrorCode::Corruption, table_.name, "its log holds no metaData");
   if (!r->GetValue(2, 0).GetValue<bool>()) fail(ErrorCode::Corruption, table_.name, "its log holds no protocol");
   if (r->GetValue(3, 0).GetValue<bool>()) {
     fail(ErrorCode::NotSupported, table_.name,
          "the table uses v2 checkpoints (feature 'v2Checkpoint'); only classic v1 checkpoints are written");
+  }
+  for (size_t i = 0; i < optional_fields().size(); ++i) {
+    const duckdb::Value has = r->GetValue(7 + i, 0);
+    if (!has.IsNull() && has.GetValue<bool>()) present_.insert(optional_fields()[i]);
   }
   const duckdb::Value retention = r->GetValue(1, 0);
   if (retention.IsNull()) {
@@ -377,6 +403,11 @@ void CheckpointWriter::read_table_facts() {
 std::string CheckpointWriter::file_sql(const Field& f, const std::string& expr) {
   std::string fields;
   for (const auto& c : f.children) {
+    const std::string name = f.name + "." + c.name;
+    if (!present_.count(name) &&
+        std::find(optional_fields().begin(), optional_fields().end(), name) != optional_fields().end()) {
+      continue;
+    }
     fields += (fields.empty() ? "" : ", ") + quoted(c.name) + " := " +
               (c.name == "dataChange" ? std::string("false") : expr + "." + quoted(c.name));
     if (c.name == "stats" && f.name == "add" && !stats_structure_.empty()) {
@@ -431,8 +462,9 @@ CheckpointWritten CheckpointWriter::run() {
       "WHEN 'm' THEN 'metaData actions' WHEN 'p' THEN 'protocol actions' "
       "ELSE 'domainMetadata actions for domain ' || name END)::BOOLEAN END";
   const std::string rows =
-      "SELECT w.p AS \"protocol\", w.m AS \"metaData\", w.t AS \"txn\", " + file_sql(action("add"), "w.a") +
-      " AS \"add\", " + file_sql(action("remove"), "w.r") + " AS \"remove\", w.d AS \"domainMetadata\" FROM (" +
+      std::string("SELECT w.p AS \"protocol\", w.m AS \"metaData\", ") + (present_.count("txn") ? "w.t AS \"txn\", " : "") +
+      file_sql(action("add"), "w.a") + " AS \"add\", " + file_sql(action("remove"), "w.r") + " AS \"remove\"" +
+      (present_.count("domainMetadata") ? ", w.d AS \"domainMetadata\"" : "") + " FROM (" +
       keyed + ") k SEMI JOIN (" + newest + ") latest USING (kind, name, dv, o) "
       "WHERE w.a IS NOT NULL OR w.p IS NOT NULL OR w.m IS NOT NULL OR w.t IS NOT NULL "
       "OR (w.d IS NOT NULL AND NOT coalesce(w.d.removed, false)) "
@@ -447,8 +479,9 @@ CheckpointWritten CheckpointWriter::run() {
 
   CheckpointWritten out;
   out.version = version_;
-  auto counts = query("SELECT count(*), count(\"add\".path), count(\"remove\".path), count(\"txn\".appId) FROM "
-                      "read_parquet(" + sql_string_literal(uri) + ")");
+  auto counts = query("SELECT count(*), count(\"add\".path), count(\"remove\".path), " +
+                      std::string(present_.count("txn") ? "count(\"txn\".appId)" : "0") + " FROM read_parquet(" +
+                      sql_string_literal(uri) + ")");
   out.rows = counts->GetValue(0, 0).GetValue<int64_t>();
   out.adds = counts->GetValue(1, 0).GetValue<int64_t>();
   out.removes = counts->GetValue(2, 0).GetValue<int64_t>();
