@@ -27,6 +27,7 @@
 #include "neuralake/session.h"
 #include "testing/delta_conformance.h"
 #include "testing/delta_log_writer.h"
+#include "testing/delta_s3_tables.h"
 #include "testing/test_util.h"
 
 namespace nl = neuralake;
@@ -629,6 +630,44 @@ TEST_F(CheckpointWrite, TypedStatsOfAPreviousCheckpointCarryOver) {
     ++with_stats;
   });
   EXPECT_EQ(with_stats, 3u);
+}
+
+// On S3 (the local server): the checkpoint is written through the session's
+// object-store filesystem as one upload, over the same-version checkpoint it
+// reads, and loads as the local replay does.
+TEST_F(CheckpointWrite, OnS3) {
+  REQUIRE_SHARED_TABLE("simple_table_with_checkpoint");
+  std::unique_ptr<nl::testing::LocalS3Server> server;
+  try {
+    server = std::make_unique<nl::testing::LocalS3Server>("neuralake");
+  } catch (const std::exception& e) {
+    GTEST_SKIP() << "the local S3 server did not start (" << e.what() << "): S3 checkpoints not checked";
+  }
+  const fs::path source = nl::testing::delta_testdata_dir() / "simple_table_with_checkpoint";
+  const fs::path json_dir = tmp_.path() / "json";
+  copy_table(source, json_dir, true);
+  nl::Session s3(nl::testing::minio_session_options(server->endpoint()));
+  const std::string uri = "s3://neuralake/ckpt/simple_table_with_checkpoint";
+  auto [store, key] = s3.resolve_store(uri);
+  nl::testing::upload_tree(*store, source, key);
+  const delta::TableLocation table{store, key, uri};
+  const auto w = nl::engine::write_delta_checkpoint(s3, table, 10);
+  EXPECT_EQ(w.adds, 11);
+  const auto last = delta::parse_last_checkpoint("_last_checkpoint", store->read_all(key + "/_delta_log/_last_checkpoint"));
+  EXPECT_EQ(last.version, 10);
+  EXPECT_EQ(last.size, w.rows);
+  EXPECT_EQ(last.num_of_add_files, 11);
+  const auto info = store->head(key + "/_delta_log/00000000000000000010.checkpoint.parquet");
+  ASSERT_TRUE(info.has_value());
+  EXPECT_EQ(static_cast<int64_t>(info->size), w.size_bytes);
+  EXPECT_EQ(last.size_in_bytes, w.size_bytes);
+  for (auto decoder : {CheckpointDecoder::Native, CheckpointDecoder::DuckDb}) {
+    auto reader = nl::engine::make_standalone_checkpoint_reader(decoder);
+    const auto snap = delta::load_snapshot(table, *reader);
+    ASSERT_TRUE(snap->checkpoint.has_value());
+    EXPECT_EQ(snap->checkpoint->version, 10);
+    expect_same(facts_of(*snap), facts_of(*load(json_dir)));
+  }
 }
 
 TEST(ParseInterval, SparkIntervalSyntax) {
