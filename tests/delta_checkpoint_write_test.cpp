@@ -47,6 +47,11 @@ int64_t now_ms() {
       .count();
 }
 
+// A file as the session reads it: through the object-store filesystem,
+// whose version tags change on every rewrite (DuckDB's own local
+// filesystem may serve a file rewritten within the same second from its cache).
+std::string file_uri(const fs::path& p) { return nl::sql_string_literal("file://" + p.string()); }
+
 delta::TableLocation location_of(const fs::path& dir) { return {nl::make_local_store(dir.string()), "", dir.string()}; }
 
 // Everything a reader sees of a snapshot, as comparable text: each live
@@ -246,7 +251,7 @@ TEST_F(CheckpointWrite, TombstonesWithinTheRetentionAreKept) {
   auto tombstones = session_.sql(
       "SELECT string_agg(\"remove\".path, ', ' ORDER BY \"remove\".path), bool_or(\"remove\".dataChange), "
       "bool_or(\"add\".dataChange), max(txn.version), max(txn.appId) FROM read_parquet(" +
-      nl::sql_string_literal((dir / "_delta_log/00000000000000000003.checkpoint.parquet").string()) + ")");
+      file_uri(dir / "_delta_log/00000000000000000003.checkpoint.parquet") + ")");
   EXPECT_EQ(tombstones.value(0, 0).as<std::string>(),
             "part-00000-512e1537-8aaa-4193-b8b4-bef3de0de409-c000.snappy.parquet, "
             "part-00000-b44fcdb0-8b06-4f3a-8606-f8311a96f6dc-c000.snappy.parquet, "
@@ -356,7 +361,7 @@ class HandWrittenTable : public CheckpointWrite {
   std::string tombstones() {
     return session_
         .sql("SELECT coalesce(string_agg(\"remove\".path, ',' ORDER BY \"remove\".path), '') FROM read_parquet(" +
-             nl::sql_string_literal((dir_ / "_delta_log/00000000000000000002.checkpoint.parquet").string()) + ")")
+             file_uri(dir_ / "_delta_log/00000000000000000002.checkpoint.parquet") + ")")
         .value(0, 0)
         .as<std::string>();
   }
@@ -452,7 +457,7 @@ TEST_F(HandWrittenTable, DomainMetadataKeepsTheNewestPerDomain) {
   const auto w = nl::engine::write_delta_checkpoint(session_, location_of(dir_), 4, now_);
   const auto domains = session_.sql(
       "SELECT string_agg(\"domainMetadata\".domain || '=' || \"domainMetadata\".configuration, ';') FROM "
-      "read_parquet(" + nl::sql_string_literal((dir_ / "_delta_log/00000000000000000004.checkpoint.parquet").string()) +
+      "read_parquet(" + file_uri(dir_ / "_delta_log/00000000000000000004.checkpoint.parquet") +
       ")");
   EXPECT_EQ(domains.value(0, 0).as<std::string>(), "a={\"v\":2}");
   EXPECT_EQ(w.rows, 2 + 1 + 1 + 1);  // protocol, metaData, d, the tombstone of a, domain a
@@ -532,7 +537,7 @@ TEST_F(CheckpointWrite, StatsAsStructWhenTheTableAsksForIt) {
   nl::testing::write_delta_commit(dir, 0, log);
   nl::testing::write_delta_commit(json_dir, 0, log);
   nl::engine::write_delta_checkpoint(session_, location_of(dir), 0);
-  const std::string file = nl::sql_string_literal((dir / "_delta_log/00000000000000000000.checkpoint.parquet").string());
+  const std::string file = file_uri(dir / "_delta_log/00000000000000000000.checkpoint.parquet");
   const auto typed = session_.sql(
       "SELECT any_value(typeof(\"add\".stats_parsed)), count(\"add\".stats_parsed), count(\"add\".stats), "
       "max(\"add\".stats_parsed.maxValues.h), min(\"add\".stats_parsed.minValues.a), "
@@ -574,7 +579,7 @@ TEST_F(CheckpointWrite, BuildsOnAMultiPartCheckpoint) {
     const fs::path to = dir / ("_delta_log/00000000000000000002.checkpoint.000000000" + std::to_string(part) +
                                ".0000000002.parquet");
     session_.execute("COPY (SELECT * EXCLUDE (file_row_number) FROM read_parquet(" +
-                     nl::sql_string_literal(classic.string()) + ", file_row_number = true) WHERE file_row_number % 2 = " +
+                     file_uri(classic) + ", file_row_number = true) WHERE file_row_number % 2 = " +
                      std::to_string(part - 1) + ") TO " + nl::sql_string_literal(to.string()) + " (FORMAT parquet)");
   }
   fs::remove(classic);
