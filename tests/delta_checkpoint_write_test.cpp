@@ -347,14 +347,16 @@ class HandWrittenTable : public CheckpointWrite {
   void write_table(const std::string& configuration_json) {
     dir_ = tmp_.path() / "t";
     fs::remove_all(dir_);
-    std::string c0 = nl::testing::delta_protocol(1, 2) + nl::testing::delta_metadata("h", kIdSchema, {}, configuration_json);
+    std::string c0 =
+        nl::testing::delta_protocol(1, 2) + nl::testing::delta_metadata("h", kIdSchema, {}, configuration_json);
     for (const char* f : {"a", "b", "c", "d"}) c0 += nl::testing::delta_add(std::string(f) + ".parquet", "{}", 10);
     nl::testing::write_delta_commit(dir_, 0, c0);
     nl::testing::write_delta_commit(dir_, 1,
                                     remove_line("a.parquet", now_ - kDay) + remove_line("b.parquet", now_ - 10 * kDay) +
                                         remove_line("c.parquet", now_ - 30 * kDay) +
                                         nl::testing::delta_add("d.parquet", "{}", 11));
-    nl::testing::write_delta_commit(dir_, 2, remove_line("d.parquet", now_) + nl::testing::delta_add("d.parquet", "{}", 12));
+    nl::testing::write_delta_commit(dir_, 2,
+                                    remove_line("d.parquet", now_) + nl::testing::delta_add("d.parquet", "{}", 12));
   }
 
   // The paths of the tombstones in the checkpoint at 2.
@@ -658,7 +660,8 @@ TEST_F(CheckpointWrite, OnS3) {
   const delta::TableLocation table{store, key, uri};
   const auto w = nl::engine::write_delta_checkpoint(s3, table, 10);
   EXPECT_EQ(w.adds, 11);
-  const auto last = delta::parse_last_checkpoint("_last_checkpoint", store->read_all(key + "/_delta_log/_last_checkpoint"));
+  const auto last =
+      delta::parse_last_checkpoint("_last_checkpoint", store->read_all(key + "/_delta_log/_last_checkpoint"));
   EXPECT_EQ(last.version, 10);
   EXPECT_EQ(last.size, w.rows);
   EXPECT_EQ(last.num_of_add_files, 11);

@@ -135,8 +135,9 @@ int main(int argc, char** argv) {
   const char* parent = std::getenv("NEURALAKE_BENCH_DIR");
   const fs::path table = fs::path(parent ? parent : fs::temp_directory_path().string()) /
                          ("neuralake-checkpoint-bench-" + std::to_string(getpid()));
-  const long long now_ms =
-      std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+  const long long now_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                               std::chrono::system_clock::now().time_since_epoch())
+                               .count();
   int rc = 0;
   try {
     auto t0 = Clock::now();

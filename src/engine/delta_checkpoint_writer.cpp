@@ -355,9 +355,9 @@ void CheckpointWriter::read_table_facts() {
       "coalesce(list_contains(p.protocol.readerFeatures, 'v2Checkpoint'), false) OR "
       "coalesce(list_contains(p.protocol.writerFeatures, 'v2Checkpoint'), false), "
       "coalesce(lower(m.stats_as_struct) = 'true', false), m.schema, m.partitions" + presence + " FROM ("
-      "SELECT " + present_sql + "arg_max(struct_pack(retention := \"metaData\".\"configuration\"[" + sql_string_literal(retention_key) +
-      "], stats_as_struct := \"metaData\".\"configuration\"[" + sql_string_literal(struct_key) +
-      "], schema := \"metaData\".schemaString, partitions := \"metaData\".partitionColumns), v) "
+      "SELECT " + present_sql + "arg_max(struct_pack(retention := \"metaData\".\"configuration\"[" +
+      sql_string_literal(retention_key) + "], stats_as_struct := \"metaData\".\"configuration\"[" +
+      sql_string_literal(struct_key) + "], schema := \"metaData\".schemaString, partitions := \"metaData\".partitionColumns), v) "
       "FILTER (WHERE \"metaData\" IS NOT NULL) AS m, "
       "arg_max(struct_pack(protocol := \"protocol\"), v) FILTER (WHERE \"protocol\" IS NOT NULL) AS p FROM (" +
       actions_sql({"protocol", "metaData", "txn", "add", "remove", "domainMetadata"}) + "))");
@@ -462,8 +462,9 @@ CheckpointWritten CheckpointWriter::run() {
       "WHEN 'm' THEN 'metaData actions' WHEN 'p' THEN 'protocol actions' "
       "ELSE 'domainMetadata actions for domain ' || name END)::BOOLEAN END";
   const std::string rows =
-      std::string("SELECT w.p AS \"protocol\", w.m AS \"metaData\", ") + (present_.count("txn") ? "w.t AS \"txn\", " : "") +
-      file_sql(action("add"), "w.a") + " AS \"add\", " + file_sql(action("remove"), "w.r") + " AS \"remove\"" +
+      std::string("SELECT w.p AS \"protocol\", w.m AS \"metaData\", ") +
+      (present_.count("txn") ? "w.t AS \"txn\", " : "") + file_sql(action("add"), "w.a") + " AS \"add\", " +
+      file_sql(action("remove"), "w.r") + " AS \"remove\"" +
       (present_.count("domainMetadata") ? ", w.d AS \"domainMetadata\"" : "") + " FROM (" +
       keyed + ") k SEMI JOIN (" + newest + ") latest USING (kind, name, dv, o) "
       "WHERE w.a IS NOT NULL OR w.p IS NOT NULL OR w.m IS NOT NULL OR w.t IS NOT NULL "
