@@ -357,7 +357,8 @@ void CheckpointWriter::read_table_facts() {
       "coalesce(lower(m.stats_as_struct) = 'true', false), m.schema, m.partitions" + presence + " FROM ("
       "SELECT " + present_sql + "arg_max(struct_pack(retention := \"metaData\".\"configuration\"[" +
       sql_string_literal(retention_key) + "], stats_as_struct := \"metaData\".\"configuration\"[" +
-      sql_string_literal(struct_key) + "], schema := \"metaData\".schemaString, partitions := \"metaData\".partitionColumns), v) "
+      sql_string_literal(struct_key) +
+      "], schema := \"metaData\".schemaString, partitions := \"metaData\".partitionColumns), v) "
       "FILTER (WHERE \"metaData\" IS NOT NULL) AS m, "
       "arg_max(struct_pack(protocol := \"protocol\"), v) FILTER (WHERE \"protocol\" IS NOT NULL) AS p FROM (" +
       actions_sql({"protocol", "metaData", "txn", "add", "remove", "domainMetadata"}) + "))");
@@ -447,20 +448,19 @@ CheckpointWritten CheckpointWriter::run() {
       "struct_pack(a := \"add\", r := \"remove\", m := \"metaData\", p := \"protocol\", t := \"txn\", "
       "d := \"domainMetadata\") AS w FROM (" + actions_sql(names) + ")";
   // The newest row of each key, found from the keys alone (a small hash
-  // table), then the rows themselves picked by a semi join as the log
-  // streams past a second time: no row is held whole. Two actions of one
-  // kind for one key in one version (which the protocol forbids) would both
-  // pass: they are refused, except duplicate tombstones, which are harmless.
-  const std::string per_version =
-      "SELECT kind, name, dv, o, count(*) AS n FROM (" + keyed + ") WHERE kind IS NOT NULL AND name IS NOT NULL "
-      "GROUP BY kind, name, dv, o";
+  // table keeping the two newest versions of each), then the rows themselves
+  // picked by a semi join as the log streams past a second time: no row is
+  // held whole. Two actions of one kind for one key in one version (which
+  // the protocol forbids) would both pass: they are refused, except
+  // duplicate tombstones, which are harmless.
   const std::string newest =
-      "SELECT kind, name, dv, max(o) AS o FROM (" + per_version + ") GROUP BY kind, name, dv "
-      "HAVING CASE WHEN arg_max(n, o) = 1 OR (kind = 'f' AND max(o) % 2 = 0) THEN true ELSE error("
-      "'version ' || (max(o) // 2) || ' of the log holds ' || arg_max(n, o) || ' ' || CASE kind "
-      "WHEN 'f' THEN 'add actions for ' || name WHEN 't' THEN 'txn actions for appId ' || name "
-      "WHEN 'm' THEN 'metaData actions' WHEN 'p' THEN 'protocol actions' "
-      "ELSE 'domainMetadata actions for domain ' || name END)::BOOLEAN END";
+      "SELECT kind, name, dv, top[1] AS o FROM (SELECT kind, name, dv, max(o, 2) AS top FROM (" + keyed +
+      ") WHERE kind IS NOT NULL AND name IS NOT NULL GROUP BY kind, name, dv) "
+      "WHERE CASE WHEN len(top) = 1 OR top[1] <> top[2] OR (kind = 'f' AND top[1] % 2 = 0) THEN true ELSE error("
+      "'version ' || (top[1] // 2) || ' of the log holds more than one ' || CASE kind "
+      "WHEN 'f' THEN 'add action for ' || name WHEN 't' THEN 'txn action for appId ' || name "
+      "WHEN 'm' THEN 'metaData action' WHEN 'p' THEN 'protocol action' "
+      "ELSE 'domainMetadata action for domain ' || name END)::BOOLEAN END";
   const std::string rows =
       std::string("SELECT w.p AS \"protocol\", w.m AS \"metaData\", ") +
       (present_.count("txn") ? "w.t AS \"txn\", " : "") + file_sql(action("add"), "w.a") + " AS \"add\", " +
