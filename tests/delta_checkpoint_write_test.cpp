@@ -678,6 +678,20 @@ TEST_F(CheckpointWrite, OnS3) {
   }
 }
 
+// Tables this writer must not checkpoint, or that are not tables.
+TEST_F(CheckpointWrite, RefusesV2CheckpointTablesAndNonTables) {
+  const fs::path dir = tmp_.path() / "v2";
+  nl::testing::write_delta_commit(dir, 0,
+                                  nl::testing::delta_protocol(3, 7, {"v2Checkpoint"}, {"v2Checkpoint"}) +
+                                      nl::testing::delta_metadata("v2", kIdSchema, {}) +
+                                      nl::testing::delta_add("a.parquet", "{}", 1));
+  EXPECT_NL_ERROR(nl::engine::write_delta_checkpoint(session_, location_of(dir), 0), NotSupported, "v2Checkpoint");
+  EXPECT_FALSE(fs::exists(dir / "_delta_log/00000000000000000000.checkpoint.parquet"));
+  const fs::path empty = tmp_.path() / "empty";
+  fs::create_directories(empty);
+  EXPECT_NL_ERROR(nl::engine::write_delta_checkpoint(session_, location_of(empty), 0), NotFound, empty.string());
+}
+
 TEST(ParseInterval, SparkIntervalSyntax) {
   const std::string k = "delta.deletedFileRetentionDuration";
   EXPECT_EQ(nl::engine::parse_interval_ms("interval 1 week", k), 7 * kDay);
