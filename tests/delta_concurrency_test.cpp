@@ -279,11 +279,14 @@ TEST(DeltaConcurrency, FourWriterProcessesOnS3ThroughTheFaultProxyLoseNothing) {
 }
 
 // A blind append that loses its version walks the log one version per
-// attempt, sleeping its backoff between them, while the writer that won keeps
-// committing at the head: with four writers committing every few
-// milliseconds the losers fall further behind with every attempt and give up
-// (Conflict, "gave up ... after 15 attempts"), though only other blind
-// appends won. Here no append may give up.
+// attempt (src/delta/writer/commit.cpp: ++version, then backoff), sleeping
+// 2.5 ms to 1 s between them, while the writers that won keep committing at
+// the head: with four writers committing every few milliseconds a loser falls
+// further behind with every attempt and gives up (Conflict, "gave up ...
+// after 15 attempts") though only other blind appends won. Every version it
+// skips costs an attempt, so even without the sleeps some give up. Here no
+// append may give up: a lost race should cost one attempt, the winners
+// between its read and the log's head checked, then a try at the head.
 TEST(DeltaConcurrency, NoBlindAppendGivesUpAmongFourWriters) {
   nlt::TempDir dir;
   const std::string uri = "file://" + (dir.path() / "t").string();
