@@ -1,6 +1,7 @@
 #include "delta/writer/commit.h"
 
 #include <chrono>
+#include <optional>
 #include <random>
 #include <thread>
 
@@ -96,8 +97,8 @@ Winner inspect(const std::string& text, const std::string& commit_id, const std:
 
 void backoff(int attempt) {
   thread_local std::mt19937 rng{std::random_device{}()};
-  const int cap_ms = std::min(1000, 10 << std::min(attempt, 7));
-  std::uniform_int_distribution<int> d(cap_ms / 4, cap_ms);
+  const int cap_ms = std::min(200, 4 << std::min(attempt, 6));
+  std::uniform_int_distribution<int> d(1, cap_ms);
   std::this_thread::sleep_for(std::chrono::milliseconds(d(rng)));
 }
 
@@ -118,24 +119,12 @@ CommitOutcome commit(const TableLocation& table, int64_t read_version, const Com
   const std::string log_prefix = (table.key.empty() ? std::string() : table.key + "/") + "_delta_log/";
   int64_t version = read_version + 1;
   const int attempts = std::max(1, request.max_attempts);
-  for (int attempt = 1;; ++attempt) {
-    const std::string key = log_prefix + padded_version(version) + ".json";
-    const std::string text = commit_text(request, read_version, commit_id);
-    if (table.store->put_if_absent(key, text)) return {version, attempt};
-
-    std::string existing;
-    try {
-      existing = table.store->read_all(key);
-    } catch (const Error& e) {
-      if (e.code() != ErrorCode::NotFound) throw;
-      // Taken a moment ago and gone now can only be a store that lies about
-      // put-if-absent: try the same version again.
-      if (attempt >= attempts) break;
-      continue;
-    }
+  // Judges the entry another writer committed at `v`: returns true if it is
+  // ours, throws Conflict if ours cannot follow it, false to commute past it.
+  auto judge = [&](int64_t v, const std::string& existing) {
     Winner w = inspect(existing, commit_id, request.txn_app_id);
-    if (w.ours) return {version, attempt};
-    const std::string who = "version " + std::to_string(version) + " of Delta table '" + table.name +
+    if (w.ours) return true;
+    const std::string who = "version " + std::to_string(v) + " of Delta table '" + table.name +
                             "' was committed by another writer" +
                             (w.operation.empty() ? std::string() : " (" + w.operation + ")");
     if (w.changes_protocol || w.changes_metadata) {
@@ -154,11 +143,39 @@ CommitOutcome commit(const TableLocation& table, int64_t read_version, const Com
                     who + " after this " + request.operation + " read version " + std::to_string(read_version) +
                         "; nothing was committed");
       }
-      request.check_winner(WinnerFiles{version, w.operation, std::move(w.added), std::move(w.removed)});
+      request.check_winner(WinnerFiles{v, w.operation, std::move(w.added), std::move(w.removed)});
+    }
+    return false;
+  };
+  // The entry at `v`, or nullopt if there is none (yet).
+  auto entry = [&](int64_t v) -> std::optional<std::string> {
+    try {
+      return table.store->read_all(log_prefix + padded_version(v) + ".json");
+    } catch (const Error& e) {
+      if (e.code() != ErrorCode::NotFound) throw;
+      return std::nullopt;
+    }
+  };
+
+  // An attempt is one lost race: after losing, every entry up to the head is
+  // judged and the next attempt goes right after the head, so a writer never
+  // falls behind the others one version per attempt.
+  for (int attempt = 1;; ++attempt) {
+    const std::string key = log_prefix + padded_version(version) + ".json";
+    const std::string text = commit_text(request, read_version, commit_id);
+    if (table.store->put_if_absent(key, text)) return {version, attempt};
+
+    auto existing = entry(version);
+    // Taken a moment ago and gone now can only be a store that lies about
+    // put-if-absent: try the same version again.
+    if (existing) {
+      if (judge(version, *existing)) return {version, attempt};
+      for (++version; (existing = entry(version)); ++version) {
+        if (judge(version, *existing)) return {version, attempt};
+      }
     }
     if (attempt >= attempts) break;
-    ++version;  // commute past the winner
-    backoff(attempt);
+    if (attempt >= 3) backoff(attempt - 3);  // many lost races in a row: spread the writers out
   }
   throw Error(ErrorCode::Conflict, table.name,
               "gave up committing to Delta table '" + table.name + "' after " + std::to_string(attempts) +
