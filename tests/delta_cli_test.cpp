@@ -173,6 +173,17 @@ TEST_F(DeltaCliTest, AppendCreateOverwriteAndCheckpointWriteTables) {
   ASSERT_EQ(r.code, 0) << r.err;
   r = run({"sql", "SELECT id, city FROM delta_scan('" + (dir_.path() / "made").string() + "')", "--format", "csv"});
   EXPECT_EQ(r.out, "id,city\n9,Oslo\n");
+  // replaceWhere and merge-schema from the CLI.
+  r = run({"delta", "overwrite", "made", "--sql", "SELECT 11 AS id, 'Oslo' AS city", "--where", "city = 'Oslo'"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  r = run({"delta", "append", "made", "--sql", "SELECT 12 AS id, 'Rome' AS city, 3 AS visits", "--merge-schema"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  r = run({"sql", "SELECT id, city, visits FROM delta_scan('" + (dir_.path() / "made").string() + "') ORDER BY id",
+           "--format", "csv"});
+  EXPECT_EQ(r.out, "id,city,visits\n11,Oslo,\n12,Rome,3\n");
+  r = run({"delta", "overwrite", "made", "--sql", "SELECT 13 AS id, 'Bonn' AS city", "--where", "city = 'Oslo'"});
+  EXPECT_EQ(r.code, 4) << r.err;
+  EXPECT_NE(r.err.find("does not match its condition"), std::string::npos) << r.err;
   // create with a schema; appending something else is refused by name.
   r = run({"delta", "create", "empty", "--schema", "id BIGINT NOT NULL, tags VARCHAR[]", "--property",
            "delta.appendOnly=true"});

@@ -82,12 +82,16 @@ void add_delta_commands(CLI::App& app, DeltaHistoryCommand& command, DeltaWriteC
     c->add_option("--txn-app-id", write.app_id, "Application id of an idempotent write (with --txn-version)");
     c->add_option("--txn-version", write.txn_version, "Version of an idempotent write: skipped if already committed");
     c->add_option("--user-metadata", write.user_metadata, "Text recorded in the commit's commitInfo.userMetadata");
+    c->add_flag("--merge-schema", write.merge_schema, "Add the data's new columns to the table (as nullable columns)");
   };
   write.append = command.delta->add_subcommand("append", "Append rows to a Delta table");
   data_options(write.append);
   write.overwrite = command.delta->add_subcommand("overwrite", "Replace every row of a Delta table");
   data_options(write.overwrite);
   write.overwrite->add_flag("--replace-schema", write.replace_schema, "Replace the table's schema with the data's");
+  write.overwrite->add_option("--where", write.where,
+                              "Replace only the rows matching this SQL condition (replaceWhere); every row written "
+                              "must match it");
   write.create = command.delta->add_subcommand("create", "Create an empty Delta table");
   write.create->add_option("table", write.table, table_help)->required();
   write.create->add_option("--schema", write.schema, "Columns, e.g. \"id BIGINT NOT NULL, name VARCHAR\"")->required();
@@ -213,6 +217,7 @@ void run_delta_write(std::ostream& out, const DeltaWriteCommand& c, Session& ses
   o.compression = c.compression;
   o.user_metadata = c.user_metadata;
   o.replace_schema = c.replace_schema;
+  o.merge_schema = c.merge_schema;
   if (!c.app_id.empty() || c.txn_version >= 0) {
     if (c.app_id.empty() || c.txn_version < 0) {
       throw Error(ErrorCode::InvalidArgument, "--txn-app-id", "--txn-app-id and --txn-version go together");
@@ -234,7 +239,9 @@ void run_delta_write(std::ostream& out, const DeltaWriteCommand& c, Session& ses
     bar.advance(bytes - shown, "writing");
     shown = bytes;
   };
-  auto r = *c.overwrite ? writer.overwrite(session.lazy(query), o) : writer.append(session.lazy(query), o);
+  auto r = !*c.overwrite          ? writer.append(session.lazy(query), o)
+           : c.where.empty()      ? writer.overwrite(session.lazy(query), o)
+                                  : writer.overwrite(session.lazy(query), c.where, o);
   bar.finish();
   if (r.skipped) {
     out << "transaction " << c.app_id << " version " << c.txn_version << " is already committed (table at version "

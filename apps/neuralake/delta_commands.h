@@ -39,6 +39,8 @@ struct DeltaWriteCommand {
   std::string description;
   bool if_not_exists = false;
   bool replace_schema = false;
+  bool merge_schema = false;
+  std::string where;                      // overwrite: replace only the rows matching this condition
   std::string compression;
   std::string app_id;                     // --txn-app-id
   int64_t txn_version = -1;               // --txn-version
