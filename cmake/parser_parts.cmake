@@ -4,7 +4,15 @@
 # None of them sees the engine. Needs cmake/parts.cmake and the third-party
 # targets.
 neuralake_part(common)
-neuralake_part(storage DEPS common PRIVATE_LIBS OpenSSL::Crypto CURL::libcurl nlohmann_json::nlohmann_json)
+# libcurl's and libcrypto's headers only: the S3 client opens the libraries
+# when it first needs them (src/storage/s3/loaded_library.h), so a process
+# that never speaks to S3 maps neither them nor libcurl's dependencies
+# (gnutls, krb5, LDAP, ...).
+if(NOT TARGET neuralake_s3_library_headers)
+  add_library(neuralake_s3_library_headers INTERFACE)
+  target_include_directories(neuralake_s3_library_headers SYSTEM INTERFACE ${CURL_INCLUDE_DIRS} ${OPENSSL_INCLUDE_DIR})
+endif()
+neuralake_part(storage DEPS common PRIVATE_LIBS neuralake_s3_library_headers nlohmann_json::nlohmann_json)
 neuralake_part(config DEPS common storage PRIVATE_LIBS PkgConfig::TOMLPP)
 neuralake_part(parquet DEPS common PRIVATE_LIBS ZLIB::ZLIB PkgConfig::SNAPPY PkgConfig::ZSTD)
 neuralake_part(pruning DEPS common)

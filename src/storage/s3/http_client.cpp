@@ -1,20 +1,16 @@
 // libcurl behind HttpClient: handle pooling for connection reuse, header and
 // body capture, and curl's failures turned into plain transport errors.
+// libcurl is opened by the first request (curl_library.h), not at start.
 #include "storage/s3/http_client.h"
-
-#include <curl/curl.h>
 
 #include <algorithm>
 #include <cstdio>
 #include <cstring>
 
+#include "storage/s3/curl_library.h"
+
 namespace neuralake::s3 {
 namespace {
-
-// curl_global_init is not thread-safe; run it once before the first handle.
-struct CurlGlobal {
-  CurlGlobal() { curl_global_init(CURL_GLOBAL_DEFAULT); }
-};
 
 // One transfer's destination: the response, and the caller's buffer for a 206.
 struct Transfer {
@@ -105,10 +101,11 @@ std::string HttpResponse::header(std::string_view name) const {
   return "";
 }
 
-HttpClient::HttpClient(HttpOptions options) : options_(std::move(options)) { static CurlGlobal global; }
+HttpClient::HttpClient(HttpOptions options) : options_(std::move(options)) {}
 
 HttpClient::~HttpClient() {
-  for (void* h : idle_) curl_easy_cleanup(static_cast<CURL*>(h));
+  // A handle exists only once a request has opened libcurl.
+  for (void* h : idle_) curl_library().easy_cleanup(static_cast<CURL*>(h));
 }
 
 size_t HttpClient::handles_created() const {
@@ -131,7 +128,7 @@ void* HttpClient::acquire() {
     }
     ++created_;
   }
-  return curl_easy_init();
+  return curl_library().easy_init();
 }
 
 void HttpClient::release(void* handle) {
@@ -140,70 +137,71 @@ void HttpClient::release(void* handle) {
 }
 
 HttpResponse HttpClient::perform(const HttpRequest& request) {
+  const CurlLibrary& lib = curl_library();  // throws, naming the library, when it cannot be opened
   CURL* curl = static_cast<CURL*>(acquire());
-  curl_easy_reset(curl);  // keeps the connection cache, drops the last request's options
+  lib.easy_reset(curl);  // keeps the connection cache, drops the last request's options
   HttpResponse response;
   Transfer transfer{&response, request.body_out, request.body_out ? request.body_out_capacity : 0, 0};
   Upload upload{request.body, 0};
   curl_slist* headers = nullptr;
-  for (const auto& [k, v] : request.headers) headers = curl_slist_append(headers, (k + ": " + v).c_str());
+  for (const auto& [k, v] : request.headers) headers = lib.slist_append(headers, (k + ": " + v).c_str());
   // curl adds these unless told not to; S3 does not want them.
-  headers = curl_slist_append(headers, "Expect:");
-  headers = curl_slist_append(headers, "Accept:");
+  headers = lib.slist_append(headers, "Expect:");
+  headers = lib.slist_append(headers, "Accept:");
 
-  curl_easy_setopt(curl, CURLOPT_URL, request.url.c_str());
-  curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers);
-  curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
-  curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(options_.connect_timeout.count()));
+  lib.easy_setopt(curl, CURLOPT_URL, request.url.c_str());
+  lib.easy_setopt(curl, CURLOPT_HTTPHEADER, headers);
+  lib.easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
+  lib.easy_setopt(curl, CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(options_.connect_timeout.count()));
   // "No progress for request_timeout": fewer than 1 byte/s for that long.
-  curl_easy_setopt(curl, CURLOPT_LOW_SPEED_LIMIT, 1L);
-  curl_easy_setopt(curl, CURLOPT_LOW_SPEED_TIME, std::max(1L, static_cast<long>(options_.request_timeout.count() / 1000)));
-  curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, on_body);
-  curl_easy_setopt(curl, CURLOPT_WRITEDATA, &transfer);
-  curl_easy_setopt(curl, CURLOPT_HEADERFUNCTION, on_header);
-  curl_easy_setopt(curl, CURLOPT_HEADERDATA, &transfer);
-  curl_easy_setopt(curl, CURLOPT_BUFFERSIZE, static_cast<long>(options_.receive_buffer));
-  curl_easy_setopt(curl, CURLOPT_PROTOCOLS_STR, "http,https");
+  lib.easy_setopt(curl, CURLOPT_LOW_SPEED_LIMIT, 1L);
+  lib.easy_setopt(curl, CURLOPT_LOW_SPEED_TIME, std::max(1L, static_cast<long>(options_.request_timeout.count() / 1000)));
+  lib.easy_setopt(curl, CURLOPT_WRITEFUNCTION, on_body);
+  lib.easy_setopt(curl, CURLOPT_WRITEDATA, &transfer);
+  lib.easy_setopt(curl, CURLOPT_HEADERFUNCTION, on_header);
+  lib.easy_setopt(curl, CURLOPT_HEADERDATA, &transfer);
+  lib.easy_setopt(curl, CURLOPT_BUFFERSIZE, static_cast<long>(options_.receive_buffer));
+  lib.easy_setopt(curl, CURLOPT_PROTOCOLS_STR, "http,https");
   // Proxies come only from our settings, never from curl's own reading of the environment.
   const bool https = request.url.rfind("https://", 0) == 0;
   const std::string& proxy = https ? options_.https_proxy : options_.http_proxy;
-  curl_easy_setopt(curl, CURLOPT_PROXY, proxy.c_str());
-  if (!options_.no_proxy.empty()) curl_easy_setopt(curl, CURLOPT_NOPROXY, options_.no_proxy.c_str());
-  if (!options_.ca_bundle.empty()) curl_easy_setopt(curl, CURLOPT_CAINFO, options_.ca_bundle.c_str());
+  lib.easy_setopt(curl, CURLOPT_PROXY, proxy.c_str());
+  if (!options_.no_proxy.empty()) lib.easy_setopt(curl, CURLOPT_NOPROXY, options_.no_proxy.c_str());
+  if (!options_.ca_bundle.empty()) lib.easy_setopt(curl, CURLOPT_CAINFO, options_.ca_bundle.c_str());
 
   if (request.method == "HEAD") {
-    curl_easy_setopt(curl, CURLOPT_NOBODY, 1L);
+    lib.easy_setopt(curl, CURLOPT_NOBODY, 1L);
   } else if (request.method == "GET") {
-    curl_easy_setopt(curl, CURLOPT_HTTPGET, 1L);
+    lib.easy_setopt(curl, CURLOPT_HTTPGET, 1L);
   } else {
     if (request.method == "PUT" || request.method == "POST") {
-      curl_easy_setopt(curl, CURLOPT_UPLOAD, 1L);
-      curl_easy_setopt(curl, CURLOPT_READFUNCTION, on_read);
-      curl_easy_setopt(curl, CURLOPT_READDATA, &upload);
-      curl_easy_setopt(curl, CURLOPT_SEEKFUNCTION, on_seek);
-      curl_easy_setopt(curl, CURLOPT_SEEKDATA, &upload);
-      curl_easy_setopt(curl, CURLOPT_INFILESIZE_LARGE, static_cast<curl_off_t>(request.body.size()));
+      lib.easy_setopt(curl, CURLOPT_UPLOAD, 1L);
+      lib.easy_setopt(curl, CURLOPT_READFUNCTION, on_read);
+      lib.easy_setopt(curl, CURLOPT_READDATA, &upload);
+      lib.easy_setopt(curl, CURLOPT_SEEKFUNCTION, on_seek);
+      lib.easy_setopt(curl, CURLOPT_SEEKDATA, &upload);
+      lib.easy_setopt(curl, CURLOPT_INFILESIZE_LARGE, static_cast<curl_off_t>(request.body.size()));
     }
-    curl_easy_setopt(curl, CURLOPT_CUSTOMREQUEST, request.method.c_str());
+    lib.easy_setopt(curl, CURLOPT_CUSTOMREQUEST, request.method.c_str());
   }
 
-  CURLcode rc = curl_easy_perform(curl);
-  curl_slist_free_all(headers);
+  CURLcode rc = lib.easy_perform(curl);
+  lib.slist_free_all(headers);
   long connects = 0;
-  if (curl_easy_getinfo(curl, CURLINFO_NUM_CONNECTS, &connects) == CURLE_OK && connects > 0) {
+  if (lib.easy_getinfo(curl, CURLINFO_NUM_CONNECTS, &connects) == CURLE_OK && connects > 0) {
     std::lock_guard lock(mutex_);
     connections_ += static_cast<size_t>(connects);
   }
   if (rc != CURLE_OK) {
     response.transport_error = static_cast<int>(rc);
-    response.transport_message = curl_easy_strerror(rc);
+    response.transport_message = lib.easy_strerror(rc);
     response.timed_out = rc == CURLE_OPERATION_TIMEDOUT;
     response.status = 0;
     response.body.clear();
     response.body_out_size = 0;
   } else {
     long status = 0;
-    curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &status);
+    lib.easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &status);
     response.status = static_cast<int>(status);
   }
   release(curl);

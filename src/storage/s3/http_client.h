@@ -1,5 +1,6 @@
 // A small HTTP/1.1 client over libcurl for S3 and the AWS credential
 // endpoints: pooled handles (connections are reused), timeouts, proxies, CA bundle.
+// libcurl is opened by the first request (curl_library.h), not linked.
 #pragma once
 
 #include <chrono>
@@ -67,6 +68,7 @@ class HttpClient {
   // Performs one request. Transport failures are reported in the response,
   // not thrown, so that callers can decide whether to retry. A body shorter
   // than its Content-Length is a transport failure, never a short success.
+  // Throws Error(Unavailable) naming libcurl when it cannot be opened.
   HttpResponse perform(const HttpRequest& request);
 
   // Handles created so far: a measure of connection reuse for tests.

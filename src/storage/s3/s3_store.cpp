@@ -3,8 +3,6 @@
 // errors that name s3://bucket/key and never a credential.
 #include "storage/s3/s3_store.h"
 
-#include <openssl/evp.h>
-
 #include <algorithm>
 #include <atomic>
 #include <ctime>
@@ -14,6 +12,7 @@
 #include <thread>
 
 #include "neuralake/error.h"
+#include "storage/s3/crypto_library.h"
 
 namespace neuralake::s3 {
 namespace {
@@ -375,7 +374,8 @@ class S3StoreImpl : public S3Store {
     if ((!sse.empty() && sse != "AES256") || !r.header("x-amz-server-side-encryption-customer-algorithm").empty()) return true;
     unsigned char digest[EVP_MAX_MD_SIZE];
     unsigned int len = 0;
-    EVP_Digest(data.data(), data.size(), digest, &len, EVP_md5(), nullptr);
+    const CryptoLibrary& crypto = crypto_library();
+    crypto.evp_digest(data.data(), data.size(), digest, &len, crypto.evp_md5(), nullptr);
     std::string hex = to_hex(std::string_view(reinterpret_cast<const char*>(digest), len));
     std::transform(etag.begin(), etag.end(), etag.begin(), ::tolower);
     return hex == etag;

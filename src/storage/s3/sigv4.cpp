@@ -1,17 +1,14 @@
 // AWS Signature Version 4: the four steps of AWS's specification (canonical
-// request, string to sign, derived key, signature) over OpenSSL's HMAC/SHA-256.
+// request, string to sign, derived key, signature) over OpenSSL's HMAC/SHA-256
+// (libcrypto, opened by the first signature: crypto_library.h).
 #include "storage/s3/sigv4.h"
-
-#include <openssl/crypto.h>
-#include <openssl/evp.h>
-#include <openssl/hmac.h>
-#include <openssl/sha.h>
 
 #include <algorithm>
 #include <ctime>
 #include <map>
 
 #include "neuralake/error.h"
+#include "storage/s3/crypto_library.h"
 
 namespace neuralake::s3 {
 namespace {
@@ -104,14 +101,15 @@ std::string to_hex(std::string_view bytes) {
 
 std::string sha256_hex(std::string_view data) {
   unsigned char digest[SHA256_DIGEST_LENGTH];
-  SHA256(reinterpret_cast<const unsigned char*>(data.data()), data.size(), digest);
+  crypto_library().sha256(reinterpret_cast<const unsigned char*>(data.data()), data.size(), digest);
   return to_hex(std::string_view(reinterpret_cast<const char*>(digest), sizeof digest));
 }
 
 std::string hmac_sha256(std::string_view key, std::string_view data) {
   unsigned char out[EVP_MAX_MD_SIZE];
   unsigned int len = 0;
-  if (!HMAC(EVP_sha256(), key.data(), static_cast<int>(key.size()),
+  const CryptoLibrary& crypto = crypto_library();
+  if (!crypto.hmac(crypto.evp_sha256(), key.data(), static_cast<int>(key.size()),
             reinterpret_cast<const unsigned char*>(data.data()), data.size(), out, &len)) {
     throw Error(ErrorCode::Internal, "HMAC-SHA256", "OpenSSL HMAC-SHA256 failed");
   }
@@ -219,7 +217,7 @@ SignedRequest sign_v4(const SigningRequest& request, const AwsCredentials& crede
   key = hmac_sha256(key, options.service);
   key = hmac_sha256(key, "aws4_request");
   out.signature = to_hex(hmac_sha256(key, out.string_to_sign));
-  OPENSSL_cleanse(key.data(), key.size());
+  crypto_library().cleanse(key.data(), key.size());
 
   out.authorization = "AWS4-HMAC-SHA256 Credential=" + credentials.access_key_id + "/" + scope +
                       ", SignedHeaders=" + signed_headers + ", Signature=" + out.signature;

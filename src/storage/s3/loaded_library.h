@@ -1,0 +1,40 @@
+// A system library opened with dlopen when first needed instead of linked:
+// a process that never needs it maps neither the library nor its
+// dependencies. libcurl alone brings gnutls, p11-kit, krb5, LDAP and more,
+// megabytes resident from the moment a program starts.
+#pragma once
+
+#include <string>
+
+namespace neuralake::s3 {
+
+class LoadedLibrary {
+ public:
+  // Opens `file` (a soname such as "libcurl.so.4"). `needed_for` (what the
+  // library serves) and `package` (the Debian package that installs it) go
+  // into the error: Error(Unavailable) naming the file and the loader's
+  // reason when it cannot be opened.
+  LoadedLibrary(std::string file, const std::string& needed_for, const std::string& package);
+  LoadedLibrary(const LoadedLibrary&) = delete;
+  LoadedLibrary& operator=(const LoadedLibrary&) = delete;
+  // The library is never closed, so functions bound from it stay valid for
+  // the life of the process, after this object is gone.
+  ~LoadedLibrary() = default;
+
+  // Binds `fn` to the function `name`; throws Error(Unavailable) naming the
+  // function and the file when the library lacks it (too old a version).
+  template <class F>
+  void bind(F*& fn, const char* name) const {
+    fn = reinterpret_cast<F*>(symbol(name));
+  }
+
+  const std::string& file() const { return file_; }
+
+ private:
+  void* symbol(const char* name) const;
+
+  std::string file_;
+  void* handle_ = nullptr;
+};
+
+}  // namespace neuralake::s3
