@@ -290,3 +290,32 @@ TEST_F(FaultFixture, ADeltaCommitWhoseResponseWasLostCommitsExactlyOnce) {
     EXPECT_EQ(df.value(0, 1).as<int64_t>(), 3);
   }
 }
+
+namespace {
+std::string server_endpoint() { return s3->server().endpoint(); }
+}  // namespace
+
+// The local S3 server ignores If-None-Match: Delta writes straight to it are
+// refused before anything is written, naming the setting that allows one
+// writer at a time; with that setting they commit.
+TEST(ConditionalWrites, DeltaWritesRefuseAStoreThatIgnoresThemUnlessSingleWriter) {
+  for (bool single : {false, true}) {
+    SCOPED_TRACE(single ? "single writer" : "default");
+    Environment env = env_for(server_endpoint());
+    if (single) env.variables["NEURALAKE_S3_SINGLE_WRITER"] = "true";
+    SessionOptions o;
+    o.config = Config::resolve(env);
+    Session session(o);
+    const std::string table = fresh_prefix() + "/t";
+    DeltaWriter writer(session, table);
+    DeltaWriteOptions create;
+    create.create = DeltaCreateOptions{};
+    if (!single) {
+      EXPECT_NL_ERROR(writer.append(session.lazy("SELECT 1 AS id"), create), NotSupported, "s3.single_writer");
+      auto [store, key] = session.resolve_store(table);
+      EXPECT_TRUE(store->list(key + "/").empty());  // no data file, no log entry, no probe left behind
+    } else {
+      EXPECT_EQ(writer.append(session.lazy("SELECT 1 AS id"), create).version, 0);
+    }
+  }
+}

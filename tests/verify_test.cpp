@@ -98,6 +98,7 @@ TEST(Verify, WriteProbeIsDeleted) {
   SCOPED_TRACE(listing(r));
   EXPECT_EQ(check(r, "storage.write").status, CheckStatus::Pass);
   EXPECT_NE(check(r, "storage.write").detail.find("_neuralake_verify/probe-"), std::string::npos);
+  EXPECT_EQ(check(r, "storage.conditional_write").status, CheckStatus::Pass);  // local disk links, never overwrites
   EXPECT_FALSE(fs::exists(w.warehouse / "_neuralake_verify") && !fs::is_empty(w.warehouse / "_neuralake_verify"));
   EXPECT_EQ(check(r, "tables").status, CheckStatus::Skip);
   EXPECT_TRUE(r.ok());
@@ -312,6 +313,9 @@ TEST(VerifyCli, MinioAgainstLocalServer) {
   EXPECT_TRUE(has_line(before.out, "pass", "storage.list"));
   EXPECT_TRUE(has_line(before.out, "skip", "storage.read"));  // empty bucket
   EXPECT_TRUE(has_line(before.out, "pass", "storage.write"));
+  // The local S3 server ignores If-None-Match: Delta writers would be refused.
+  EXPECT_TRUE(has_line(before.out, "fail", "storage.conditional_write"));
+  EXPECT_NE(before.out.find("s3.single_writer"), std::string::npos);
   EXPECT_TRUE(has_line(before.out, "fail", "table tpch.part"));
   EXPECT_NE(before.out.find("s3://neuralake/parts.parquet"), std::string::npos);
 
@@ -319,13 +323,16 @@ TEST(VerifyCli, MinioAgainstLocalServer) {
   ASSERT_EQ(sample.code, 0) << sample.err;
   EXPECT_NE(sample.out.find("s3://neuralake/parts.parquet"), std::string::npos);
 
-  CliOutcome after = cli(dir.path(), verify, env);
+  auto single_writer = env;
+  single_writer["NEURALAKE_S3_SINGLE_WRITER"] = "true";
+  CliOutcome after = cli(dir.path(), verify, single_writer);
   SCOPED_TRACE(after.out + after.err);
   EXPECT_EQ(after.code, 0);
-  for (const char* name : {"config", "credentials", "storage.list", "storage.read", "storage.write", "table tpch.part",
-                           "query tpch.part", "table tpch.supplier", "query tpch.supplier"})
+  for (const char* name : {"config", "credentials", "storage.list", "storage.read", "storage.write",
+                           "storage.conditional_write", "table tpch.part", "query tpch.part", "table tpch.supplier",
+                           "query tpch.supplier"})
     EXPECT_TRUE(has_line(after.out, "pass", name)) << name;
-  EXPECT_EQ(cli(dir.path(), {"--catalog", QUICKSTART_PLUGIN, "verify", "--write", "--strict"}, env).code, 0);
+  EXPECT_EQ(cli(dir.path(), {"--catalog", QUICKSTART_PLUGIN, "verify", "--write", "--strict"}, single_writer).code, 0);
 
   // A bucket that does not exist fails storage and names it.
   auto missing_env = env;

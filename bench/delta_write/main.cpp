@@ -187,7 +187,9 @@ bool commits(const fs::path& work, int appends, int rows, int runs) {
     nl::testing::LocalS3Process server(source / "scripts" / "local-s3", work / "s3", "bench");
     nl::Environment env{{{"NEURALAKE_ENV", "minio"},
                          {"AWS_ENDPOINT_URL", server.endpoint()},
-                         {"AWS_EC2_METADATA_DISABLED", "true"}}};
+                         {"AWS_EC2_METADATA_DISABLED", "true"},
+                         // The local S3 server ignores conditional writes: one writer, as here.
+                         {"NEURALAKE_S3_SINGLE_WRITER", "true"}}};
     nl::SessionOptions o;
     o.config = nl::Config::resolve(env);
     nl::Session s(o);

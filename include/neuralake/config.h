@@ -70,6 +70,11 @@ struct S3Options {
   // default in every profile: no cache, every read goes to S3. Setting
   // s3.read_cache_mb (NEURALAKE_S3_READ_CACHE_MB).
   uint64_t read_cache_bytes = 0;
+  // Delta commits on a store that ignores conditional writes (If-None-Match:
+  // *) could overwrite each other; the writer refuses them unless this says
+  // the table has one writer at a time. Setting s3.single_writer
+  // (NEURALAKE_S3_SINGLE_WRITER), false in every profile.
+  bool single_writer = false;
 };
 
 // The resolved, validated configuration of one run.

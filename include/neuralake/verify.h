@@ -52,6 +52,11 @@ struct VerifyReport {
 //   storage.read an object in it can be read (skipped when it is empty);
 //   storage.write a probe object is written, read back and deleted (only with
 //                options.write; else skipped);
+//   storage.conditional_write  a probe object is written twice with
+//                put-if-absent (S3: If-None-Match: *): passes if the second
+//                write is refused, or if s3.single_writer is set; fails
+//                otherwise, since Delta commits would then be refused (only
+//                with options.write);
 //   table D.T    per catalog table: it resolves and its schema can be read;
 //   query D.T    per catalog table: a one-row sample query (with the table's
 //                docs filters, if any) runs.

@@ -39,6 +39,7 @@ const std::vector<SettingDef>& setting_defs() {
       {"s3.request_timeout_ms", {"NEURALAKE_S3_REQUEST_TIMEOUT_MS"}, false},
       {"s3.max_retries", {"NEURALAKE_S3_MAX_RETRIES"}, false},
       {"s3.read_cache_mb", {"NEURALAKE_S3_READ_CACHE_MB"}, false},
+      {"s3.single_writer", {"NEURALAKE_S3_SINGLE_WRITER"}, false},
   };
   return defs;
 }
@@ -65,7 +66,7 @@ const std::map<std::string, Defaults>& builtin_profiles() {
 const Defaults kCommonDefaults = {{"s3.region", "us-east-1"},       {"s3.addressing", "virtual"},
                                   {"s3.allow_http", "false"},       {"s3.connect_timeout_ms", "5000"},
                                   {"s3.request_timeout_ms", "30000"}, {"s3.max_retries", "5"},
-                                  {"s3.read_cache_mb", "0"}};
+                                  {"s3.read_cache_mb", "0"},        {"s3.single_writer", "false"}};
 
 std::vector<std::string> setting_names() {
   std::vector<std::string> names;
@@ -297,6 +298,7 @@ Config Config::resolve(const Environment& env) {
   s3.max_retries = static_cast<int>(parse_int(get("s3.max_retries"), 0, 20));
   // Off unless asked for: a cache trades memory for repeated reads of the same objects.
   s3.read_cache_bytes = static_cast<uint64_t>(parse_int(get("s3.read_cache_mb"), 0, 1 << 20)) << 20;
+  s3.single_writer = parse_bool(get("s3.single_writer"));
   return config;
 }
 

@@ -39,6 +39,7 @@
 #include "neuralake/error.h"
 #include "neuralake/expr.h"
 #include "neuralake/session.h"
+#include "storage/conditional_writes.h"
 #include "storage/store_registry.h"
 
 namespace neuralake {
@@ -411,6 +412,7 @@ class Writer {
         uri_(engine::object_uri(*table_.store, table_.key)) {}
 
   DeltaWriteResult create(const Schema& schema, const DeltaCreateOptions& o) {
+    check_safe_commits();
     std::lock_guard<std::mutex> lock(engine::table_mutex(uri_));
     auto snap = engine::latest_snapshot(cache_, table_, uri_);
     if (snap) {
@@ -470,6 +472,7 @@ class Writer {
     }
     WritePlan plan = plan_write(snap, incoming, o, overwrite);
     if (predicate) plan_replace_where(plan, *predicate, o);
+    check_safe_commits();
 
     const std::string codec = engine::codec_for(o, plan.metadata.configuration);
     auto copy = copy_files(con, running, from, incoming, plan, o, codec);
@@ -574,6 +577,20 @@ class Writer {
   const std::string& uri() const { return uri_; }
 
  private:
+  // Refuses to commit where a log entry could be overwritten: a store that
+  // ignores conditional writes, unless s3.single_writer says one writer at a time.
+  void check_safe_commits() {
+    const auto& config = st_.options.config;
+    if (config && config->s3.single_writer) return;
+    const std::string log_dir = (table_.key.empty() ? std::string() : table_.key + "/") + "_delta_log";
+    if (storage::honours_put_if_absent(table_.store, log_dir)) return;
+    throw Error(ErrorCode::NotSupported, "s3.single_writer",
+                "cannot commit to Delta table '" + name_ + "': its store " + table_.store->uri() +
+                    " does not honour conditional writes (If-None-Match: *), so concurrent writers could overwrite "
+                    "each other's commits. If this table has one writer at a time, set s3.single_writer = true "
+                    "(NEURALAKE_S3_SINGLE_WRITER=true); nothing was written");
+  }
+
   std::optional<DeltaWriteResult> already_committed(const delta::Snapshot& snap, const DeltaTransaction& t) const {
     auto it = snap.txns.find(t.app_id);
     if (it == snap.txns.end() || it->second.version < t.version) return std::nullopt;

@@ -14,6 +14,7 @@
 #include "neuralake/error.h"
 #include "neuralake/expr.h"
 #include "neuralake/session.h"
+#include "storage/conditional_writes.h"
 #include "storage/s3/credentials.h"
 #include "storage/s3/http_client.h"
 
@@ -100,6 +101,7 @@ void check_storage(Checks& checks, Session& session, const VerifyOptions& option
   if (!listed) {
     checks.skip("storage.read", "the warehouse could not be listed");
     checks.skip("storage.write", "the warehouse could not be listed");
+    checks.skip("storage.conditional_write", "the warehouse could not be listed");
     return;
   }
   if (objects.empty()) {
@@ -117,6 +119,7 @@ void check_storage(Checks& checks, Session& session, const VerifyOptions& option
   }
   if (!options.write) {
     checks.skip("storage.write", "not requested (pass --write to write and delete a probe object)");
+    checks.skip("storage.conditional_write", "not requested (pass --write to probe conditional writes)");
     return;
   }
   checks.run("storage.write", [&] {
@@ -134,6 +137,20 @@ void check_storage(Checks& checks, Session& session, const VerifyOptions& option
     if (back != body) throw Error(ErrorCode::IOError, key, "probe object " + key + " read back different bytes");
     if (store->head(key)) throw Error(ErrorCode::IOError, key, "probe object " + key + " is still there after delete");
     return "wrote, read back and deleted " + object_uri(warehouse, root, key);
+  });
+  checks.run("storage.conditional_write", [&] {
+    const std::string dir = probe_key(root);
+    const std::string where = dir.substr(0, dir.rfind('/'));
+    if (storage::probe_put_if_absent(*store, where)) {
+      return std::string("conditional writes (If-None-Match: *) are honoured: concurrent Delta writers are safe");
+    }
+    if (session.options().config && session.options().config->s3.single_writer) {
+      return std::string("conditional writes are NOT honoured; s3.single_writer = true: Delta commits assume one "
+                         "writer per table at a time");
+    }
+    throw Error(ErrorCode::NotSupported, "s3.single_writer",
+                "the store does not honour conditional writes (If-None-Match: *): Delta writes are refused unless "
+                "s3.single_writer = true (NEURALAKE_S3_SINGLE_WRITER=true) says each table has one writer at a time");
   });
 }
 
@@ -191,7 +208,7 @@ VerifyReport verify(const Environment& env, const Catalog* catalog, const Verify
     return "profile " + config->profile + ", warehouse " + config->warehouse;
   });
   auto skip_rest = [&](const std::string& reason) {
-    for (const char* name : {"credentials", "storage.list", "storage.read", "storage.write"}) checks.skip(name, reason);
+    for (const char* name : {"credentials", "storage.list", "storage.read", "storage.write", "storage.conditional_write"}) checks.skip(name, reason);
     if (!catalog) return;
     for (const auto& db_name : catalog->database_names())
       for (const auto& table : catalog->db(db_name).tables()) {
@@ -233,7 +250,7 @@ VerifyReport verify(const Environment& env, const Catalog* catalog, const Verify
     session = catalog ? std::make_unique<Session>(*catalog, session_options) : std::make_unique<Session>(session_options);
   } catch (const Error& e) {
     checks.fail("session", e.what());
-    for (const char* name : {"storage.list", "storage.read", "storage.write"})
+    for (const char* name : {"storage.list", "storage.read", "storage.write", "storage.conditional_write"})
       checks.skip(name, "no session could be opened");
     return report;
   }
@@ -242,7 +259,7 @@ VerifyReport verify(const Environment& env, const Catalog* catalog, const Verify
     check_storage(checks, *session, options);
   } else {
     // Every storage request would fail the same way; say so once.
-    for (const char* name : {"storage.list", "storage.read", "storage.write"})
+    for (const char* name : {"storage.list", "storage.read", "storage.write", "storage.conditional_write"})
       checks.skip(name, "no credentials to reach the warehouse with");
   }
   if (!catalog) {
