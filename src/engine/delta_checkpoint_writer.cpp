@@ -17,6 +17,7 @@
 #include <string>
 #include <vector>
 
+#include "common/json_string.h"
 #include "delta/last_checkpoint.h"
 #include "delta/log_listing.h"
 #include "delta/schema.h"
@@ -149,20 +150,9 @@ std::string list_sql(const std::vector<std::string>& uris) {
 }
 
 std::string json_quoted(const std::string& s) {
-  std::string out = "\"";
-  for (unsigned char c : s) {
-    if (c == '"' || c == '\\') {
-      out += '\\';
-      out += static_cast<char>(c);
-    } else if (c < 0x20) {
-      char buf[8];
-      std::snprintf(buf, sizeof buf, "\\u%04x", c);
-      out += buf;
-    } else {
-      out += static_cast<char>(c);
-    }
-  }
-  return out + "\"";
+  std::string out;
+  append_json_string(out, s);
+  return out;
 }
 
 // The typed stats of one column as json_transform structures: its min/max

@@ -36,7 +36,7 @@ std::optional<Value> pruning_value(const duckdb::Value& v) {
   }
 }
 
-static std::optional<CompareOp> compare_op(duckdb::ExpressionType type) {
+std::optional<CompareOp> compare_op(duckdb::ExpressionType type) {
   using duckdb::ExpressionType;
   switch (type) {
     case ExpressionType::COMPARE_EQUAL: return CompareOp::Eq;

@@ -20,6 +20,10 @@ namespace neuralake::engine {
 // types pruning does not order (those conditions keep every file).
 std::optional<Value> pruning_value(const duckdb::Value& v);
 
+// The pruning operator of a DuckDB comparison (=, <>, <, <=, >, >=), or
+// std::nullopt for any other expression type.
+std::optional<pruning::CompareOp> compare_op(duckdb::ExpressionType type);
+
 // One column's table filter (comparisons, IN, IS [NOT] NULL, AND/OR,
 // optional filters); anything else becomes an unknown condition.
 pruning::Predicate predicate_from_table_filter(const std::string& column, const duckdb::TableFilter& filter);

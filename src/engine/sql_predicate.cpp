@@ -77,18 +77,6 @@ struct Translator {
     return pruning_value(*v);
   }
 
-  static std::optional<CompareOp> op_of(ExpressionType t) {
-    switch (t) {
-      case ExpressionType::COMPARE_EQUAL: return CompareOp::Eq;
-      case ExpressionType::COMPARE_NOTEQUAL: return CompareOp::NotEq;
-      case ExpressionType::COMPARE_LESSTHAN: return CompareOp::Lt;
-      case ExpressionType::COMPARE_LESSTHANOREQUALTO: return CompareOp::LtEq;
-      case ExpressionType::COMPARE_GREATERTHAN: return CompareOp::Gt;
-      case ExpressionType::COMPARE_GREATERTHANOREQUALTO: return CompareOp::GtEq;
-      default: return std::nullopt;
-    }
-  }
-
   // Checks every column reference below `e` names a column of the table.
   void check_columns(const ParsedExpression& e) const {
     if (e.GetExpressionClass() == ExpressionClass::COLUMN_REF) column_of(e);
@@ -106,7 +94,7 @@ struct Translator {
       }
       case ExpressionClass::COMPARISON: {
         const auto& c = e.Cast<duckdb::ComparisonExpression>();
-        auto op = op_of(e.GetExpressionType());
+        auto op = compare_op(e.GetExpressionType());
         if (!op) break;
         const Field* left = column_of(*c.left);
         const Field* right = column_of(*c.right);

@@ -7,6 +7,7 @@
 #include <memory>
 #include <optional>
 
+#include "common/json_string.h"
 #include "parquet/thrift_compact.h"
 
 namespace neuralake::parquet {
@@ -106,22 +107,7 @@ class Builder {
   const FileMetadata& m_;
 };
 
-void append_string(std::string& out, std::string_view s) {
-  out += '"';
-  for (unsigned char c : s) {
-    if (c == '"' || c == '\\') {
-      out += '\\';
-      out += static_cast<char>(c);
-    } else if (c < 0x20) {
-      char buf[8];
-      std::snprintf(buf, sizeof buf, "\\u%04x", c);
-      out += buf;
-    } else {
-      out += static_cast<char>(c);
-    }
-  }
-  out += '"';
-}
+void append_string(std::string& out, std::string_view s) { append_json_string(out, s); }
 
 // One leaf's entries for the current row, each value already as JSON text.
 class RowEntries {

@@ -8,10 +8,9 @@
 #include <string_view>
 #include <vector>
 
-namespace neuralake::delta {
+#include "common/json_string.h"
 
-// Appends `s` to `out` as a JSON string literal (quotes included).
-void append_json_string(std::string& out, std::string_view s);
+namespace neuralake::delta {
 
 class JsonOut {
  public:

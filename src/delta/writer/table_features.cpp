@@ -123,7 +123,9 @@ void check_writable(const Snapshot& snap, bool overwrite, const std::string& tab
 }
 
 void check_new_table_properties(const std::map<std::string, std::string>& properties, const std::string& table) {
-  for (const auto& [k, v] : properties) {
+  for (const auto& property : properties) {
+    const std::string& k = property.first;
+    const std::string& v = property.second;
     auto refuse_property = [&](const std::string& feature) {
       throw Error(ErrorCode::NotSupported, k,
                   "cannot create Delta table '" + table + "' with " + k + " = " + v + ": it enables " + feature +
