@@ -4,7 +4,7 @@
 //
 //   delta_test_writer <table> --writer W --first F --count N [--rows R]
 //                     [--txn-app-id A] [--start-file PATH] [--threads T]
-//                     [--retry-gave-up]
+//                     [--retry-gave-up] [--max-attempts M]
 //
 // Batch k (F <= k < F + N) appends the rows (w = W, i = k, j = 0..R-1) with
 // columns w, i, j (INTEGER); with --txn-app-id each append carries the
@@ -17,7 +17,7 @@
 // every version it tried) prints "gave-up batch <k> micros <time lost>" and is
 // made again, as an application would retry it; nothing of it was committed.
 // On any other error it prints "error batch <k> <code>: <message>" to stderr
-// and exits 1.
+// and exits 1. --max-attempts sets DeltaWriteOptions::max_commit_attempts.
 #include <unistd.h>
 
 #include <chrono>
@@ -52,6 +52,7 @@ int main(int argc, char** argv) {
   int threads = 1;
   bool retry_gave_up = false;
   std::string app_id, start_file;
+  int max_attempts = 0;
   for (int a = 2; a < argc; ++a) {
     const std::string arg = argv[a];
     if (arg == "--retry-gave-up") {
@@ -65,6 +66,7 @@ int main(int argc, char** argv) {
     else if (arg == "--count") count = std::stol(value);
     else if (arg == "--rows") rows = std::stol(value);
     else if (arg == "--txn-app-id") app_id = value;
+    else if (arg == "--max-attempts") max_attempts = std::stoi(value);
     else if (arg == "--start-file") start_file = value;
     else if (arg == "--threads") threads = std::stoi(value);
     else return usage(argv[0]);
@@ -86,6 +88,7 @@ int main(int argc, char** argv) {
                               "::INTEGER AS i, range::INTEGER AS j FROM range(" + std::to_string(rows) + ")";
       nl::DeltaWriteOptions o;
       if (!app_id.empty()) o.transaction = nl::DeltaTransaction{app_id, batch};
+      if (max_attempts > 0) o.max_commit_attempts = max_attempts;
       const auto t0 = std::chrono::steady_clock::now();
       auto micros = [&] {
         return static_cast<long long>(
