@@ -83,6 +83,26 @@ std::vector<Column> columns_of(duckdb::DataChunk& chunk) {
   return cols;
 }
 
+// Streams `result` chunk by chunk into `on_chunk`. When `on_chunk` throws (a
+// corrupt row, or a load that no longer needs the rows), the query is
+// interrupted and drained before the error leaves: tearing down a connection
+// whose query still has tasks running on the scheduler let those tasks touch
+// the freed client context.
+template <class OnChunk>
+void stream_chunks(duckdb::Connection& con, duckdb::QueryResult& result, OnChunk&& on_chunk) {
+  try {
+    while (auto chunk = result.Fetch()) on_chunk(*chunk);
+  } catch (...) {
+    con.Interrupt();
+    try {
+      while (result.Fetch()) {
+      }
+    } catch (...) {
+    }
+    throw;
+  }
+}
+
 class DuckDbCheckpointReader : public delta::CheckpointReader {
  public:
   DuckDbCheckpointReader(duckdb::DatabaseInstance& db, std::unique_ptr<duckdb::DuckDB> owned = nullptr,
@@ -105,12 +125,12 @@ class DuckDbCheckpointReader : public delta::CheckpointReader {
     if (fields.empty()) return;
     auto result = con.SendQuery("SELECT to_json(struct_pack(" + fields + "))::VARCHAR FROM " + src.sql + where);
     check(result, keys.front());
-    while (auto chunk = result->Fetch()) {
-      const Column col(chunk->data[0], chunk->size());
-      for (duckdb::idx_t i = 0; i < chunk->size(); ++i) {
+    stream_chunks(con, *result, [&](duckdb::DataChunk& chunk) {
+      const Column col(chunk.data[0], chunk.size());
+      for (duckdb::idx_t i = 0; i < chunk.size(); ++i) {
         if (auto s = col.string(i)) row(*s);
       }
-    }
+    });
   }
 
   void read_adds(const std::shared_ptr<ObjectStore>& store, const std::vector<std::string>& keys,
@@ -145,11 +165,11 @@ class DuckDbCheckpointReader : public delta::CheckpointReader {
       auto result = con.SendQuery("SELECT " + cols + " FROM " + src.sql);
       check(result, keys[part]);
       a.at.part = static_cast<uint32_t>(part);
-      while (auto chunk = result->Fetch()) {
-        const auto c = columns_of(*chunk);
+      stream_chunks(con, *result, [&](duckdb::DataChunk& chunk) {
+        const auto c = columns_of(chunk);
         std::optional<MapColumn> partition_map;
-        if (partitioned) partition_map.emplace(chunk->data[9], chunk->size());
-        for (duckdb::idx_t i = 0; i < chunk->size(); ++i) {
+        if (partitioned) partition_map.emplace(chunk.data[9], chunk.size());
+        for (duckdb::idx_t i = 0; i < chunk.size(); ++i) {
           auto path = c[1].string(i);
           if (!path) continue;
           a.at.row = static_cast<uint64_t>(c[0].number<int64_t>(i).value_or(0));
@@ -175,7 +195,7 @@ class DuckDbCheckpointReader : public delta::CheckpointReader {
           if (partition_map) partition_map->lookup(i, partition_keys, a.partition_values);
           add(a);
         }
-      }
+      });
     }
   }
 
@@ -208,9 +228,9 @@ class DuckDbCheckpointReader : public delta::CheckpointReader {
       check(result, keys[part]);
       s.at.part = static_cast<uint32_t>(part);
       s.parsed = plan.parsed ? &typed : nullptr;
-      while (auto chunk = result->Fetch()) {
-        const auto c = columns_of(*chunk);
-        for (duckdb::idx_t i = 0; i < chunk->size(); ++i) {
+      stream_chunks(con, *result, [&](duckdb::DataChunk& chunk) {
+        const auto c = columns_of(chunk);
+        for (duckdb::idx_t i = 0; i < chunk.size(); ++i) {
           s.at.row = static_cast<uint64_t>(c[0].number<int64_t>(i).value_or(0));
           if (plan.parsed) {
             typed.num_records = -1;
@@ -225,7 +245,7 @@ class DuckDbCheckpointReader : public delta::CheckpointReader {
           }
           stats(s);
         }
-      }
+      });
     }
   }
 
