@@ -28,6 +28,7 @@
 #include "delta/writer/schema_out.h"
 #include "delta/writer/stats_out.h"
 #include "delta/writer/table_features.h"
+#include "engine/column_lookup.h"
 #include "engine/conversion.h"
 #include "engine/delta_checkpoint_reader.h"
 #include "engine/delta_checkpoint_writer.h"
@@ -59,6 +60,28 @@ struct WriteTarget {
   std::atomic<uint64_t> bytes{0};
   std::mutex progress_mu;
 };
+
+// A row's partition values as the staging key carries them: "v<hex>" for a
+// value, "n" for null, joined by '_' (characters the engine never escapes
+// in a directory name). The COPY computes the same text in SQL
+// (coalesce('v' || hex(...), 'n')); decode_partition() reads it back.
+std::string encode_partition(const std::vector<std::optional<std::string>>& values) {
+  static const char* kHex = "0123456789ABCDEF";
+  std::string enc;
+  for (const auto& v : values) {
+    if (!enc.empty()) enc += '_';
+    if (!v) {
+      enc += 'n';
+      continue;
+    }
+    enc += 'v';
+    for (unsigned char c : *v) {
+      enc += kHex[c >> 4];
+      enc += kHex[c & 15];
+    }
+  }
+  return enc;
+}
 
 // "v<hex>" -> the bytes, "n" -> null; tokens joined by '_'.
 std::vector<std::optional<std::string>> decode_partition(std::string_view enc, size_t expected,
@@ -302,15 +325,7 @@ Schema describe_sql(duckdb::Connection& con, const std::string& sql, RunningQuer
 }
 
 const delta::DeltaField* find_field(const delta::DeltaSchema& schema, const std::string& name) {
-  for (const auto& f : schema.fields)
-    if (f.name == name) return &f;
-  for (const auto& f : schema.fields) {
-    if (f.name.size() == name.size() &&
-        std::equal(f.name.begin(), f.name.end(), name.begin(),
-                   [](char a, char b) { return std::tolower(static_cast<unsigned char>(a)) == std::tolower(static_cast<unsigned char>(b)); }))
-      return &f;
-  }
-  return nullptr;
+  return find_column(schema.fields, name);
 }
 
 // The SELECT list that reads `incoming` (the data's columns) as `schema`
@@ -923,20 +938,7 @@ class Writer {
         out.files.push_back(std::move(f));
         continue;
       }
-      std::string enc;
-      for (const auto& v : f.partition_values) {
-        if (!enc.empty()) enc += '_';
-        if (!v) {
-          enc += 'n';
-          continue;
-        }
-        static const char* kHex = "0123456789ABCDEF";
-        enc += 'v';
-        for (unsigned char c : *v) {
-          enc += kHex[c >> 4];
-          enc += kHex[c & 15];
-        }
-      }
+      const std::string enc = engine::encode_partition(f.partition_values);
       const std::string big = table_.file_key(f.path);
       const std::string copy = "COPY (SELECT * FROM read_parquet(" + sql_string_literal(engine::object_uri(*table_.store, big)) +
                                ")) TO " +

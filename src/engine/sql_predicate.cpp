@@ -1,11 +1,10 @@
 #include "engine/sql_predicate.h"
 
-#include <algorithm>
-
 #include "duckdb.hpp"
 #include "duckdb/parser/expression/list.hpp"
 #include "duckdb/parser/parsed_expression_iterator.hpp"
 #include "duckdb/parser/parser.hpp"
+#include "engine/column_lookup.h"
 #include "engine/conversion.h"
 #include "engine/pruning_translate.h"
 #include "neuralake/error.h"
@@ -24,18 +23,7 @@ struct Translator {
   const Schema& schema;
   const std::string& text;
 
-  const Field* column(const std::string& name) const {
-    for (const auto& f : schema)
-      if (f.name == name) return &f;
-    for (const auto& f : schema) {
-      if (f.name.size() == name.size() &&
-          std::equal(f.name.begin(), f.name.end(), name.begin(), [](char a, char b) {
-            return std::tolower(static_cast<unsigned char>(a)) == std::tolower(static_cast<unsigned char>(b));
-          }))
-        return &f;
-    }
-    return nullptr;
-  }
+  const Field* column(const std::string& name) const { return find_column(schema, name); }
 
   // The column a bare column reference names, or nullptr (not a column).
   const Field* column_of(const ParsedExpression& e) const {

@@ -1,27 +1,9 @@
 // libcrypto opened on first use; see crypto_library.h.
 #include "storage/s3/crypto_library.h"
 
-#include <exception>
-
 #include "storage/s3/loaded_library.h"
 
 namespace neuralake::s3 {
-namespace {
-
-struct ProcessCrypto {
-  CryptoLibrary functions;
-  std::exception_ptr failure;
-
-  ProcessCrypto() {
-    try {
-      functions = load_crypto_library(kCryptoLibraryFile);
-    } catch (...) {
-      failure = std::current_exception();
-    }
-  }
-};
-
-}  // namespace
 
 CryptoLibrary load_crypto_library(const std::string& file) {
   // The library stays open when `library` goes: the functions point into it.
@@ -37,9 +19,8 @@ CryptoLibrary load_crypto_library(const std::string& file) {
 }
 
 const CryptoLibrary& crypto_library() {
-  static const ProcessCrypto crypto;
-  if (crypto.failure) std::rethrow_exception(crypto.failure);
-  return crypto.functions;
+  static const LoadedOnce<CryptoLibrary> crypto([] { return load_crypto_library(kCryptoLibraryFile); });
+  return crypto.get();
 }
 
 }  // namespace neuralake::s3

@@ -2,7 +2,6 @@
 #include "storage/s3/curl_library.h"
 
 #include <atomic>
-#include <exception>
 
 #include "storage/s3/loaded_library.h"
 
@@ -10,22 +9,6 @@ namespace neuralake::s3 {
 namespace {
 
 std::atomic<bool> loaded{false};
-
-struct ProcessCurl {
-  CurlLibrary functions;
-  std::exception_ptr failure;
-
-  ProcessCurl() {
-    try {
-      functions = load_curl_library(kCurlLibraryFile);
-      // Not thread-safe in libcurl: done once, here, before the first handle.
-      functions.global_init(CURL_GLOBAL_DEFAULT);
-      loaded = true;
-    } catch (...) {
-      failure = std::current_exception();
-    }
-  }
-};
 
 }  // namespace
 
@@ -47,9 +30,14 @@ CurlLibrary load_curl_library(const std::string& file) {
 }
 
 const CurlLibrary& curl_library() {
-  static const ProcessCurl curl;
-  if (curl.failure) std::rethrow_exception(curl.failure);
-  return curl.functions;
+  static const LoadedOnce<CurlLibrary> curl([] {
+    CurlLibrary functions = load_curl_library(kCurlLibraryFile);
+    // Not thread-safe in libcurl: done once, here, before the first handle.
+    functions.global_init(CURL_GLOBAL_DEFAULT);
+    loaded = true;
+    return functions;
+  });
+  return curl.get();
 }
 
 bool curl_library_loaded() { return loaded.load(); }

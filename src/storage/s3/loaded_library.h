@@ -4,6 +4,7 @@
 // megabytes resident from the moment a program starts.
 #pragma once
 
+#include <exception>
 #include <string>
 
 namespace neuralake::s3 {
@@ -35,6 +36,30 @@ class LoadedLibrary {
 
   std::string file_;
   void* handle_ = nullptr;
+};
+
+// What `load` returns, loaded once per process (a function-local static of
+// the caller): a failure is kept and rethrown by every get(), so a missing
+// library is reported the same way each time and never retried half-way.
+template <class T>
+class LoadedOnce {
+ public:
+  template <class Load>
+  explicit LoadedOnce(Load&& load) {
+    try {
+      value_ = load();
+    } catch (...) {
+      failure_ = std::current_exception();
+    }
+  }
+  const T& get() const {
+    if (failure_) std::rethrow_exception(failure_);
+    return value_;
+  }
+
+ private:
+  T value_{};
+  std::exception_ptr failure_;
 };
 
 }  // namespace neuralake::s3
