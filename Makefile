@@ -20,6 +20,7 @@ build: deps $(BUILD)/CMakeCache.txt
 # fuzz target (build-fuzz/); each stage timed, all run even if one fails, and a
 # last line "N passed, N failed" (scripts/test-all).
 test: deps $(BUILD)/CMakeCache.txt
+	@scripts/bootstrap --test
 	@BUILD=$(BUILD) JOBS=$(JOBS) scripts/test-all
 
 # Fuzz every target for FUZZ_SECONDS each (one after the other), or FUZZ_TARGETS only.

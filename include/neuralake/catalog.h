@@ -7,6 +7,7 @@
 
 #include <memory>
 #include <string>
+#include <unordered_map>
 #include <utility>
 #include <vector>
 
@@ -47,6 +48,7 @@ class Database {
   std::string name_;
   std::string description_;
   std::vector<Table> tables_;
+  std::unordered_map<std::string, size_t> index_;  // table name -> position in tables_
   std::weak_ptr<const CatalogState> catalog_;
 };
 
@@ -57,6 +59,12 @@ class Catalog {
   Catalog(const Catalog&) = default;
   Catalog& operator=(const Catalog&) = default;
   ~Catalog();
+
+  // The catalog's name, shown by the site and the exports. A plugin's catalog
+  // without one is named after its file ("libsales.so" -> "sales").
+  const std::string& name() const { return name_; }
+  // A copy of this catalog (sharing its tables and session) under `name`.
+  Catalog named(std::string name) const;
 
   std::vector<std::string> database_names() const;
   // Throws NotFound "unknown database 'x'; did you mean 'y'?" if absent.
@@ -76,6 +84,7 @@ class Catalog {
   friend class Database;
   static Session& session_of(const CatalogState& state);
   std::shared_ptr<const CatalogState> state_;
+  std::string name_;
 };
 
 }  // namespace neuralake

@@ -21,7 +21,10 @@
 // Version 1: neuralake_plugin_abi_version, neuralake_plugin_create_catalog,
 // neuralake_plugin_destroy_catalog, as declared below.
 // Version 2: the same functions; Series keeps strings in a StringColumn.
-#define NEURALAKE_PLUGIN_ABI_VERSION 2
+// Version 3: the same functions; the catalog has a name, tables have a
+// deprecated flag, column descriptions and ROAPI options, and lookups by name
+// go through an index.
+#define NEURALAKE_PLUGIN_ABI_VERSION 3
 
 extern "C" {
 // Returns NEURALAKE_PLUGIN_ABI_VERSION of the headers the plugin was built with.

@@ -3,6 +3,7 @@
 // meant for declaration time, before the table goes into a Catalog.
 #pragma once
 
+#include <cstdint>
 #include <functional>
 #include <map>
 #include <memory>
@@ -39,6 +40,17 @@ struct ExtraColumn {
   std::string expression;  // SQL over the table's columns
 };
 
+// How `neuralake export roapi` lists a table in ROAPI's configuration (and,
+// for the name, how the API server names it). Unset fields take ROAPI's
+// defaults as the exporter documents them.
+struct RoapiOptions {
+  bool disable = false;          // leave the table out of the ROAPI export (the API server still serves it)
+  std::string override_name;     // instead of "{db}_{table}"
+  bool use_memory_table = false; // ROAPI loads the whole table into memory when true
+  // Seconds between ROAPI's reloads of the table; unset: 60 for Delta tables, none otherwise.
+  std::optional<int64_t> reload_interval_seconds;
+};
+
 // Documentation and schema facts shared by every table kind (datarepo's TableMetadata).
 struct TableMetadata {
   std::string description;
@@ -51,6 +63,11 @@ struct TableMetadata {
   Filters docs_filters;       // example filters shown in docs
   std::optional<Schema> schema;  // declared; otherwise inferred from the data
   std::vector<ExtraColumn> extra_columns;
+  // Kept for old readers but hidden from the catalog site unless asked for.
+  bool deprecated = false;
+  // Column name -> Markdown text, shown beside the schema.
+  std::map<std::string, std::string> column_descriptions;
+  RoapiOptions roapi;
 };
 
 // How file tables are read.
@@ -109,6 +126,11 @@ class Table {
   // naming the table, the column and the file when the table is read.
   Table& schema(Schema schema);
   Table& extra_column(std::string name, std::string sql_expression);
+  // Documents one column (Markdown). The column is checked against the schema
+  // when the catalog is documented, not here (the schema may be inferred).
+  Table& column_description(std::string column, std::string text);
+  Table& deprecated(bool on = true);
+  Table& roapi(RoapiOptions options);
   // Hive partition columns with declared types (turns hive partitioning on).
   Table& partition_columns(std::vector<Field> columns);
   Table& hive_partitioning(bool on = true);

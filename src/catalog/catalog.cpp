@@ -1,5 +1,4 @@
 // Catalog and Database: name lookup with suggestions, and the default session.
-#include <set>
 
 #include "catalog/catalog_state.h"
 #include "neuralake/suggest.h"
@@ -9,9 +8,10 @@ namespace neuralake {
 
 Database::Database(std::vector<Table> tables, std::string description)
     : description_(std::move(description)), tables_(std::move(tables)) {
-  std::set<std::string> seen;
-  for (const auto& t : tables_) {
-    if (!seen.insert(t.name()).second)
+  index_.reserve(tables_.size());
+  for (size_t i = 0; i < tables_.size(); ++i) {
+    const Table& t = tables_[i];
+    if (!index_.emplace(t.name(), i).second)
       throw Error(ErrorCode::InvalidArgument, t.name(), "table '" + t.name() + "' is declared twice in one database");
   }
 }
@@ -23,8 +23,7 @@ std::vector<std::string> Database::table_names() const {
 }
 
 const Table& Database::get(const std::string& table) const {
-  for (const auto& t : tables_)
-    if (t.name() == table) return t;
+  if (auto it = index_.find(table); it != index_.end()) return tables_[it->second];
   std::string qualified = name_.empty() ? table : name_ + "." + table;
   throw Error(ErrorCode::NotFound, qualified,
               "unknown table '" + qualified + "'" + did_you_mean(table, table_names()));
@@ -44,13 +43,12 @@ LazyFrame Database::table(const std::string& table, const Filters& filters,
 Catalog::Catalog(std::vector<std::pair<std::string, Database>> databases, SessionOptions options) {
   auto state = std::make_shared<CatalogState>();
   state->options = std::move(options);
-  std::set<std::string> seen;
   for (auto& [name, db] : databases) {
     if (name.empty()) throw Error(ErrorCode::InvalidArgument, "database", "database name must not be empty");
     for (char c : name)
       if (c == '.' || c == '"')
         throw Error(ErrorCode::InvalidArgument, name, "database name '" + name + "' must not contain '.' or '\"'");
-    if (!seen.insert(name).second)
+    if (!state->database_index.emplace(name, state->databases.size()).second)
       throw Error(ErrorCode::InvalidArgument, name, "database '" + name + "' is declared twice");
     db.name_ = name;
     state->databases.push_back(std::move(db));
@@ -61,6 +59,12 @@ Catalog::Catalog(std::vector<std::pair<std::string, Database>> databases, Sessio
 
 Catalog::~Catalog() = default;
 
+Catalog Catalog::named(std::string name) const {
+  Catalog copy = *this;
+  copy.name_ = std::move(name);
+  return copy;
+}
+
 std::vector<std::string> Catalog::database_names() const {
   std::vector<std::string> names;
   for (const auto& d : state_->databases) names.push_back(d.name());
@@ -68,8 +72,8 @@ std::vector<std::string> Catalog::database_names() const {
 }
 
 const Database& Catalog::db(const std::string& name) const {
-  for (const auto& d : state_->databases)
-    if (d.name() == name) return d;
+  if (auto it = state_->database_index.find(name); it != state_->database_index.end())
+    return state_->databases[it->second];
   throw Error(ErrorCode::NotFound, name, "unknown database '" + name + "'" + did_you_mean(name, database_names()));
 }
 

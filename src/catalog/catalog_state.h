@@ -3,6 +3,8 @@
 
 #include <memory>
 #include <mutex>
+#include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "neuralake/catalog.h"
@@ -12,6 +14,7 @@ namespace neuralake {
 
 struct CatalogState {
   std::vector<Database> databases;
+  std::unordered_map<std::string, size_t> database_index;  // name -> position in databases
   SessionOptions options;
   mutable std::once_flag session_once;
   mutable std::shared_ptr<Session> session;

@@ -41,6 +41,13 @@ Catalog load_catalog_plugin(const std::string& path) {
   }
   Catalog copy = *static_cast<Catalog*>(raw);
   destroy(raw);
+  if (copy.name().empty()) {
+    // "libsales.so" -> "sales": the file name without the linker's prefix and suffix.
+    std::string stem = std::filesystem::path(path).filename().string();
+    if (auto dot = stem.find(".so"); dot != std::string::npos && dot > 0) stem.resize(dot);
+    if (stem.size() > 3 && stem.compare(0, 3, "lib") == 0) stem.erase(0, 3);
+    copy = copy.named(stem);
+  }
   return copy;
 }
 

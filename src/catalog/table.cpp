@@ -46,6 +46,20 @@ Table& Table::extra_column(std::string name, std::string sql_expression) {
   mut().metadata.extra_columns.push_back({std::move(name), std::move(sql_expression)});
   return *this;
 }
+Table& Table::column_description(std::string column, std::string text) {
+  check_name(column, "column");
+  mut().metadata.column_descriptions[std::move(column)] = std::move(text);
+  return *this;
+}
+Table& Table::deprecated(bool on) { mut().metadata.deprecated = on; return *this; }
+Table& Table::roapi(RoapiOptions options) {
+  if (options.reload_interval_seconds && *options.reload_interval_seconds <= 0)
+    throw Error(ErrorCode::InvalidArgument, def_->name,
+                "table '" + def_->name + "': ROAPI reload interval must be a positive number of seconds");
+  if (!options.override_name.empty()) check_name(options.override_name, "ROAPI table");
+  mut().metadata.roapi = std::move(options);
+  return *this;
+}
 Table& Table::partition_columns(std::vector<Field> columns) {
   auto& d = mut();
   d.file_options.partition_columns = std::move(columns);
