@@ -14,6 +14,7 @@
 #include "config_commands.h"
 #include "delta_commands.h"
 #include "exit_codes.h"
+#include "export_commands.h"
 #include "frame_writers.h"
 #include "interrupt_watcher.h"
 #include "metadata/catalog_json.h"
@@ -174,6 +175,8 @@ int run(int argc, char** argv) {
   nl::cli::add_s3_commands(app, s3_command);
   nl::cli::SiteCommand site_command;
   nl::cli::add_site_command(app, site_command);
+  nl::cli::ExportCommand export_command;
+  nl::cli::add_export_command(app, export_command);
 
   std::string query, format = "table";
   size_t max_rows = nl::FormatOptions{}.max_rows;
@@ -253,6 +256,13 @@ int run(int argc, char** argv) {
   std::optional<nl::Catalog> catalog = load_catalog(g);
   if (*tables) {
     nl::cli::write_table_list(std::cout, require_catalog(catalog, "tables"));
+    return nl::cli::kExitOk;
+  }
+  if (*export_command.command) {
+    const nl::Catalog& c = require_catalog(catalog, "export");
+    nl::Session locations(session_options(g, c.options()));
+    nl::cli::run_export(std::cout, std::cerr, export_command, c, locations,
+                        [&] { return std::make_unique<nl::Session>(c, session_options(g, c.options())); });
     return nl::cli::kExitOk;
   }
   if (*describe && describe_json && nl::cli::is_table_path(table_name)) {
