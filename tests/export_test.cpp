@@ -460,16 +460,47 @@ TEST(DdlGrammar, CheckerRejectsBrokenSql) {
   EXPECT_TRUE(contains(output, ":2:")) << "the error names line 2\n" << output;
 }
 
+// ddl_catalog() and the awkward cases: names and texts with quotes, backticks,
+// backslashes and line breaks, a JSON table, a local-disk location, every type.
+nl::Catalog grammar_catalog() {
+  nl::Schema every_type = {{"b", nl::DataType::boolean()},
+                           {"i8", nl::DataType(nl::TypeId::Int8)},
+                           {"i16", nl::DataType(nl::TypeId::Int16)},
+                           {"i32", nl::DataType::int32()},
+                           {"u64", nl::DataType(nl::TypeId::UInt64)},
+                           {"huge", nl::DataType(nl::TypeId::Int128)},
+                           {"f32", nl::DataType(nl::TypeId::Float32)},
+                           {"bin", nl::DataType(nl::TypeId::Binary)},
+                           {"d", nl::DataType::date()},
+                           {"ts_tz", nl::DataType::timestamp_tz()},
+                           {"nested", nl::DataType::list(nl::DataType::structure(
+                                          {{"k", nl::DataType::map(nl::DataType::string(),
+                                                                   nl::DataType::list(nl::DataType::decimal(38, 9)))}}))}};
+  auto odd = nl::JsonTable("it's `odd`", "/data/odd/*.json")
+                 .describe("Line one, it's \"quoted\"\nline two with a back\\slash")
+                 .schema(every_type)
+                 .column_description("b", "yes/no; it's `b`");
+  auto local_delta = nl::DeltaTable("local", "/data/delta/local");
+  auto partitioned_csv = nl::CsvTable("by_day", "s3://lake/by_day/", '|')
+                             .schema({{"v", nl::DataType::float64()}})
+                             .partition_columns({{"day", nl::DataType::date()}, {"hour", nl::DataType::int32()}});
+  auto base = ddl_catalog();
+  std::vector<nl::Table> tables = base.db("sensors").tables();
+  return catalog_of({{"sensors", nl::Database(tables)}, {"odd db", nl::Database({odd, local_delta, partitioned_csv})}});
+}
+
 TEST(DdlGrammar, EveryTrinoStatementParses) {
   require_sql_tools();
-  ExportResult r = ddl(ddl_catalog(), SqlDialect::Trino);
+  ExportResult r = ddl(grammar_catalog(), SqlDialect::Trino);
+  EXPECT_EQ(r.skipped.size(), 1u) << r.text;
   auto [code, output] = check_sql("trino", r.text);
   EXPECT_EQ(code, 0) << output << "\n" << r.text;
 }
 
 TEST(DdlGrammar, EverySparkStatementParses) {
   require_sql_tools();
-  ExportResult r = ddl(ddl_catalog(), SqlDialect::Spark);
+  ExportResult r = ddl(grammar_catalog(), SqlDialect::Spark);
+  EXPECT_EQ(r.skipped.size(), 1u) << r.text;
   auto [code, output] = check_sql("spark", r.text);
   EXPECT_EQ(code, 0) << output << "\n" << r.text;
 }
