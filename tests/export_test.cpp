@@ -454,7 +454,7 @@ void require_sql_tools() {
 }
 
 TEST(DdlGrammar, CheckerRejectsBrokenSql) {
-  require_sql_tools();
+  ASSERT_NO_FATAL_FAILURE(require_sql_tools());
   auto [code, output] = check_sql("trino", "CREATE TABLE x (a bigint);\nCREATE TABLE (;\n");
   EXPECT_EQ(code, 1) << output;
   EXPECT_TRUE(contains(output, ":2:")) << "the error names line 2\n" << output;
@@ -490,7 +490,7 @@ nl::Catalog grammar_catalog() {
 }
 
 TEST(DdlGrammar, EveryTrinoStatementParses) {
-  require_sql_tools();
+  ASSERT_NO_FATAL_FAILURE(require_sql_tools());
   ExportResult r = ddl(grammar_catalog(), SqlDialect::Trino);
   EXPECT_EQ(r.skipped.size(), 1u) << r.text;
   auto [code, output] = check_sql("trino", r.text);
@@ -498,7 +498,7 @@ TEST(DdlGrammar, EveryTrinoStatementParses) {
 }
 
 TEST(DdlGrammar, EverySparkStatementParses) {
-  require_sql_tools();
+  ASSERT_NO_FATAL_FAILURE(require_sql_tools());
   ExportResult r = ddl(grammar_catalog(), SqlDialect::Spark);
   EXPECT_EQ(r.skipped.size(), 1u) << r.text;
   auto [code, output] = check_sql("spark", r.text);
