@@ -31,8 +31,8 @@ TEST_F(ExportCliTest, WritesTheFileAndReportsSkippedTables) {
   ASSERT_EQ(r.code, 0) << r.err;
   EXPECT_EQ(r.out, "");
   std::string yaml = neuralake::testing::read_file(dir_.path() / "roapi.yml");
-  EXPECT_TRUE(contains(yaml, "  - name: \"tpch_part\"\n    uri: \"" + (dir_.path() / "wh").string() + "/parts.parquet\"\n"))
-      << yaml;
+  const std::string uri = (dir_.path() / "wh" / "parts.parquet").string();
+  EXPECT_TRUE(contains(yaml, "  - name: \"tpch_part\"\n    uri: \"" + uri + "\"\n")) << yaml;
   EXPECT_TRUE(contains(yaml, "# skipped tpch.supplier: function table")) << yaml;
   EXPECT_TRUE(contains(r.err, "skipped tpch.supplier: function table")) << r.err;
 }

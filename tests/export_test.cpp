@@ -40,7 +40,8 @@ nl::Catalog catalog_of(std::vector<std::pair<std::string, nl::Database>> dbs,
 nl::Table function_table(const std::string& name) {
   return nl::FunctionTable(name, nl::Schema{{"id", nl::DataType::int64()}},
                            [](const nl::ScanRequest&) -> std::unique_ptr<nl::BatchReader> {
-                             return nl::make_batch_reader(nl::DataFrame::from_columns({nl::Series("id", std::vector<int64_t>{1})}));
+                             auto ids = nl::Series("id", std::vector<int64_t>{1});
+                             return nl::make_batch_reader(nl::DataFrame::from_columns({ids}));
                            });
 }
 
@@ -106,7 +107,8 @@ TEST(RoapiExport, AStringPartitionNamedDateStaysUtf8) {
 
 TEST(RoapiExport, FunctionTablesAreSkippedWithAReason) {
   // datarepo returns None for a table kind ROAPI cannot read (its ClickHouse case).
-  auto catalog = catalog_of({{"test", nl::Database({function_table("computed"), nl::ParquetTable("p", "{warehouse}/p")})}});
+  auto catalog =
+      catalog_of({{"test", nl::Database({function_table("computed"), nl::ParquetTable("p", "{warehouse}/p")})}});
   ExportResult r = roapi(catalog);
   ASSERT_EQ(r.skipped.size(), 1u);
   EXPECT_EQ(r.skipped[0].table, "test.computed");
@@ -147,7 +149,8 @@ TEST(RoapiExport, OverrideNameReloadIntervalAndMemoryTable) {
 
 TEST(RoapiExport, DeltaReloadsEvery60SecondsUnlessSet) {
   auto plain = nl::DeltaTable("plain", "s3://b/plain");
-  auto slow = nl::DeltaTable("slow", "s3://b/slow").roapi(roapi_options([](auto& o) { o.reload_interval_seconds = 3600; }));
+  auto slow =
+      nl::DeltaTable("slow", "s3://b/slow").roapi(roapi_options([](auto& o) { o.reload_interval_seconds = 3600; }));
   auto parquet = nl::ParquetTable("files", "s3://b/files/");
   ExportResult r = roapi(catalog_of({{"db", nl::Database({plain, slow, parquet})}}));
   EXPECT_EQ(roapi_entry(r.text, "db_plain"),
@@ -233,7 +236,8 @@ TEST(RoapiExport, PartitionTypesWithoutAnArrowNameSkipTheTable) {
 TEST(RoapiExport, StringsAreQuotedForYaml) {
   EXPECT_EQ(nl::cli::yaml_string("plain"), "\"plain\"");
   EXPECT_EQ(nl::cli::yaml_string("a \"b\" c:\\d\n# e"), "\"a \\\"b\\\" c:\\\\d\\n# e\"");
-  auto t = nl::ParquetTable("t", "s3://b/it's \"here\"").roapi(roapi_options([](auto& o) { o.override_name = "x: y"; }));
+  auto t =
+      nl::ParquetTable("t", "s3://b/it's \"here\"").roapi(roapi_options([](auto& o) { o.override_name = "x: y"; }));
   std::string entry = roapi_entry(roapi(catalog_of({{"db", nl::Database({t})}})).text, "x: y");
   EXPECT_TRUE(contains(entry, "uri: \"s3://b/it's \\\"here\\\"/\"")) << entry;
 }
@@ -463,6 +467,8 @@ TEST(DdlGrammar, CheckerRejectsBrokenSql) {
 // ddl_catalog() and the awkward cases: names and texts with quotes, backticks,
 // backslashes and line breaks, a JSON table, a local-disk location, every type.
 nl::Catalog grammar_catalog() {
+  nl::DataType decimals_by_name =
+      nl::DataType::map(nl::DataType::string(), nl::DataType::list(nl::DataType::decimal(38, 9)));
   nl::Schema every_type = {{"b", nl::DataType::boolean()},
                            {"i8", nl::DataType(nl::TypeId::Int8)},
                            {"i16", nl::DataType(nl::TypeId::Int16)},
@@ -473,9 +479,7 @@ nl::Catalog grammar_catalog() {
                            {"bin", nl::DataType(nl::TypeId::Binary)},
                            {"d", nl::DataType::date()},
                            {"ts_tz", nl::DataType::timestamp_tz()},
-                           {"nested", nl::DataType::list(nl::DataType::structure(
-                                          {{"k", nl::DataType::map(nl::DataType::string(),
-                                                                   nl::DataType::list(nl::DataType::decimal(38, 9)))}}))}};
+                           {"nested", nl::DataType::list(nl::DataType::structure({{"k", decimals_by_name}}))}};
   auto odd = nl::JsonTable("it's `odd`", "/data/odd/*.json")
                  .describe("Line one, it's \"quoted\"\nline two with a back\\slash")
                  .schema(every_type)

@@ -87,7 +87,9 @@ void write_file_atomically(const std::string& path, const std::string& text, boo
   if (!replace || rc != 0) ::unlink(tmp_path.c_str());
   if (rc != 0) {
     errno = saved;
-    if (saved == EEXIST) throw Error(ErrorCode::AlreadyExists, path, "'" + path + "' exists; pass --force to replace it");
+    if (saved == EEXIST) {
+      throw Error(ErrorCode::AlreadyExists, path, "'" + path + "' exists; pass --force to replace it");
+    }
     throw io_error(path, "cannot write");
   }
 }
@@ -130,8 +132,9 @@ void run_export(std::ostream& out, std::ostream& err, const ExportCommand& comma
   } else {
     write_file_atomically(command.out, result.text, command.force);
   }
-  for (const auto& s : result.skipped) err << "neuralake: export " << command.format << ": skipped " << s.table << ": " << s.text << "\n";
-  for (const auto& n : result.notes) err << "neuralake: export " << command.format << ": note " << n.table << ": " << n.text << "\n";
+  const std::string prefix = "neuralake: export " + command.format + ": ";
+  for (const auto& s : result.skipped) err << prefix << "skipped " << s.table << ": " << s.text << "\n";
+  for (const auto& n : result.notes) err << prefix << "note " << n.table << ": " << n.text << "\n";
 }
 
 }  // namespace neuralake::cli

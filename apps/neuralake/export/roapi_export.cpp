@@ -123,11 +123,15 @@ Entry roapi_entry(const std::string& qualified, const std::string& api_name, con
   y += "  - name: " + yaml_string(api_name) + "\n";
   y += "    uri: " + yaml_string(loc.uri) + "\n";
   y += "    option:\n      format: " + format + "\n";
-  if (kind != table_kind::json) y += std::string("      use_memory_table: ") + (opts.use_memory_table ? "true" : "false") + "\n";
+  if (kind != table_kind::json) {
+    y += std::string("      use_memory_table: ") + (opts.use_memory_table ? "true" : "false") + "\n";
+  }
   if (kind == table_kind::csv) {
     // Written only when they differ from ROAPI's defaults (a header, ',').
     if (!def.file_options.header) y += "      has_header: false\n";
-    if (def.file_options.delimiter != ',') y += "      delimiter: " + yaml_string(std::string(1, def.file_options.delimiter)) + "\n";
+    if (def.file_options.delimiter != ',') {
+      y += "      delimiter: " + yaml_string(std::string(1, def.file_options.delimiter)) + "\n";
+    }
   }
   if (!partitions.empty()) {
     y += "    partition_columns:\n" + partitions;

@@ -73,7 +73,8 @@ std::string sql_type(const DataType& type, SqlDialect dialect) {
       std::string out = trino ? "row(" : "STRUCT<";
       bool first = true;
       for (const auto& f : type.children()) {
-        out += (first ? "" : ", ") + quote_identifier(f.name, dialect) + (trino ? " " : ": ") + sql_type(f.type, dialect);
+        out += (first ? "" : ", ") + quote_identifier(f.name, dialect) + (trino ? " " : ": ") +
+               sql_type(f.type, dialect);
         first = false;
       }
       return out + (trino ? ")" : ">");
