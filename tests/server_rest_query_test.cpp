@@ -335,6 +335,29 @@ TEST_F(RestQueryOnEngine, SelectsTheRowsROAPIWould) {
   EXPECT_EQ(names("filter[id]gt=99999999999999999999"), V{});
 }
 
+TEST_F(RestQueryOnEngine, ComparesTimestampsWithTimeZonesTimesAndEngineTypes) {
+  session_.execute(
+      "CREATE TABLE typed AS SELECT * FROM (VALUES "
+      "('a', TIMESTAMPTZ '2024-01-02 02:30:00+00', TIME '08:00:00', '6ba7b810-9dad-11d1-80b4-00c04fd430c8'::UUID), "
+      "('b', TIMESTAMPTZ '2024-01-02 01:30:00+00', TIME '12:30:00', '00000000-0000-0000-0000-000000000001'::UUID)) "
+      "AS v(name, tstz, t, u)");
+  const nl::Schema schema = session_.describe("SELECT * FROM typed");
+  const auto run = [&](const std::string& query) {
+    const nl::DataFrame df = session_.sql(srv::rest_query_to_sql(srv::parse_rest_query(query), "typed", schema));
+    std::vector<std::string> out;
+    for (size_t i = 0; i < df.num_rows(); ++i) out.push_back(df.column("name").get(i).as<std::string>());
+    return out;
+  };
+  using V = std::vector<std::string>;
+  // 03:00 at +01:00 is 02:00 UTC: only a's 02:30 UTC is later.
+  EXPECT_EQ(run("filter[tstz]gt='2024-01-02T03:00:00%2B01:00'"), (V{"a"}));
+  EXPECT_EQ(run("filter[tstz]lt='2024-01-02T02:00:00Z'"), (V{"b"}));
+  EXPECT_EQ(run("filter[t]gte='12:00:00'"), (V{"b"}));
+  EXPECT_EQ(run("filter[u]eq='6ba7b810-9dad-11d1-80b4-00c04fd430c8'"), (V{"a"}));
+  EXPECT_EQ(run("filter[u]in='00000000-0000-0000-0000-000000000001','6ba7b810-9dad-11d1-80b4-00c04fd430c8'&sort=name"),
+            (V{"a", "b"}));
+}
+
 TEST_F(RestQueryOnEngine, ProjectsTheColumnsInTheOrderAsked) {
   const nl::DataFrame df = session_.sql(
       srv::rest_query_to_sql(srv::parse_rest_query("columns=id,name&sort=id&limit=1"), "t", schema_));
