@@ -167,6 +167,8 @@ const ErrorCase kErrorCases[] = {
     // Values that do not suit their column.
     {"filter[name]=5", "invalid_filter", nl::ErrorCode::InvalidArgument, "name"},
     {"filter[id]='abc'", "invalid_filter", nl::ErrorCode::InvalidArgument, "id"},
+    {"filter[id]='true'", "invalid_filter", nl::ErrorCode::InvalidArgument, "id"},
+    {"filter[id]='''5'''", "invalid_filter", nl::ErrorCode::InvalidArgument, "id"},
     {"filter[day]='yesterday'", "invalid_filter", nl::ErrorCode::InvalidArgument, "day"},
     {"filter[flag]='yes'", "invalid_filter", nl::ErrorCode::InvalidArgument, "flag"},
     {"filter[id]=true", "invalid_filter", nl::ErrorCode::InvalidArgument, "id"},

@@ -50,11 +50,13 @@ std::string literal_for(const RestFilter& f, const Field& column, const Value& v
   const std::string& s = v.as<std::string>();
   if (is_string_column(t)) return sql_string_literal(s);
   if (t.is_numeric()) {
+    Value number;
     try {
-      return sql_literal(parse_rest_value(s, f.parameter));
+      number = parse_rest_value(s, f.parameter);
     } catch (const Error&) {
-      mismatch(f, column, "'" + s + "' is not a number");
     }
+    if (!number.is<int64_t>() && !number.is<double>()) mismatch(f, column, "'" + s + "' is not a number");
+    return sql_literal(number);
   }
   switch (t.id()) {
     case TypeId::Boolean:
