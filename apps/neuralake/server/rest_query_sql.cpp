@@ -11,6 +11,8 @@ namespace {
 
 namespace kind = api_error_kind;
 
+constexpr const char* kTimestampSyntax = "YYYY-MM-DD[THH:MM:SS[.ffffff]][Z|+HH:MM]";
+
 const Field& find_column(const Schema& schema, const std::string& name, const char* error_kind,
                          const std::string& parameter) {
   for (const Field& f : schema) {
@@ -71,13 +73,13 @@ std::string literal_for(const RestFilter& f, const Field& column, const Value& v
       try {
         return sql_literal(Value(parse_timestamp(s)));
       } catch (const Error&) {
-        mismatch(f, column, "'" + s + "' is not an ISO-8601 date or timestamp (YYYY-MM-DD[THH:MM:SS[.ffffff]][Z|+HH:MM])");
+        mismatch(f, column, "'" + s + "' is not an ISO-8601 date or timestamp (" + kTimestampSyntax + ")");
       }
     case TypeId::TimestampTz:
       try {
         return "TIMESTAMPTZ '" + format_timestamp(parse_timestamp(s)) + "+00'";
       } catch (const Error&) {
-        mismatch(f, column, "'" + s + "' is not an ISO-8601 timestamp (YYYY-MM-DD[THH:MM:SS[.ffffff]][Z|+HH:MM])");
+        mismatch(f, column, "'" + s + "' is not an ISO-8601 timestamp (" + kTimestampSyntax + ")");
       }
     default:
       // Time, interval, binary, engine types: the engine reads the text as the column's type.
