@@ -10,6 +10,8 @@ namespace neuralake::cli {
 
 namespace {
 
+bool is_plain_integer(const DataType& t);
+
 std::string float_text(double d) {
   std::string s = Value(d).to_string();
   // Polars and DuckDB write 10.0, not 10: the column still reads back as a float.
@@ -118,6 +120,50 @@ bool is_plain_integer(const DataType& t) {
   }
 }
 
+// The common column kinds straight from their storage, skipping the Value
+// detour: integers, floats, strings and dates. Returns false for the others.
+// Renders exactly as the Value path does.
+bool append_fast_cell(std::string& out, const Series& s, size_t row, bool json) {
+  const auto& st = s.storage();
+  const TypeId id = s.type().id();
+  if (const auto* ints = std::get_if<std::vector<int64_t>>(&st)) {
+    if (is_plain_integer(s.type())) {
+      append_int(out, (*ints)[row]);
+      return true;
+    }
+    if (id == TypeId::Date) {
+      if (json) out += '"';
+      out += format_date(Date{static_cast<int32_t>((*ints)[row])});
+      if (json) out += '"';
+      return true;
+    }
+    return false;
+  }
+  if (const auto* doubles = std::get_if<std::vector<double>>(&st)) {
+    if (id != TypeId::Float64 && id != TypeId::Float32) return false;
+    double d = (*doubles)[row];
+    if (json && !std::isfinite(d)) {
+      out += "null";
+      return true;
+    }
+    char buf[64];
+    auto r = std::to_chars(buf, buf + sizeof buf, d);
+    std::string_view text(buf, static_cast<size_t>(r.ptr - buf));
+    out.append(text);
+    if (std::isfinite(d) && text.find_first_of(".eE") == std::string_view::npos) out += ".0";
+    return true;
+  }
+  if (const auto* strs = std::get_if<StringColumn>(&st)) {
+    if (id != TypeId::String) return false;
+    std::string_view v = (*strs)[row];
+    if (json) append_json_string(out, v);
+    else if (v.empty()) out += "\"\"";  // quoted, so that it reads back differently from null
+    else append_csv_field(out, v);
+    return true;
+  }
+  return false;
+}
+
 }  // namespace
 
 void append_json_string(std::string& out, std::string_view s) {
@@ -145,15 +191,7 @@ void append_csv_rows(std::string& out, const DataFrame& df) {
       if (c) out += ',';
       const Series& s = columns[c];
       if (s.is_null(r)) continue;
-      const auto& st = s.storage();
-      if (const auto* ints = std::get_if<std::vector<int64_t>>(&st); ints && is_plain_integer(s.type())) {
-        append_int(out, (*ints)[r]);
-      } else if (const auto* strs = std::get_if<StringColumn>(&st); strs && s.type().id() == TypeId::String) {
-        std::string_view v = (*strs)[r];
-        // An empty string is quoted so that it reads back differently from null.
-        if (v.empty()) out += "\"\"";
-        else append_csv_field(out, v);
-      } else {
+      if (!append_fast_cell(out, s, r, false)) {
         Value v = s.get(r);
         bool empty_string = v.is<std::string>() && v.as<std::string>().empty();
         if (empty_string) out += "\"\"";
@@ -186,14 +224,7 @@ void append_json_object(std::string& out, const DataFrame& df, size_t row, const
       out += "null";
       continue;
     }
-    const auto& st = s.storage();
-    if (const auto* ints = std::get_if<std::vector<int64_t>>(&st); ints && is_plain_integer(s.type())) {
-      append_int(out, (*ints)[row]);
-    } else if (const auto* strs = std::get_if<StringColumn>(&st); strs && s.type().id() == TypeId::String) {
-      append_json_string(out, (*strs)[row]);
-    } else {
-      append_json_value(out, s.get(row), s.type());
-    }
+    if (!append_fast_cell(out, s, row, true)) append_json_value(out, s.get(row), s.type());
   }
   out += '}';
 }
