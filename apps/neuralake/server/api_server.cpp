@@ -156,15 +156,19 @@ struct ApiServer::Impl {
       session->execute("CREATE OR REPLACE VIEW main." + sql_name(e.api_name) + " AS SELECT * FROM " +
                        sql_name(e.database) + "." + sql_name(e.table->name()));
     }
+    routes();
+  }
+
+  // The catalog metadata and the site, whose REST snippets name this server.
+  void prepare_site(const std::string& api_url) {
     cli::CatalogJsonOptions mo;
     mo.session_options = options.session_options;
-    mo.api_url = "";  // the site's REST snippets are relative to the server that serves it
+    mo.api_url = api_url;
     json doc = cli::catalog_metadata_json({{&catalog, options.plugin}}, mo);
     tables_json = doc.dump(-1, ' ', false, json::error_handler_t::replace);
     for (const auto& [name, bytes] : cli::embedded_site_files()) site_files.emplace(name, bytes);
     site_files["data.json"] = tables_json;
     site_files["data.js"] = "window.NEURALAKE_CATALOG = " + tables_json + ";\n";
-    routes();
   }
 
   // --- answers --------------------------------------------------------------
@@ -640,6 +644,8 @@ int ApiServer::bind() {
                     " (in use, or not an address of this machine); choose another with --port or server.port");
   }
   impl_->port = port;
+  const std::string host = s.host.find(':') != std::string::npos ? "[" + s.host + "]" : s.host;
+  impl_->prepare_site("http://" + host + ":" + std::to_string(port));
   return port;
 }
 

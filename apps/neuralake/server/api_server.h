@@ -48,8 +48,10 @@ class ApiServer {
   ApiServer(const ApiServer&) = delete;
   ApiServer& operator=(const ApiServer&) = delete;
 
-  // Binds settings.host:settings.port (0: a free port) and returns the port.
-  // Throws Unavailable naming the address when it cannot be bound.
+  // Binds settings.host:settings.port (0: a free port) and returns the port,
+  // then prepares the catalog metadata and the site (whose snippets name
+  // this address). Throws Unavailable naming the address when it cannot be
+  // bound, and what the catalog metadata throws.
   int bind();
   // Serves until shutdown(); returns when the server has stopped.
   void run();
