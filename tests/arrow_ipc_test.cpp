@@ -450,6 +450,164 @@ TEST(ArrowIpc, EngineArrowStreamWithMaps) {
   EXPECT_EQ(got["rows"], expected_rows({session.sql(query)}));
 }
 
+// A column made by hand in the C data interface, owning its memory: for the
+// Arrow types and offsets DataFrame::to_arrow does not produce.
+struct HandColumn {
+  std::string format, name;
+  std::string metadata;  // the C interface's encoding, or empty
+  std::vector<std::optional<std::vector<uint8_t>>> buffers;  // nullopt: absent
+  int64_t length = 0, null_count = 0, offset = 0;
+  std::vector<HandColumn> children;
+
+  std::vector<const void*> buffer_ptrs;
+  std::vector<ArrowSchema*> schema_children;
+  std::vector<ArrowArray*> array_children;
+  ArrowSchema schema{};
+  ArrowArray array{};
+
+  // Fills schema and array; call once the tree is complete.
+  void build() {
+    for (auto& c : children) c.build();
+    for (auto& b : buffers) buffer_ptrs.push_back(b ? b->data() : nullptr);
+    for (auto& c : children) {
+      schema_children.push_back(&c.schema);
+      array_children.push_back(&c.array);
+    }
+    schema.format = format.c_str();
+    schema.name = name.c_str();
+    schema.metadata = metadata.empty() ? nullptr : metadata.data();
+    schema.flags = ARROW_FLAG_NULLABLE;
+    schema.n_children = static_cast<int64_t>(children.size());
+    schema.children = schema_children.data();
+    schema.release = [](ArrowSchema* s) { s->release = nullptr; };
+    array.length = length;
+    array.null_count = null_count;
+    array.offset = offset;
+    array.n_buffers = static_cast<int64_t>(buffers.size());
+    array.buffers = buffer_ptrs.data();
+    array.n_children = static_cast<int64_t>(children.size());
+    array.children = array_children.data();
+    array.release = [](ArrowArray* a) { a->release = nullptr; };
+  }
+};
+
+template <class T>
+std::vector<uint8_t> raw(std::initializer_list<T> values) {
+  std::vector<uint8_t> out(values.size() * sizeof(T));
+  std::memcpy(out.data(), values.begin(), out.size());
+  return out;
+}
+
+std::vector<uint8_t> bits(std::initializer_list<int> values) {
+  std::vector<uint8_t> out((values.size() + 7) / 8, 0);
+  size_t i = 0;
+  for (int v : values) {
+    if (v) out[i / 8] |= static_cast<uint8_t>(1u << (i % 8));
+    ++i;
+  }
+  return out;
+}
+
+std::vector<uint8_t> text(std::string_view s) { return std::vector<uint8_t>(s.begin(), s.end()); }
+
+HandColumn hand(std::string format, std::string name, int64_t length, int64_t null_count,
+                std::vector<std::optional<std::vector<uint8_t>>> buffers, std::vector<HandColumn> children = {},
+                int64_t offset = 0) {
+  HandColumn c;
+  c.format = std::move(format);
+  c.name = std::move(name);
+  c.length = length;
+  c.null_count = null_count;
+  c.buffers = std::move(buffers);
+  c.children = std::move(children);
+  c.offset = offset;
+  return c;
+}
+
+std::vector<uint8_t> le_int256(int64_t v) {
+  std::vector<uint8_t> out(32, v < 0 ? 0xff : 0x00);
+  std::memcpy(out.data(), &v, 8);
+  return out;
+}
+
+TEST(ArrowIpc, ArrowTypesBeyondTheFrameExport) {
+  if (!reader_installed()) return;
+  nl::testing::TempDir dir;
+  const std::nullopt_t none = std::nullopt;
+  std::vector<HandColumn> cols;
+  // Regular (32-bit offset) text, one leading row skipped by its offset.
+  cols.push_back(hand("u", "utf8", 3, 1, {bits({1, 1, 0, 1}), raw<int32_t>({0, 4, 5, 5, 8}), text("junkaßx")}, {}, 1));
+  cols.back().metadata = std::string("\x01\0\0\0\x15\0\0\0neuralake:description\x09\0\0\0free text", 4 + 4 + 21 + 4 + 9);
+  cols.push_back(hand("z", "bin", 3, 1, {bits({1, 1, 0}), raw<int32_t>({0, 2, 2, 2}), raw<uint8_t>({0x00, 0xff})}));
+  // A large list whose first row is skipped: offsets are rebased and the child cut.
+  cols.push_back(hand("+L", "big_list", 3, 1, {bits({1, 1, 1, 0}), raw<int64_t>({0, 1, 3, 3, 3})},
+                      {hand("i", "item", 3, 0, {none, raw<int32_t>({9, 1, 2})})}, 1));
+  cols.push_back(hand("+w:2", "pairs", 3, 1, {bits({1, 1, 0})},
+                      {hand("s", "item", 6, 1, {bits({1, 1, 1, 0, 1, 1}), raw<int16_t>({1, 2, 3, 0, 0, 0})})}));
+  cols.push_back(hand("w:3", "code", 3, 0, {none, text("xxxyyyabcdefzzz")}, {}, 2));
+  cols.push_back(hand("tdm", "d64", 3, 0, {none, raw<int64_t>({86400000, 0, -86400000})}));
+  cols.push_back(hand("tts", "t32s", 3, 0, {none, raw<int32_t>({0, 59, 86399})}));
+  cols.push_back(hand("ttm", "t32ms", 3, 0, {none, raw<int32_t>({1000, 0, 86399999})}));
+  cols.push_back(hand("ttn", "t64ns", 3, 0, {none, raw<int64_t>({1, 2, 86399999999999})}));
+  cols.push_back(hand("tDs", "dur", 3, 1, {bits({1, 1, 0}), raw<int64_t>({1, -1, 7})}));
+  cols.push_back(hand("tiM", "months", 3, 0, {none, raw<int32_t>({12, -1, 0})}));
+  cols.push_back(hand("tiD", "daytime", 3, 0, {none, raw<int32_t>({1, 500, -2, 0, 0, 86399999})}));
+  std::vector<uint8_t> dec;
+  for (int64_t v : {12345, -1, 0}) {
+    auto b = le_int256(v);
+    dec.insert(dec.end(), b.begin(), b.end());
+  }
+  cols.push_back(hand("d:40,2,256", "dec256", 3, 1, {bits({1, 1, 0}), dec}));
+  cols.push_back(hand("n", "none", 3, 3, {}));
+  cols.push_back(hand("tss:+07:30", "local", 3, 0, {none, raw<int64_t>({0, 1, 2})}));
+  // Booleans three bits in: values and validity shifted.
+  cols.push_back(hand("b", "bools", 3, 1, {bits({0, 0, 0, 1, 1, 0, 1, 1, 1}), bits({1, 1, 1, 1, 0, 1, 0, 0, 0})}, {}, 3));
+  HandColumn root = hand("+s", "", 3, 0, {none}, std::move(cols));
+  root.build();
+
+  std::string bytes;
+  ArrowIpcWriter w(root.schema, ArrowIpcWriter::Format::File, [&](std::string_view p) { bytes.append(p); });
+  w.write(root.array);
+  w.write(root.array);
+  w.finish();
+  auto path = dir.path() / "hand.arrow";
+  nl::testing::write_file(path, bytes);
+  json got = read_with_node(path);
+  if (got.empty()) return;
+  const std::vector<std::pair<std::string, std::string>> types{
+      {"utf8", "Utf8"},
+      {"bin", "Binary"},
+      {"big_list", "LargeList<Int32>"},
+      {"pairs", "FixedSizeList[2]<Int16>"},
+      {"code", "FixedSizeBinary[3]"},
+      {"d64", "Date64<MILLISECOND>"},
+      {"t32s", "Time32<SECOND>"},
+      {"t32ms", "Time32<MILLISECOND>"},
+      {"t64ns", "Time64<NANOSECOND>"},
+      {"dur", "Duration<SECOND>"},
+      {"months", "Interval<YEAR_MONTH>"},
+      {"daytime", "Interval<DAY_TIME>"},
+      {"dec256", "Decimal[40e+2]"},
+      {"none", "Null"},
+      {"local", "Timestamp<SECOND, +07:30>"},
+      {"bools", "Bool"},
+  };
+  ASSERT_EQ(got["schema"].size(), types.size());
+  for (size_t i = 0; i < types.size(); ++i) {
+    EXPECT_EQ(got["schema"][i]["name"], types[i].first);
+    EXPECT_EQ(got["schema"][i]["type"], types[i].second) << types[i].first;
+  }
+  EXPECT_EQ(got["schema"][0]["metadata"], json({{"neuralake:description", "free text"}}));
+  const json row0 = json::parse(R"(["a", "0x00ff", ["1", "2"], ["1", "2"], "0x616263", "86400000", "0", "1000",
+      "1", "1", "12,0,0", "0,1,500000000", "123.45", null, "0", true])");
+  const json row1 = json::parse(R"([null, "0x", [], ["3", null], "0x646566", "0", "59", "0",
+      "2", "-1", "-1,0,0", "0,-2,0", "-0.01", null, "1", false])");
+  const json row2 = json::parse(R"(["ßx", null, null, null, "0x7a7a7a", "-86400000", "86399", "86399999",
+      "86399999999999", null, "0,0,0", "0,0,86399999000000", null, null, "2", null])");
+  EXPECT_EQ(got["batches"], json({3, 3}));
+  EXPECT_EQ(got["rows"], json({row0, row1, row2, row0, row1, row2}));
+}
+
 // The encapsulation the format prescribes, checked on the bytes.
 TEST(ArrowIpc, FramingOfStreamAndFile) {
   auto df = nl::DataFrame::from_columns({nl::Series("id", std::vector<int64_t>{1, 2, 3})});

@@ -3,12 +3,13 @@
 //   node read_arrow.js FILE
 //   -> {"file": bool, "schema": [field...], "batches": [rows...], "rows": [[cell...]...]}
 // A field is {"name", "type" (apache-arrow's name of the type), "nullable",
-// "children"}. Cells are rendered from the decoded buffers so nothing is
-// lost to JavaScript numbers: integers, dates, times and timestamps as
-// decimal strings of their stored value, floats as "f:" and the 16 hex digits
-// of the float64, binary as "0x" and hex, decimals as exact decimal text,
-// intervals as "months,days,nanoseconds", lists and maps as arrays (a map
-// entry as [key, value]), structs as objects, null as null.
+// "children"}, and "metadata" when it has some. Cells are rendered from the
+// decoded buffers so nothing is lost to JavaScript numbers: integers, dates,
+// times, timestamps and durations as decimal strings of their stored value,
+// floats as "f:" and the 16 hex digits of the float64, binary as "0x" and
+// hex, decimals as exact decimal text, intervals as
+// "months,days,nanoseconds", lists and maps as arrays (a map entry as
+// [key, value]), structs as objects, null as null.
 'use strict';
 
 const fs = require('fs');
@@ -92,6 +93,7 @@ function cell(data, i) {
       return `${dv.getInt32(k * 4, true)},0,0`;
     }
     case Type.List:
+    case Type.LargeList:
     case Type.Map: {
       const child = data.children[0];
       const out = [];
@@ -117,12 +119,14 @@ function cell(data, i) {
 }
 
 function field(f) {
-  return {
+  const out = {
     name: f.name,
     type: String(f.type),
     nullable: f.nullable,
     children: (f.type.children || []).map(field),
   };
+  if (f.metadata && f.metadata.size > 0) out.metadata = Object.fromEntries(f.metadata);
+  return out;
 }
 
 const bytes = fs.readFileSync(process.argv[2]);
