@@ -608,6 +608,42 @@ TEST(ArrowIpc, ArrowTypesBeyondTheFrameExport) {
   EXPECT_EQ(got["rows"], json({row0, row1, row2, row0, row1, row2}));
 }
 
+// Arrays that do not hold what they claim are refused, naming the column,
+// before any byte of the batch is written.
+TEST(ArrowIpc, MalformedArraysAreRefused) {
+  auto build = [](HandColumn column, int64_t rows) {
+    HandColumn root = hand("+s", "", rows, 0, {std::nullopt}, {});
+    root.children.push_back(std::move(column));
+    return root;
+  };
+  std::vector<std::pair<HandColumn, std::string>> cases;
+  // Shorter than the batch.
+  cases.emplace_back(build(hand("l", "short", 2, 0, {std::nullopt, raw<int64_t>({1, 2})}), 3), "short");
+  // Rows without values.
+  cases.emplace_back(build(hand("l", "hollow", 3, 0, {std::nullopt, std::nullopt}), 3), "hollow");
+  // Offsets ending before they start.
+  cases.emplace_back(build(hand("u", "backwards", 2, 0, {std::nullopt, raw<int32_t>({4, 2, 1}), text("abcd")}), 2),
+                     "backwards");
+  // A list's child shorter than its offsets say.
+  cases.emplace_back(build(hand("+l", "lst", 1, 0, {std::nullopt, raw<int32_t>({0, 5})},
+                                {hand("l", "item", 2, 0, {std::nullopt, raw<int64_t>({1, 2})})}),
+                           1),
+                     "lst.item");
+  // Buffers missing for the format.
+  cases.emplace_back(build(hand("u", "few", 1, 0, {std::nullopt, raw<int32_t>({0, 1})}), 1), "few");
+  for (auto& [root, column] : cases) {
+    SCOPED_TRACE(column);
+    root.build();
+    std::string bytes;
+    ArrowIpcWriter w(root.schema, ArrowIpcWriter::Format::Stream, [&](std::string_view p) { bytes.append(p); });
+    EXPECT_NL_ERROR(w.write(root.array), InvalidArgument, column);
+    EXPECT_TRUE(bytes.empty());
+    // The writer stays usable: a refused batch left nothing half-written.
+    w.finish();
+    EXPECT_FALSE(bytes.empty());
+  }
+}
+
 // The encapsulation the format prescribes, checked on the bytes.
 TEST(ArrowIpc, FramingOfStreamAndFile) {
   auto df = nl::DataFrame::from_columns({nl::Series("id", std::vector<int64_t>{1, 2, 3})});

@@ -10,6 +10,7 @@
 // in one readable place where a typo cannot silently shift a field.
 #include "server/arrow_ipc_writer.h"
 
+#include <algorithm>
 #include <bit>
 #include <cstring>
 #include <deque>
@@ -124,13 +125,13 @@ bool parse_ints(std::string_view text, std::vector<int64_t>& out) {
   return !out.empty();
 }
 
-// What a column is called in errors: its path and, at the top level of a
-// schema given as neuralake types, the type's SQL name.
+// What a column is called in errors: its path and, for a top-level column
+// of a schema given as neuralake types, the type's SQL name.
 struct Naming {
   const Schema* schema = nullptr;  // set when built from neuralake types
-  std::string describe(const std::string& path, size_t top_index, const std::string& format) const {
-    std::string type = schema && top_index < schema->size() ? (*schema)[top_index].type.sql_name()
-                                                           : "Arrow format '" + format + "'";
+  std::string describe(const std::string& path, size_t top_index, bool top, const std::string& format) const {
+    std::string type = top && schema && top_index < schema->size() ? (*schema)[top_index].type.sql_name()
+                                                                   : "Arrow format '" + format + "'";
     return "column '" + path + "' of type " + type;
   }
 };
@@ -139,14 +140,15 @@ struct Naming {
   throw Error(ErrorCode::NotSupported, path, what + " cannot be written as Arrow IPC: " + why);
 }
 
-Column parse_column(const ArrowSchema& s, const std::string& path, size_t top_index, const Naming& naming) {
+Column parse_column(const ArrowSchema& s, const std::string& path, size_t top_index, bool top,
+                    const Naming& naming) {
   Column c;
   c.name = s.name ? s.name : "";
   c.format = s.format ? s.format : "";
   c.nullable = (s.flags & ARROW_FLAG_NULLABLE) != 0;
   c.keys_sorted = (s.flags & ARROW_FLAG_MAP_KEYS_SORTED) != 0;
   c.metadata = read_metadata(s.metadata);
-  const std::string what = naming.describe(path, top_index, c.format);
+  const std::string what = naming.describe(path, top_index, top, c.format);
   if (s.dictionary) not_supported(path, what, "dictionary-encoded columns are not supported");
   const std::string_view f = c.format;
   std::vector<int64_t> ints;
@@ -269,7 +271,7 @@ Column parse_column(const ArrowSchema& s, const std::string& path, size_t top_in
   for (int64_t i = 0; i < s.n_children; ++i) {
     const ArrowSchema& child = *s.children[i];
     std::string child_path = path + "." + (child.name ? child.name : "");
-    c.children.push_back(parse_column(child, child_path, top_index, naming));
+    c.children.push_back(parse_column(child, child_path, top_index, false, naming));
   }
   if (c.type == fb::Type_Map &&
       (c.children[0].layout != Layout::Struct || c.children[0].children.size() != 2))
@@ -288,7 +290,7 @@ std::vector<Column> parse_schema(const ArrowSchema& s, const Naming& naming) {
   std::vector<Column> columns;
   for (int64_t i = 0; i < s.n_children; ++i) {
     const ArrowSchema& child = *s.children[i];
-    columns.push_back(parse_column(child, child.name ? child.name : "", static_cast<size_t>(i), naming));
+    columns.push_back(parse_column(child, child.name ? child.name : "", static_cast<size_t>(i), true, naming));
   }
   return columns;
 }
@@ -422,7 +424,8 @@ void add_bits(Body& body, const uint8_t* bits, int64_t start, int64_t length) {
 // Offsets [start, start+length] as a buffer starting at 0; returns the range
 // of values (bytes or child rows) they cover.
 template <class T>
-std::pair<int64_t, int64_t> add_offsets(Body& body, const void* buffer, int64_t start, int64_t length) {
+std::pair<int64_t, int64_t> add_offsets(Body& body, const void* buffer, int64_t start, int64_t length,
+                                        const std::string& path) {
   static const T kZero = 0;
   if (length == 0) {  // one zero offset, whatever the producer gave
     body.add(&kZero, sizeof(T));
@@ -431,6 +434,12 @@ std::pair<int64_t, int64_t> add_offsets(Body& body, const void* buffer, int64_t 
   const T* offsets = static_cast<const T*>(buffer) + start;
   const T first = offsets[0];
   const T last = offsets[length];
+  // Only the ends are checked (they bound what is read); the offsets in
+  // between are the producer's promise.
+  if (first < 0 || last < first)
+    throw Error(ErrorCode::InvalidArgument, path,
+                "column '" + path + "' has offsets running from " + std::to_string(first) + " to " +
+                    std::to_string(last));
   if (first == 0) {
     body.add(offsets, (length + 1) * static_cast<int64_t>(sizeof(T)));
   } else {
@@ -472,10 +481,23 @@ void add_array(Body& body, const Column& c, const ArrowArray& a, int64_t start, 
                 "column '" + path + "' has " + std::to_string(a.n_buffers) + " buffers and " +
                     std::to_string(a.n_children) + " children, but Arrow format '" + c.format + "' needs " +
                     std::to_string(want_buffers) + " and " + std::to_string(want_children));
+  if (start < a.offset || length < 0 || start + length > a.offset + a.length)
+    throw Error(ErrorCode::InvalidArgument, path,
+                "column '" + path + "' is read at rows " + std::to_string(start - a.offset) + " to " +
+                    std::to_string(start - a.offset + length) + " but has " + std::to_string(a.length));
   if (c.layout == Layout::Null) {
     body.nodes.emplace_back(length, length);
     return;
   }
+  // Values and offsets must be there for any row; the validity bitmap only
+  // when there are nulls, the bytes of strings only when there are some.
+  for (int64_t b = 1; b < std::min<int64_t>(a.n_buffers, 2); ++b)
+    if (length > 0 && !a.buffers[b])
+      throw Error(ErrorCode::InvalidArgument, path,
+                  "column '" + path + "' has " + std::to_string(length) + " rows but no buffer " + std::to_string(b));
+  for (int64_t i = 0; i < want_children; ++i)
+    if (!a.children[i])
+      throw Error(ErrorCode::InvalidArgument, path, "column '" + path + "' lacks its child array " + std::to_string(i));
   const auto* validity = static_cast<const uint8_t*>(a.buffers[0]);
   const bool whole = start == a.offset && length == a.length;
   const int64_t nulls = whole && a.null_count >= 0 ? (validity ? a.null_count : 0)
@@ -499,15 +521,17 @@ void add_array(Body& body, const Column& c, const ArrowArray& a, int64_t start, 
       break;
     case Layout::Binary32:
     case Layout::Binary64: {
-      auto [first, last] = c.layout == Layout::Binary32 ? add_offsets<int32_t>(body, a.buffers[1], start, length)
-                                                        : add_offsets<int64_t>(body, a.buffers[1], start, length);
+      auto [first, last] = c.layout == Layout::Binary32 ? add_offsets<int32_t>(body, a.buffers[1], start, length, path)
+                                                        : add_offsets<int64_t>(body, a.buffers[1], start, length, path);
+      if (last > first && !a.buffers[2])
+        throw Error(ErrorCode::InvalidArgument, path, "column '" + path + "' has text offsets but no bytes");
       body.add(last > first ? static_cast<const uint8_t*>(a.buffers[2]) + first : nullptr, last - first);
       break;
     }
     case Layout::List32:
     case Layout::List64: {
-      auto [first, last] = c.layout == Layout::List32 ? add_offsets<int32_t>(body, a.buffers[1], start, length)
-                                                      : add_offsets<int64_t>(body, a.buffers[1], start, length);
+      auto [first, last] = c.layout == Layout::List32 ? add_offsets<int32_t>(body, a.buffers[1], start, length, path)
+                                                      : add_offsets<int64_t>(body, a.buffers[1], start, length, path);
       const ArrowArray& child = *a.children[0];
       add_array(body, c.children[0], child, child.offset + first, last - first, child_path(0));
       break;
