@@ -212,11 +212,13 @@ nl::DataFrame all_types() {
   cols.emplace_back("i8", type(TypeId::Int8), std::vector<Value>{-128, 127, null, 0, 5, -1});
   cols.emplace_back("i16", type(TypeId::Int16), std::vector<Value>{-32768, 32767, 1, null, 0, -2});
   cols.emplace_back("i32", type(TypeId::Int32), std::vector<Value>{INT32_MIN, INT32_MAX, null, 7, 0, 3});
-  cols.emplace_back("i64", type(TypeId::Int64), std::vector<Value>{INT64_MIN, INT64_MAX, 9007199254740993LL, null, 0, -9});
+  cols.emplace_back("i64", type(TypeId::Int64),
+                    std::vector<Value>{INT64_MIN, INT64_MAX, 9007199254740993LL, null, 0, -9});
   cols.emplace_back("u8", type(TypeId::UInt8), std::vector<Value>{0u, 255u, null, 1u, 2u, 3u});
   cols.emplace_back("u16", type(TypeId::UInt16), std::vector<Value>{0u, 65535u, 1u, null, 2u, 3u});
   cols.emplace_back("u32", type(TypeId::UInt32), std::vector<Value>{0u, 4294967295u, 1u, 2u, null, 3u});
-  cols.emplace_back("u64", type(TypeId::UInt64), std::vector<Value>{0ull, 18446744073709551615ull, 1ull, 2ull, 3ull, null});
+  cols.emplace_back("u64", type(TypeId::UInt64),
+                    std::vector<Value>{0ull, 18446744073709551615ull, 1ull, 2ull, 3ull, null});
   cols.emplace_back("f32", type(TypeId::Float32), std::vector<Value>{1.5, -0.1, null, 3.4e38, 0.0, -2.0});
   cols.emplace_back("f64", type(TypeId::Float64),
                     std::vector<Value>{0.1, -0.0, 1e308, null, std::numeric_limits<double>::infinity(), 5e-324});
@@ -227,9 +229,11 @@ nl::DataFrame all_types() {
                     std::vector<Value>{nl::Bytes{std::string("\x00\x01\xff", 3)}, nl::Bytes{""}, null,
                                        nl::Bytes{"abc"}, nl::Bytes{std::string(1, '\x80')}, null});
   cols.emplace_back("day", DataType::date(),
-                    std::vector<Value>{nl::Date{0}, nl::Date{19723}, nl::Date{-1}, null, nl::Date{2932896}, nl::Date{-719162}});
+                    std::vector<Value>{nl::Date{0}, nl::Date{19723}, nl::Date{-1}, null, nl::Date{2932896},
+                                       nl::Date{-719162}});
   cols.emplace_back("clock", type(TypeId::Time),
-                    std::vector<Value>{nl::Time{0}, nl::Time{86399999999}, null, nl::Time{45296789012}, nl::Time{1}, nl::Time{2}});
+                    std::vector<Value>{nl::Time{0}, nl::Time{86399999999}, null, nl::Time{45296789012}, nl::Time{1},
+                                       nl::Time{2}});
   for (auto unit : {nl::TimeUnit::Seconds, nl::TimeUnit::Milliseconds, nl::TimeUnit::Microseconds,
                     nl::TimeUnit::Nanoseconds}) {
     const char* names[] = {"ts_s", "ts_ms", "ts_us", "ts_ns"};
@@ -272,7 +276,8 @@ nl::DataFrame all_types() {
                                        Value(nl::ValueStruct{{"x", 5}, {"label", "five"}})});
   cols.emplace_back("nested", DataType::list(point),
                     std::vector<Value>{Value::list({Value(nl::ValueStruct{{"x", 1}, {"label", "a"}}), Value()}),
-                                       Value::list({}), null, Value::list({Value(nl::ValueStruct{{"x", 2}, {"label", Value()}})}),
+                                       Value::list({}), null,
+                                       Value::list({Value(nl::ValueStruct{{"x", 2}, {"label", Value()}})}),
                                        Value::list({Value(nl::ValueStruct{{"x", 3}, {"label", "c"}})}), null});
   cols.emplace_back("nothing", type(TypeId::Null), std::vector<Value>(6));
   return nl::DataFrame::from_columns(std::move(cols));
@@ -537,7 +542,9 @@ TEST(ArrowIpc, ArrowTypesBeyondTheFrameExport) {
   std::vector<HandColumn> cols;
   // Regular (32-bit offset) text, one leading row skipped by its offset.
   cols.push_back(hand("u", "utf8", 3, 1, {bits({1, 1, 0, 1}), raw<int32_t>({0, 4, 5, 5, 8}), text("junkaßx")}, {}, 1));
-  cols.back().metadata = std::string("\x01\0\0\0\x15\0\0\0neuralake:description\x09\0\0\0free text", 4 + 4 + 21 + 4 + 9);
+  // One key/value pair: count, key length, key, value length, value.
+  cols.back().metadata =
+      std::string("\x01\0\0\0\x15\0\0\0neuralake:description\x09\0\0\0free text", 4 + 4 + 21 + 4 + 9);
   cols.push_back(hand("z", "bin", 3, 1, {bits({1, 1, 0}), raw<int32_t>({0, 2, 2, 2}), raw<uint8_t>({0x00, 0xff})}));
   // A large list whose first row is skipped: offsets are rebased and the child cut.
   cols.push_back(hand("+L", "big_list", 3, 1, {bits({1, 1, 1, 0}), raw<int64_t>({0, 1, 3, 3, 3})},
@@ -561,7 +568,8 @@ TEST(ArrowIpc, ArrowTypesBeyondTheFrameExport) {
   cols.push_back(hand("n", "none", 3, 3, {}));
   cols.push_back(hand("tss:+07:30", "local", 3, 0, {none, raw<int64_t>({0, 1, 2})}));
   // Booleans three bits in: values and validity shifted.
-  cols.push_back(hand("b", "bools", 3, 1, {bits({0, 0, 0, 1, 1, 0, 1, 1, 1}), bits({1, 1, 1, 1, 0, 1, 0, 0, 0})}, {}, 3));
+  cols.push_back(
+      hand("b", "bools", 3, 1, {bits({0, 0, 0, 1, 1, 0, 1, 1, 1}), bits({1, 1, 1, 1, 0, 1, 0, 0, 0})}, {}, 3));
   HandColumn root = hand("+s", "", 3, 0, {none}, std::move(cols));
   root.build();
 
@@ -727,9 +735,12 @@ TEST(ArrowIpc, UnsupportedTypeNamesColumnBeforeAnyBytes) {
 }
 
 TEST(ArrowIpc, MisuseIsRefused) {
-  auto df = nl::DataFrame::from_columns({nl::Series("id", std::vector<int64_t>{1}), nl::Series("x", std::vector<double>{1.0})});
-  auto other = nl::DataFrame::from_columns({nl::Series("id", std::vector<int64_t>{1}), nl::Series("y", std::vector<double>{1.0})});
-  auto retyped = nl::DataFrame::from_columns({nl::Series("id", std::vector<int64_t>{1}), nl::Series("x", std::vector<std::string>{"1"})});
+  auto frame = [](nl::Series second) {
+    return nl::DataFrame::from_columns({nl::Series("id", std::vector<int64_t>{1}), std::move(second)});
+  };
+  auto df = frame(nl::Series("x", std::vector<double>{1.0}));
+  auto other = frame(nl::Series("y", std::vector<double>{1.0}));
+  auto retyped = frame(nl::Series("x", std::vector<std::string>{"1"}));
   std::string bytes;
   ArrowIpcWriter w(df.schema(), ArrowIpcWriter::Format::Stream, [&](std::string_view p) { bytes.append(p); });
   EXPECT_NL_ERROR(w.write(other), InvalidArgument, "'y'");
