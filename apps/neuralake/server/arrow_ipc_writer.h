@@ -52,8 +52,11 @@ class ArrowIpcWriter {
   // InvalidArgument naming the column if the batch's columns differ from the
   // schema's (names, count or Arrow types), and if called after finish().
   void write(const DataFrame& batch);
-  // The same for an Arrow struct array of the schema's columns, read, not
-  // taken. Any `offset` of it or its children is honoured.
+  // The same for an Arrow struct array of the schema's columns (e.g. each
+  // array of ResultStream::to_arrow(), with the writer made from that
+  // stream's schema), read, not taken. Any `offset` of it or its children is
+  // honoured. Throws InvalidArgument naming the column for an array that does
+  // not hold what its format and length promise; nothing is written then.
   void write(const ArrowArray& batch);
   // Writes the schema if no batch did, then the end-of-stream marker
   // (Stream) or the footer and trailing magic (File). Later write() and
