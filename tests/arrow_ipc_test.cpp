@@ -659,6 +659,11 @@ TEST(ArrowIpc, FramingOfStreamAndFile) {
   ArrowIpcWriter s(df.schema(), ArrowIpcWriter::Format::Stream, [&](std::string_view p) { stream_bytes.append(p); });
   ArrowIpcWriter f(df.schema(), ArrowIpcWriter::Format::File, [&](std::string_view p) { file_bytes.append(p); });
   EXPECT_TRUE(stream_bytes.empty()) << "the constructor writes nothing";
+  s.begin();  // the schema, before any batch
+  const size_t schema_bytes = stream_bytes.size();
+  EXPECT_GT(schema_bytes, 8u);
+  s.begin();
+  EXPECT_EQ(stream_bytes.size(), schema_bytes) << "a second begin() writes nothing";
   s.write(df);
   f.write(df);
   s.finish();

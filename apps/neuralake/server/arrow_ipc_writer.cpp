@@ -686,6 +686,15 @@ ArrowIpcWriter::ArrowIpcWriter(const ArrowSchema& schema, Format format, Sink si
 
 ArrowIpcWriter::~ArrowIpcWriter() = default;
 
+void ArrowIpcWriter::begin() {
+  State& s = *state_;
+  s.check_open();
+  s.guarded([&] {
+    s.start();
+    s.flush();
+  });
+}
+
 void ArrowIpcWriter::write(const DataFrame& batch) {
   state_->check_open();
   StreamGuard guard;

@@ -36,8 +36,8 @@ class ArrowIpcWriter {
   // A writer of batches with these columns. Checks every column type before
   // anything is written and throws NotSupported naming the column and its type
   // for one Arrow IPC cannot carry here (an engine-only type the Arrow export
-  // encodes as a dictionary or a union). Nothing reaches the sink before the
-  // first write() or finish().
+  // encodes as a dictionary or a union). Nothing reaches the sink before
+  // begin(), write() or finish().
   ArrowIpcWriter(const Schema& schema, Format format, Sink sink);
   // The same for an Arrow schema: a struct ("+s") whose children are the
   // columns, as ArrowArrayStream::get_schema gives it; throws InvalidArgument
@@ -48,6 +48,11 @@ class ArrowIpcWriter {
   ArrowIpcWriter(const ArrowIpcWriter&) = delete;
   ArrowIpcWriter& operator=(const ArrowIpcWriter&) = delete;
 
+  // Writes the schema message (and, for File, the leading magic) now, so a
+  // client sees the columns before the first batch is ready. Optional: the
+  // first write() or finish() does it otherwise; later calls do nothing.
+  // Throws InvalidArgument after finish().
+  void begin();
   // Appends one record batch (an empty frame gives an empty batch). Throws
   // InvalidArgument naming the column if the batch's columns differ from the
   // schema's (names, count or Arrow types), and if called after finish().
