@@ -428,20 +428,24 @@ json table_json(const TableJob& job, const std::string& catalog_name, const std:
   return t;
 }
 
+// What one table needs of the engine under `options`.
+TableJob make_job(const CatalogSource& source, const std::string& database, const Table& table,
+                  const CatalogJsonOptions& options) {
+  TableJob j;
+  j.source = &source;
+  j.database = database;
+  j.table = &table;
+  j.needs_schema = options.infer_schemas && needs_engine_schema(table.def());
+  j.needs_preview = options.preview_rows > 0;
+  j.needs_facts = options.table_facts && table.kind() == table_kind::delta;
+  return j;
+}
+
 std::vector<TableJob> plan_jobs(const std::vector<CatalogSource>& catalogs, const CatalogJsonOptions& options) {
   std::vector<TableJob> jobs;
   for (const auto& source : catalogs) {
     for (const auto& db : source.catalog->database_names()) {
-      for (const auto& table : source.catalog->db(db).tables()) {
-        TableJob j;
-        j.source = &source;
-        j.database = db;
-        j.table = &table;
-        j.needs_schema = options.infer_schemas && needs_engine_schema(table.def());
-        j.needs_preview = options.preview_rows > 0;
-        j.needs_facts = options.table_facts && table.kind() == table_kind::delta;
-        jobs.push_back(std::move(j));
-      }
+      for (const auto& table : source.catalog->db(db).tables()) jobs.push_back(make_job(source, db, table, options));
     }
   }
   return jobs;
@@ -548,14 +552,7 @@ json table_metadata_json(const CatalogSource& source, const std::string& qualifi
                          const CatalogJsonOptions& options) {
   const Table& table = source.catalog->table(qualified_name);  // NotFound with a suggestion
   std::string db = qualified_name.substr(0, qualified_name.find('.'));
-  TableJob job;
-  job.source = &source;
-  job.database = db;
-  job.table = &table;
-  job.needs_schema = options.infer_schemas && needs_engine_schema(table.def());
-  job.needs_preview = options.preview_rows > 0;
-  job.needs_facts = options.table_facts && table.kind() == table_kind::delta;
-  std::vector<TableJob> jobs{std::move(job)};
+  std::vector<TableJob> jobs{make_job(source, db, table, options)};
   run_engine_jobs(jobs, options);
   return table_json(jobs[0], source.catalog->name(), api_table_name(db, table), options);
 }
