@@ -34,6 +34,9 @@ bool is_safe_url(std::string_view url) {
       return scheme == "http" || scheme == "https" || scheme == "mailto";
     }
     if (c == '/' || c == '?' || c == '#') return true;  // relative, or a fragment
+    // A scheme is ASCII letters, digits, '+', '-' and '.': any other byte
+    // before the ':' makes the URL a relative path.
+    if (!std::isalnum(u) && c != '+' && c != '-' && c != '.') return true;
     scheme += c;
   }
   return true;  // no scheme at all: a relative path
@@ -64,19 +67,47 @@ std::string attribute_text(const MD_ATTRIBUTE& a) {
 
 struct Renderer {
   std::string out;
-  // For each open link or image span: the closing text to write on leave.
-  std::vector<std::string> closers;
+  // Every span opened, with the text that closes it. md4c can report a
+  // span's end that it never began (seen with malformed nested links), so a
+  // leave closes only a span this renderer opened.
+  struct Open {
+    MD_SPANTYPE type;
+    std::string closer;
+  };
+  std::vector<Open> closers;
   int image_depth = 0;  // text inside an image is its alt text
+  const char* doc_begin = nullptr;  // the document md4c reads
+  const char* doc_end = nullptr;
 
-  void open_link(const std::string& href_in, const std::string& title, const char* css_class) {
-    std::string href = href_in;
+  void open(MD_SPANTYPE type, const char* tag, const char* closer) {
+    out += tag;
+    closers.push_back({type, closer});
+  }
+
+  // Closes the innermost open span of `type` (and any opened inside it);
+  // a leave without its enter is ignored.
+  void close(MD_SPANTYPE type) {
+    for (size_t i = closers.size(); i-- > 0;) {
+      if (closers[i].type != type) continue;
+      while (closers.size() > i) {
+        out += closers.back().closer;
+        closers.pop_back();
+      }
+      return;
+    }
+  }
+
+  void open_link(MD_SPANTYPE type, const std::string& href_in, const std::string& title, const char* css_class) {
+    // Judged as it will be written: a NUL becomes U+FFFD on output.
+    std::string href;
+    for (char c : href_in) href += c == '\0' ? std::string("\xEF\xBF\xBD") : std::string(1, c);
     bool no_scheme = href.find(':') == std::string::npos;
     if (no_scheme && href.rfind("www.", 0) == 0) href = "http://" + href;  // a www. autolink
     else if (no_scheme && href.find('@') != std::string::npos && href.find('/') == std::string::npos)
       href = "mailto:" + href;  // an e-mail autolink
     if (!is_safe_url(href)) {
       out += "<span class=\"unsafe-link\">";
-      closers.push_back("</span>");
+      closers.push_back({type, "</span>"});
       return;
     }
     out += "<a href=\"";
@@ -90,7 +121,7 @@ struct Renderer {
     out += " class=\"";
     out += css_class;
     out += "\" rel=\"noopener noreferrer\" target=\"_blank\">";
-    closers.push_back("</a>");
+    closers.push_back({type, "</a>"});
   }
 
   static int enter_block(MD_BLOCKTYPE type, void* detail, void* self_ptr) {
@@ -159,24 +190,24 @@ struct Renderer {
       return 0;
     }
     switch (type) {
-      case MD_SPAN_EM: r.out += "<em>"; break;
-      case MD_SPAN_STRONG: r.out += "<strong>"; break;
-      case MD_SPAN_CODE: r.out += "<code>"; break;
-      case MD_SPAN_DEL: r.out += "<del>"; break;
-      case MD_SPAN_U: r.out += "<u>"; break;
+      case MD_SPAN_EM: r.open(type, "<em>", "</em>"); break;
+      case MD_SPAN_STRONG: r.open(type, "<strong>", "</strong>"); break;
+      case MD_SPAN_CODE: r.open(type, "<code>", "</code>"); break;
+      case MD_SPAN_DEL: r.open(type, "<del>", "</del>"); break;
+      case MD_SPAN_U: r.open(type, "<u>", "</u>"); break;
       case MD_SPAN_A: {
         auto* d = static_cast<MD_SPAN_A_DETAIL*>(detail);
-        r.open_link(attribute_text(d->href), attribute_text(d->title), "md-link");
+        r.open_link(type, attribute_text(d->href), attribute_text(d->title), "md-link");
         break;
       }
       case MD_SPAN_IMG: {
         auto* d = static_cast<MD_SPAN_IMG_DETAIL*>(detail);
-        r.open_link(attribute_text(d->src), attribute_text(d->title), "md-image");
+        r.open_link(type, attribute_text(d->src), attribute_text(d->title), "md-image");
         ++r.image_depth;
         break;
       }
       case MD_SPAN_LATEXMATH:
-      case MD_SPAN_LATEXMATH_DISPLAY: r.out += "<code>"; break;
+      case MD_SPAN_LATEXMATH_DISPLAY: r.open(type, "<code>", "</code>"); break;
       case MD_SPAN_WIKILINK: break;
     }
     return 0;
@@ -188,26 +219,16 @@ struct Renderer {
       if (type != MD_SPAN_IMG) return 0;
       if (--r.image_depth > 0) return 0;
     }
-    switch (type) {
-      case MD_SPAN_EM: r.out += "</em>"; break;
-      case MD_SPAN_STRONG: r.out += "</strong>"; break;
-      case MD_SPAN_CODE: r.out += "</code>"; break;
-      case MD_SPAN_DEL: r.out += "</del>"; break;
-      case MD_SPAN_U: r.out += "</u>"; break;
-      case MD_SPAN_A:
-      case MD_SPAN_IMG:
-        r.out += r.closers.back();
-        r.closers.pop_back();
-        break;
-      case MD_SPAN_LATEXMATH:
-      case MD_SPAN_LATEXMATH_DISPLAY: r.out += "</code>"; break;
-      case MD_SPAN_WIKILINK: break;
-    }
+    r.close(type);
     return 0;
   }
 
   static int text(MD_TEXTTYPE type, const MD_CHAR* text, MD_SIZE size, void* self_ptr) {
     auto& r = *static_cast<Renderer*>(self_ptr);
+    // A piece of the document never reaches past its end (the padding
+    // after it, which md4c 0.4.8 has been seen to hand out).
+    if (text >= r.doc_begin && text <= r.doc_end && size > static_cast<size_t>(r.doc_end - text))
+      size = static_cast<MD_SIZE>(r.doc_end - text);
     std::string_view t(text, size);
     switch (type) {
       case MD_TEXT_NULLCHAR: r.out += "\xEF\xBF\xBD"; break;
@@ -235,14 +256,20 @@ std::string markdown_to_safe_html(std::string_view markdown) {
   parser.enter_span = &Renderer::enter_span;
   parser.leave_span = &Renderer::leave_span;
   parser.text = &Renderer::text;
-  if (md_parse(markdown.data(), static_cast<MD_SIZE>(markdown.size()), &parser, &r) != 0) {
+  // md4c reads the document from a copy with zero bytes after it, so that a
+  // read past its end (a parser bug) finds padding, not another object.
+  std::string doc(markdown);
+  doc.append(64, '\0');
+  r.doc_begin = doc.data();
+  r.doc_end = doc.data() + markdown.size();
+  if (md_parse(doc.data(), static_cast<MD_SIZE>(markdown.size()), &parser, &r) != 0) {
     // md4c fails only when out of memory: fall back to the escaped text.
     std::string fallback = "<p>";
     append_html_escaped(fallback, markdown);
     return fallback + "</p>";
   }
-  while (!r.closers.empty()) {  // unbalanced spans cannot happen, but never leave a tag open
-    r.out += r.closers.back();
+  while (!r.closers.empty()) {  // never leave a tag open
+    r.out += r.closers.back().closer;
     r.closers.pop_back();
   }
   return r.out;
