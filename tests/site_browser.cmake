@@ -1,0 +1,18 @@
+# The catalog site in a real browser: `neuralake site` on the quickstart
+# catalog and on a generated catalog of many tables, driven in headless
+# Chromium (/usr/bin/chromium) by playwright-core from tests/node/node_modules
+# (`cd tests/node && npm ci`; scripts/bootstrap --test installs both).
+add_library(test_many_tables_catalog MODULE ${CMAKE_CURRENT_SOURCE_DIR}/plugins/many_tables_catalog.cpp)
+target_link_libraries(test_many_tables_catalog PRIVATE neuralake)
+target_compile_options(test_many_tables_catalog PRIVATE ${NEURALAKE_WARNINGS})
+
+find_program(NODE_EXECUTABLE node)
+if(NODE_EXECUTABLE AND TARGET quickstart_catalog)
+  add_test(NAME site_browser_test
+           COMMAND ${NODE_EXECUTABLE} ${CMAKE_CURRENT_SOURCE_DIR}/site/site_browser_test.js
+                   $<TARGET_FILE:neuralake_cli> $<TARGET_FILE:quickstart_catalog>
+                   $<TARGET_FILE:test_many_tables_catalog> ${CMAKE_BINARY_DIR}/test-artifacts/site)
+  set_tests_properties(site_browser_test PROPERTIES TIMEOUT 300)
+  # ctest builds nothing: make the test's programs part of the default build.
+  add_custom_target(site_browser_test_programs ALL DEPENDS neuralake_cli quickstart_catalog test_many_tables_catalog)
+endif()
