@@ -223,6 +223,7 @@ async function checkDeprecated(page, deprecated, how) {
   const listed = async () => {
     const section = page.locator(`details.database[data-db="${db}"]`);
     if (!(await section.evaluate((d) => d.open))) await section.locator('summary').click();
+    await section.locator('.table-item').first().waitFor();
     return section.locator('.table-item > a').allTextContents();
   };
   assert.ok(!(await listed()).includes(deprecated.name), `${how}: deprecated table listed by default`);
