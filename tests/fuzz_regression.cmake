@@ -10,4 +10,9 @@ if(TARGET fuzz_regression_test)
     set_source_files_properties(${src} PROPERTIES COMPILE_DEFINITIONS "LLVMFuzzerTestOneInput=neuralake_fuzz_${short}")
   endforeach()
   target_include_directories(fuzz_regression_test PRIVATE ${CMAKE_SOURCE_DIR}/fuzz)
+  # The CLI's parsers that the fuzz targets cover, compiled in (not linked
+  # from the catalog tools library, which links libneuralake.so).
+  target_sources(fuzz_regression_test PRIVATE ${CMAKE_SOURCE_DIR}/apps/neuralake/metadata/markdown.cpp)
+  target_include_directories(fuzz_regression_test PRIVATE ${CMAKE_SOURCE_DIR}/apps/neuralake)
+  target_link_libraries(fuzz_regression_test PRIVATE PkgConfig::MD4C)
 endif()

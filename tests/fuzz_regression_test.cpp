@@ -23,6 +23,7 @@ int neuralake_fuzz_file_stats(const uint8_t* data, size_t size);
 int neuralake_fuzz_last_checkpoint(const uint8_t* data, size_t size);
 int neuralake_fuzz_filter(const uint8_t* data, size_t size);
 int neuralake_fuzz_config_file(const uint8_t* data, size_t size);
+int neuralake_fuzz_markdown(const uint8_t* data, size_t size);
 }
 
 namespace {
@@ -38,7 +39,7 @@ const Target kTargets[] = {
     {"parquet_footer_fuzz", neuralake_fuzz_parquet_footer}, {"parquet_column_fuzz", neuralake_fuzz_parquet_column},
     {"delta_commit_fuzz", neuralake_fuzz_delta_commit},     {"file_stats_fuzz", neuralake_fuzz_file_stats},
     {"last_checkpoint_fuzz", neuralake_fuzz_last_checkpoint}, {"filter_fuzz", neuralake_fuzz_filter},
-    {"config_file_fuzz", neuralake_fuzz_config_file},
+    {"config_file_fuzz", neuralake_fuzz_config_file},       {"markdown_fuzz", neuralake_fuzz_markdown},
 };
 
 // Test names and messages show the target's name, not its bytes.

@@ -24,6 +24,12 @@ TEST(PluginTest, QuickstartPluginHasItsTables) {
   EXPECT_EQ(catalog.table("tpch.supplier").kind(), nl::table_kind::function);
 }
 
+TEST(PluginTest, CatalogNameIsThePluginsOrItsFileStem) {
+  EXPECT_EQ(nl::load_catalog_plugin(QUICKSTART_PLUGIN).name(), "quickstart");  // named in its code
+  // Unnamed: the file name without "lib" and ".so".
+  EXPECT_EQ(nl::load_catalog_plugin(DOCUMENTED_PLUGIN).name(), "test_documented_catalog");
+}
+
 TEST(PluginTest, QueriesRunThePluginsCode) {
   TempDir dir;
   nl::SessionOptions options;

@@ -14,14 +14,17 @@
 #include "config_commands.h"
 #include "delta_commands.h"
 #include "exit_codes.h"
+#include "export_commands.h"
 #include "frame_writers.h"
 #include "interrupt_watcher.h"
+#include "metadata/catalog_json.h"
 #include "neuralake/catalog.h"
 #include "neuralake/generate.h"
 #include "neuralake/plugin.h"
 #include "neuralake/sample_data.h"
 #include "neuralake/session.h"
 #include "s3_commands.h"
+#include "site_command.h"
 #include "table_docs.h"
 #include "verify_command.h"
 
@@ -31,7 +34,15 @@ namespace {
 
 // Options every command accepts, before or after the command name.
 struct GlobalOptions {
-  std::string catalog;  // plugin path; empty: no catalog
+  std::vector<std::string> catalogs;  // plugin paths; empty: no catalog
+  // The one catalog plugin of commands that take one; empty: none.
+  std::string catalog() const {
+    if (catalogs.size() > 1)
+      throw nl::Error(nl::ErrorCode::InvalidArgument, "--catalog",
+                      "--catalog is given " + std::to_string(catalogs.size()) +
+                          " times; only `site` combines several catalogs");
+    return catalogs.empty() ? "" : catalogs.front();
+  }
   std::optional<int> threads;
   std::optional<std::string> memory_limit;
   std::optional<std::string> spill_directory;
@@ -48,8 +59,9 @@ nl::SessionOptions session_options(const GlobalOptions& g, const nl::SessionOpti
 }
 
 std::optional<nl::Catalog> load_catalog(const GlobalOptions& g) {
-  if (g.catalog.empty()) return std::nullopt;
-  return nl::load_catalog_plugin(g.catalog);
+  std::string path = g.catalog();
+  if (path.empty()) return std::nullopt;
+  return nl::load_catalog_plugin(path);
 }
 
 const nl::Catalog& require_catalog(const std::optional<nl::Catalog>& catalog, const std::string& command) {
@@ -130,7 +142,8 @@ int run(int argc, char** argv) {
       nl::cli::exit_code_help());
 
   GlobalOptions g;
-  app.add_option("--catalog", g.catalog, "Catalog plugin (a shared library built with NEURALAKE_CATALOG_PLUGIN)")
+  app.add_option("--catalog", g.catalogs,
+                 "Catalog plugin (a shared library built with NEURALAKE_CATALOG_PLUGIN); `site` takes several")
       ->envname("NEURALAKE_CATALOG");
   app.add_option("--threads", g.threads, "Threads a query may use (0: all hardware threads)")->check(CLI::NonNegativeNumber);
   app.add_option("--memory-limit", g.memory_limit, "Memory a query may use before spilling, e.g. 4GB");
@@ -146,6 +159,9 @@ int run(int argc, char** argv) {
   auto* describe = app.add_subcommand("describe", "Show a table's schema and documentation");
   describe->add_option("table", table_name, "Table as database.table, or a Delta table's root folder by path or URI")
       ->required();
+  bool describe_json = false;
+  describe->add_flag("--json", describe_json,
+                     "Print the table's catalog metadata as JSON (the object the site and the API server use)");
 
   nl::cli::DeltaHistoryCommand delta_history;
   nl::cli::DeltaWriteCommand delta_write;
@@ -157,6 +173,10 @@ int run(int argc, char** argv) {
   nl::cli::add_verify_command(app, verify_command);
   nl::cli::S3Command s3_command;
   nl::cli::add_s3_commands(app, s3_command);
+  nl::cli::SiteCommand site_command;
+  nl::cli::add_site_command(app, site_command);
+  nl::cli::ExportCommand export_command;
+  nl::cli::add_export_command(app, export_command);
 
   std::string query, format = "table";
   size_t max_rows = nl::FormatOptions{}.max_rows;
@@ -212,7 +232,7 @@ int run(int argc, char** argv) {
     return nl::cli::kExitOk;
   }
   if (*verify_command.verify) {
-    bool ok = nl::cli::run_verify(std::cout, verify_command, g.catalog,
+    bool ok = nl::cli::run_verify(std::cout, verify_command, g.catalog(),
                                   [&g](const nl::SessionOptions& base) { return session_options(g, base); });
     return ok ? nl::cli::kExitOk : nl::cli::kExitChecksFailed;
   }
@@ -223,10 +243,31 @@ int run(int argc, char** argv) {
     return nl::cli::kExitOk;
   }
 
+  if (*site_command.site) {
+    if (g.catalogs.empty()) require_catalog(std::nullopt, "site");
+    std::vector<nl::Catalog> catalogs;
+    for (const auto& path : g.catalogs) catalogs.push_back(nl::load_catalog_plugin(path));
+    nl::cli::run_site_command(std::cout, site_command, catalogs, g.catalogs,
+                              [&g](const nl::SessionOptions& base) { return session_options(g, base); },
+                              isatty(STDERR_FILENO) != 0);
+    return nl::cli::kExitOk;
+  }
+
   std::optional<nl::Catalog> catalog = load_catalog(g);
   if (*tables) {
     nl::cli::write_table_list(std::cout, require_catalog(catalog, "tables"));
     return nl::cli::kExitOk;
+  }
+  if (*export_command.command) {
+    const nl::Catalog& c = require_catalog(catalog, "export");
+    nl::Session locations(session_options(g, c.options()));
+    nl::cli::run_export(std::cout, std::cerr, export_command, c, locations,
+                        [&] { return std::make_unique<nl::Session>(c, session_options(g, c.options())); });
+    return nl::cli::kExitOk;
+  }
+  if (*describe && describe_json && nl::cli::is_table_path(table_name)) {
+    throw nl::Error(nl::ErrorCode::InvalidArgument, table_name,
+                    "--json describes catalog tables (database.table), not '" + table_name + "'");
   }
   if (*describe && nl::cli::is_table_path(table_name)) {
     auto session = open_session(g, catalog);
@@ -245,6 +286,14 @@ int run(int argc, char** argv) {
     interruptible(*session, [&] {
       nl::cli::run_delta_history(std::cout, delta_history, catalog, *session, terminal_width());
     });
+    return nl::cli::kExitOk;
+  }
+  if (*describe && describe_json) {
+    const nl::Catalog& c = require_catalog(catalog, "describe");
+    nl::cli::CatalogJsonOptions options;
+    options.session_options = [&g](const nl::SessionOptions& base) { return session_options(g, base); };
+    if (g.timeout_ms && *g.timeout_ms > 0) options.table_time_limit = std::chrono::milliseconds(*g.timeout_ms);
+    std::cout << nl::cli::table_metadata_json({&c, g.catalog()}, table_name, options).dump(2) << "\n";
     return nl::cli::kExitOk;
   }
   if (*describe) {

@@ -7,7 +7,8 @@ namespace quickstart {
 
 neuralake::Catalog make_catalog() {
   return neuralake::Catalog(
-      {{"tpch", neuralake::Database({part(), supplier()}, "A small slice of TPC-H for the quickstart")}});
+             {{"tpch", neuralake::Database({part(), supplier()}, "A small slice of TPC-H for the quickstart")}})
+      .named("quickstart");
 }
 
 }  // namespace quickstart

@@ -112,5 +112,10 @@ class Session {
   std::shared_ptr<SessionState> state_;
 };
 
+// Session::describe_table() without a session: the warehouse comes from
+// `options`, and no engine is started (what the catalog site and the exports
+// use for thousands of tables). Throws as Session::describe_table().
+TableDescription describe_table(const Table& table, const SessionOptions& options);
+
 }  // namespace neuralake
 #pragma GCC visibility pop

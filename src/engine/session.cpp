@@ -69,12 +69,16 @@ std::string resolve_warehouse(const std::string& w) {
   return root;
 }
 
-std::string expand_location(const SessionState& st, const std::string& location) {
+std::string expand_warehouse(const std::string& warehouse, const std::string& location) {
   std::string out = location;
   const std::string key = "{warehouse}";
-  for (size_t p = out.find(key); p != std::string::npos; p = out.find(key, p + st.warehouse.size()))
-    out.replace(p, key.size(), st.warehouse);
+  for (size_t p = out.find(key); p != std::string::npos; p = out.find(key, p + warehouse.size()))
+    out.replace(p, key.size(), warehouse);
   return out;
+}
+
+std::string expand_location(const SessionState& st, const std::string& location) {
+  return expand_warehouse(st.warehouse, location);
 }
 
 // A directory location scans every file of the table's format below it.
@@ -124,6 +128,25 @@ class SessionScanContext : public tables::ScanContext {
 
  private:
   SessionState& st_;
+};
+
+// Describes tables from their declarations alone: only locations resolve.
+class DeclarationsOnlyContext : public tables::ScanContext {
+ public:
+  explicit DeclarationsOnlyContext(std::string warehouse) : warehouse_(std::move(warehouse)) {}
+  std::string expand_location(const std::string& location) const override {
+    return expand_warehouse(warehouse_, location);
+  }
+  std::string file_pattern(const std::string& location, const std::string&) const override { return location; }
+  StoreRegistry& stores() const override { throw unavailable("object stores"); }
+  Schema describe_sql(const std::string&) override { throw unavailable("queries"); }
+  DataFrame run_sql(const std::string&) override { throw unavailable("queries"); }
+
+ private:
+  static Error unavailable(const std::string& what) {
+    return Error(ErrorCode::Internal, "describe_table", what + " are not available when describing declarations");
+  }
+  std::string warehouse_;
 };
 
 // The view body over a provider's FROM item: every column, then the extra ones.
@@ -448,6 +471,11 @@ std::string Session::resolve_location(const std::string& location) const {
 
 TableDescription Session::describe_table(const Table& table) const {
   engine::SessionScanContext ctx(*state_);
+  return tables::table_provider(table.def()).describe(ctx, table.def());
+}
+
+TableDescription describe_table(const Table& table, const SessionOptions& options) {
+  engine::DeclarationsOnlyContext ctx(engine::resolve_warehouse(options.warehouse));
   return tables::table_provider(table.def()).describe(ctx, table.def());
 }
 

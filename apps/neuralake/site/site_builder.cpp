@@ -1,0 +1,147 @@
+#include "site/site_builder.h"
+
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <system_error>
+
+#include "neuralake/error.h"
+
+#ifndef NEURALAKE_VERSION
+#define NEURALAKE_VERSION "dev"
+#endif
+
+namespace neuralake::cli {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+void write_file(const fs::path& path, std::string_view bytes) {
+  std::ofstream out(path, std::ios::binary | std::ios::trunc);
+  out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+  out.close();
+  if (!out) throw Error(ErrorCode::IOError, path.string(), "cannot write '" + path.string() + "'");
+}
+
+// Writes `bytes` beside `path` and renames it into place.
+void replace_file(const fs::path& path, std::string_view bytes) {
+  fs::path tmp = path;
+  tmp += ".tmp-" + std::to_string(getpid());
+  write_file(tmp, bytes);
+  std::error_code ec;
+  fs::rename(tmp, path, ec);
+  if (ec) {
+    fs::remove(tmp, ec);
+    throw Error(ErrorCode::IOError, path.string(), "cannot write '" + path.string() + "': " + ec.message());
+  }
+}
+
+bool is_empty_dir(const fs::path& dir) {
+  std::error_code ec;
+  return fs::directory_iterator(dir, ec) == fs::directory_iterator();
+}
+
+// Every file of the site, by name.
+std::vector<std::pair<std::string, std::string>> site_files(const nlohmann::json& data) {
+  std::vector<std::pair<std::string, std::string>> files;
+  for (const auto& [name, bytes] : embedded_site_files()) files.emplace_back(std::string(name), std::string(bytes));
+  // Invalid UTF-8 in a description must not fail the build: it is replaced.
+  std::string text = data.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  files.emplace_back("data.js", "window.NEURALAKE_CATALOG = " + text + ";\n");
+  files.emplace_back("data.json", std::move(text));
+  files.emplace_back(kSiteMarker, std::string("neuralake ") + NEURALAKE_VERSION + " catalog site\n");
+  return files;
+}
+
+void collect_problems(const nlohmann::json& data, SiteResult& result) {
+  for (const auto& c : data["catalogs"]) {
+    for (const auto& db : c["databases"]) {
+      ++result.databases;
+      for (const auto& t : db["tables"]) {
+        ++result.tables;
+        const std::string name = t["qualified_name"].get<std::string>();
+        if (t["columns"].is_null())
+          result.problems.push_back(name + ": schema unavailable: " + t["schema_error"].get<std::string>());
+        if (!t["preview_error"].is_null())
+          result.problems.push_back(name + ": no preview: " + t["preview_error"].get<std::string>());
+        if (!t["delta_error"].is_null())
+          result.problems.push_back(name + ": no table facts: " + t["delta_error"].get<std::string>());
+      }
+    }
+  }
+}
+
+}  // namespace
+
+SiteResult build_site(const std::vector<CatalogSource>& catalogs, const SiteOptions& options) {
+  if (options.out_dir.empty()) throw Error(ErrorCode::InvalidArgument, "--out", "the site needs an output folder (--out)");
+  const fs::path out = fs::absolute(options.out_dir).lexically_normal();
+  std::error_code ec;
+  const bool exists = fs::exists(out, ec);
+  if (exists && !fs::is_directory(out, ec))
+    throw Error(ErrorCode::AlreadyExists, out.string(), "'" + out.string() + "' exists and is not a folder");
+  const bool ours = exists && fs::exists(out / kSiteMarker, ec);
+  if (exists && !ours && !is_empty_dir(out) && !options.force) {
+    throw Error(ErrorCode::AlreadyExists, out.string(),
+                "'" + out.string() + "' is not empty and was not made by `neuralake site`; "
+                "choose another folder or pass --force to write into it");
+  }
+
+  // Everything is computed before the first byte is written.
+  nlohmann::json data = catalog_metadata_json(catalogs, options.metadata);
+  SiteResult result;
+  result.out_dir = out.string();
+  result.index_path = (out / "index.html").string();
+  collect_problems(data, result);
+  auto files = site_files(data);
+  data = nullptr;
+
+  if (!exists || ours || is_empty_dir(out)) {
+    // A new folder, or one an earlier build made: build beside it, then swap,
+    // so a failure leaves the earlier site whole.
+    fs::path parent = out.parent_path();
+    fs::create_directories(parent, ec);
+    if (ec) throw Error(ErrorCode::IOError, parent.string(), "cannot create '" + parent.string() + "': " + ec.message());
+    fs::path staging = parent / ("." + out.filename().string() + ".building-" + std::to_string(getpid()));
+    fs::remove_all(staging, ec);
+    fs::create_directory(staging, ec);
+    if (ec) throw Error(ErrorCode::IOError, staging.string(), "cannot create '" + staging.string() + "': " + ec.message());
+    try {
+      for (const auto& [name, bytes] : files) {
+        write_file(staging / name, bytes);
+        result.bytes += bytes.size();
+      }
+    } catch (...) {
+      fs::remove_all(staging, ec);
+      throw;
+    }
+    fs::path old = parent / ("." + out.filename().string() + ".old-" + std::to_string(getpid()));
+    if (exists) {
+      fs::rename(out, old, ec);
+      if (ec) {
+        fs::remove_all(staging, ec);
+        throw Error(ErrorCode::IOError, out.string(), "cannot replace '" + out.string() + "': " + ec.message());
+      }
+    }
+    fs::rename(staging, out, ec);
+    if (ec) {
+      std::error_code ignored;
+      if (exists) fs::rename(old, out, ignored);  // put the earlier site back
+      fs::remove_all(staging, ignored);
+      throw Error(ErrorCode::IOError, out.string(), "cannot write '" + out.string() + "': " + ec.message());
+    }
+    if (exists) fs::remove_all(old, ec);
+  } else {
+    // --force into a folder with other files: ours are replaced one by one,
+    // the rest is left alone.
+    for (const auto& [name, bytes] : files) {
+      replace_file(out / name, bytes);
+      result.bytes += bytes.size();
+    }
+  }
+  return result;
+}
+
+}  // namespace neuralake::cli
