@@ -327,6 +327,9 @@
   }
 
   function renderResults(query) {
+    // Read before any change, while the layout is clean: a scrollTop read
+    // after one would force a layout in the middle of the update.
+    if (resultsEl.scrollTop) resultsEl.scrollTop = 0;
     results = runSearch(query);
     selected = results.length ? 0 : -1;
     resultsEl.textContent = '';
@@ -349,15 +352,14 @@
         resultSnippet(result, pattern));
       fragment.appendChild(el('li', {
         id: 'result-' + i, role: 'option', className: 'search-result',
-        'aria-selected': i === selected ? 'true' : 'false',
-        onmousemove: function () { select(i, false); }
+        'aria-selected': i === selected ? 'true' : 'false', dataset: { index: i }
       }, link));
     });
     resultsEl.appendChild(fragment);
     resultsEl.hidden = false;
-    resultsEl.scrollTop = 0;
     searchInput.setAttribute('aria-expanded', 'true');
-    updateSelection(false);
+    if (selected >= 0) searchInput.setAttribute('aria-activedescendant', 'result-' + selected);
+    else searchInput.removeAttribute('aria-activedescendant');
   }
 
   // `scroll`: bring the selected result into view (keyboard moves).
@@ -413,6 +415,10 @@
         if (!resultsEl.hidden) closeResults();
         else { searchInput.value = ''; searchInput.blur(); }
       }
+    });
+    resultsEl.addEventListener('mousemove', function (e) {
+      var item = e.target.closest('.search-result');
+      if (item) select(Number(item.dataset.index), false);
     });
     resultsEl.addEventListener('click', function (e) {
       if (e.target.closest('a')) closeResults();
