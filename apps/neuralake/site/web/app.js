@@ -153,8 +153,9 @@
 
   var SEARCH_OPTIONS = {
     boost: { name: 5, columns: 2.5, tags: 2, text: 1 },
-    // A one-letter prefix would expand to most of the vocabulary.
-    prefix: function (term) { return term.length >= 2; },
+    // Only the word being typed (the last) is a prefix; a one-letter prefix
+    // would expand to most of the vocabulary.
+    prefix: function (term, i, terms) { return i === terms.length - 1 && term.length >= 2; },
     combineWith: 'AND'
   };
   // Tried only when the exact and prefix search finds too little: typo
