@@ -285,6 +285,25 @@
     return (start > 0 ? '…' : '') + cut + (start + width < plain.length ? '…' : '');
   }
 
+  // "address.geo.lat" for the first nested field whose name has a term, or null.
+  function nestedMatch(columns, terms) {
+    var walk = function (fields, prefix) {
+      for (var i = 0; i < (fields || []).length; i++) {
+        var f = fields[i];
+        var name = prefix + '.' + f.name;
+        if (containsTerm(f.name, terms)) return name;
+        var inner = walk(f.fields, name);
+        if (inner) return inner;
+      }
+      return null;
+    };
+    for (var i = 0; i < columns.length; i++) {
+      var found = walk(columns[i].fields, columns[i].name);
+      if (found) return found;
+    }
+    return null;
+  }
+
   // What to show under a result: the part of the table the query matched.
   function resultSnippet(result, pattern) {
     var t = result.entry.table;
@@ -304,6 +323,11 @@
         node.appendChild(el('span', { className: 'snippet-type' }, ' ' + column.type));
         if (column.description) node.appendChild(document.createTextNode(' — ' + excerpt(column.description, [], 80)));
         return node;
+      }
+      var nested = nestedMatch(columns, terms);
+      if (nested) {
+        node.appendChild(el('span', { className: 'snippet-label' }, 'field '));
+        return appendHighlighted(node, nested, pattern);
       }
       var partition = (t.partition_columns || []).map(function (p) { return p.name; })
         .concat((t.partitions || []).map(function (p) { return p.column_name; }))
