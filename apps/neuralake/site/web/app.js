@@ -65,6 +65,18 @@
     return div;
   }
 
+  // `name` as text with a line-break opportunity after each '_' and '.', so
+  // long snake_case names wrap between words on narrow screens.
+  function breakable(name) {
+    var parts = String(name).split(/(?<=[_.])/);
+    var out = [];
+    parts.forEach(function (part, i) {
+      if (i) out.push(document.createElement('wbr'));
+      out.push(part);
+    });
+    return out;
+  }
+
   function badge(text, kind, title) {
     return el('span', { className: 'badge' + (kind ? ' badge-' + kind : ''), title: title }, text);
   }
@@ -79,7 +91,7 @@
     var para = markdown.split(/\n\s*\n/)[0];
     return para
       .replace(/!?\[([^\]]*)\]\([^)]*\)/g, '$1')
-      .replace(/[`*_#>]+/g, '')
+      .replace(/[`*#>]+/g, '')
       .replace(/\s+/g, ' ')
       .trim();
   }
@@ -570,7 +582,7 @@
         ? el('details', { className: 'nested' }, el('summary', null, type), typeTree(c.fields))
         : type;
       body.appendChild(el('tr', { dataset: { column: c.name } },
-        el('td', { className: 'col-name' }, el('code', null, c.name),
+        el('td', { className: 'col-name' }, el('code', null, breakable(c.name)),
           c.partition ? [' ', badge('partition', 'partition')] : null,
           c.computed ? [' ', badge('computed', 'computed', c.expression || '')] : null,
           c.computed && c.expression ? el('div', { className: 'expression' }, '= ', el('code', null, c.expression)) : null),
