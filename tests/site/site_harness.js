@@ -127,16 +127,4 @@ function serveDirectory(root) {
   });
 }
 
-// Fetches `url` from node (not the browser) and resolves to {status, body}.
-function httpGet(url) {
-  return new Promise((resolve, reject) => {
-    http.get(url, (res) => {
-      let body = '';
-      res.setEncoding('utf8');
-      res.on('data', (chunk) => { body += chunk; });
-      res.on('end', () => resolve({ status: res.statusCode, body }));
-    }).on('error', reject);
-  });
-}
-
-module.exports = { playwright, launchBrowser, runCli, readSiteData, tablesOf, serveDirectory, httpGet };
+module.exports = { playwright, launchBrowser, runCli, readSiteData, tablesOf, serveDirectory };
