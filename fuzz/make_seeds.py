@@ -158,6 +158,30 @@ def generated(out):
     ]:
         write(out, "config_file_fuzz", text)
 
+    # The API server's REST query strings (ROAPI's syntax and ours) and Accept headers.
+    for text in [
+        "columns=name,version,release&filter[arch]='amd64'&filter[zone]eq='us-west-2'&sort=-version,release",
+        "limit=10&sort=id&columns=id,name&filter[name]='it''s'&page=2",
+        "filter[id]gte=0&filter[id]lt=5&filter[price]gt=5.5&filter[amount]lteq=1e3&filter[id]ne=-3",
+        "filter[name]in='a','b,c'&filter[id]in=1,2&filter[name]like='ub%25_'&filter[tags]isnull=true",
+        "filter[day]gte='2024-01-02'&filter[ts]lt='2024-01-02T03:04:05Z'&filter[tstz]='2024-01-02 03:04:05+01:00'",
+        "filter[flag]=true&filter[t]='12:00:00'&filter[u]='6ba7b810-9dad-11d1-80b4-00c04fd430c8'",
+        "filter%5Bwe%22i%27rd%5D=%27x%27%27%20OR%201%3D1%20--%27&filter[a]b]gt='z'&sort=+price,%2Bid",
+        "offset=5&limit=1&version=3&format=arrow&x=1&&",
+        "as_of=2024-01-02T03:04:05.123456%2B01:00&format=ndjson",
+    ]:
+        write(out, "rest_query_fuzz", text)
+    for text in [
+        "text/html,application/xhtml+xml,application/xml;q=0.9,image/avif,image/webp,*/*;q=0.8",
+        "text/html,application/xhtml+xml,application/xml;q=0.9,application/json;q=0.5",
+        "application/vnd.apache.arrow.stream",
+        "text/csv;q=0.5, application/parquet;q=0.95, application/x-ndjson;q=0",
+        "text/html, image/gif, image/jpeg, *; q=.2, */*; q=.2",
+        'text/csv; header="present,x"; q=0.5, TEXT/*;Q=0.1',
+        "arrow_file",
+    ]:
+        write(out, "accept_header_fuzz", text)
+
 
 def main():
     out = sys.argv[1]

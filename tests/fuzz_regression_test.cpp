@@ -24,6 +24,8 @@ int neuralake_fuzz_last_checkpoint(const uint8_t* data, size_t size);
 int neuralake_fuzz_filter(const uint8_t* data, size_t size);
 int neuralake_fuzz_config_file(const uint8_t* data, size_t size);
 int neuralake_fuzz_markdown(const uint8_t* data, size_t size);
+int neuralake_fuzz_rest_query(const uint8_t* data, size_t size);
+int neuralake_fuzz_accept_header(const uint8_t* data, size_t size);
 }
 
 namespace {
@@ -40,6 +42,7 @@ const Target kTargets[] = {
     {"delta_commit_fuzz", neuralake_fuzz_delta_commit},     {"file_stats_fuzz", neuralake_fuzz_file_stats},
     {"last_checkpoint_fuzz", neuralake_fuzz_last_checkpoint}, {"filter_fuzz", neuralake_fuzz_filter},
     {"config_file_fuzz", neuralake_fuzz_config_file},       {"markdown_fuzz", neuralake_fuzz_markdown},
+    {"rest_query_fuzz", neuralake_fuzz_rest_query},           {"accept_header_fuzz", neuralake_fuzz_accept_header},
 };
 
 // Test names and messages show the target's name, not its bytes.

@@ -59,6 +59,30 @@ std::string one_line(std::string s) {
   return s;
 }
 
+}  // namespace
+
+std::optional<std::string> roapi_skip_reason(const Table& table) {
+  const TableDef& def = table.def();
+  const std::string& kind = def.kind;
+  if (kind == table_kind::function) return "function table: computed by C++ code, there are no files for ROAPI to read";
+  if (kind != table_kind::parquet && kind != table_kind::delta && kind != table_kind::csv && kind != table_kind::json)
+    return "tables of kind '" + kind + "' have no ROAPI format";
+  const auto& parts = def.file_options.partition_columns;
+  if (kind == table_kind::json && !parts.empty()) return "ROAPI's ndjson format reads no Hive partition columns";
+  if (kind == table_kind::parquet || kind == table_kind::csv) {
+    for (const auto& p : parts) {
+      try {
+        arrow_type_name(p.type);
+      } catch (const Error& err) {
+        return "partition column '" + p.name + "': " + err.what();
+      }
+    }
+  }
+  return std::nullopt;
+}
+
+namespace {
+
 struct Entry {
   std::string yaml;
   std::optional<std::string> skipped;  // the reason it is left out
@@ -71,13 +95,8 @@ Entry roapi_entry(const std::string& qualified, const std::string& api_name, con
   const TableDef& def = table.def();
   const RoapiOptions& opts = def.metadata.roapi;
   const std::string& kind = def.kind;
-  if (kind == table_kind::function) {
-    e.skipped = "function table: computed by C++ code, there are no files for ROAPI to read";
-    return e;
-  }
-  if (kind != table_kind::parquet && kind != table_kind::delta && kind != table_kind::csv &&
-      kind != table_kind::json) {
-    e.skipped = "tables of kind '" + kind + "' have no ROAPI format";
+  if (auto why = roapi_skip_reason(table)) {
+    e.skipped = *why;
     return e;
   }
   if (opts.reload_interval_seconds && *opts.reload_interval_seconds < 0) {
@@ -93,18 +112,7 @@ Entry roapi_entry(const std::string& qualified, const std::string& api_name, con
   std::string partitions;
   for (const auto& p : parts) {
     if (kind != table_kind::parquet && kind != table_kind::csv) break;
-    std::string arrow;
-    try {
-      arrow = arrow_type_name(p.type);
-    } catch (const Error& err) {
-      e.skipped = "partition column '" + p.name + "': " + err.what();
-      return e;
-    }
-    partitions += "      - name: " + yaml_string(p.name) + "\n        data_type: " + arrow + "\n";
-  }
-  if (kind == table_kind::json && !parts.empty()) {
-    e.skipped = "ROAPI's ndjson format reads no Hive partition columns";
-    return e;
+    partitions += "      - name: " + yaml_string(p.name) + "\n        data_type: " + arrow_type_name(p.type) + "\n";
   }
   if (def.file_options.hive_partitioning && parts.empty() && !delta) {
     e.notes.push_back(

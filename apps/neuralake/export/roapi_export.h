@@ -2,6 +2,7 @@
 // configuration (YAML), with the fields datarepo's exporter writes.
 #pragma once
 
+#include <optional>
 #include <string>
 
 #include "export/export_result.h"
@@ -23,6 +24,11 @@ namespace neuralake::cli {
 // comments. Reads no data. Throws InvalidArgument naming both tables when two
 // tables have one API name.
 ExportResult export_roapi(const Catalog& catalog, const Session& session);
+
+// Why ROAPI cannot read `table` as declared (function tables, kinds without a
+// ROAPI format, partition types without an Arrow name there), or nothing.
+// RoapiOptions::disable is not a reason here: the caller decides about it.
+std::optional<std::string> roapi_skip_reason(const Table& table);
 
 // The Arrow type name ROAPI's configuration takes for a partition column
 // ("Int64", "Utf8", "Date32"...); NotSupported naming the type for a type

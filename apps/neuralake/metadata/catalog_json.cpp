@@ -9,6 +9,7 @@
 #include <optional>
 #include <thread>
 
+#include "export/roapi_export.h"
 #include "metadata/api_names.h"
 #include "metadata/markdown.h"
 #include "metadata/snippets.h"
@@ -374,9 +375,9 @@ json table_json(const TableJob& job, const std::string& catalog_name, const std:
   if (m.roapi.disable) {
     roapi["exported"] = false;
     roapi["skip_reason"] = "disabled for ROAPI export by the table's RoapiOptions";
-  } else if (def.kind == table_kind::function) {
+  } else if (auto why = roapi_skip_reason(table)) {
     roapi["exported"] = false;
-    roapi["skip_reason"] = "function tables are computed in-process; ROAPI cannot read them";
+    roapi["skip_reason"] = *why;
   }
 
   json t = {
