@@ -61,8 +61,12 @@ function checkQuickstartData(data, env) {
 }
 
 // The generated catalog's rules (tests/plugins/many_tables_catalog.cpp):
-// table i is named <noun>_<word>_<i>, every 40th (i % 40 == 39) is
-// deprecated, every 7th has a struct `address` and a list `labels`.
+// table i is named <noun>_<word>_<i> and its first column <name>_key (i64);
+// every 40th (i % 40 == 39) is deprecated; every 7th has a struct `address`
+// {street, city, geo {lat, lon}} and a list `labels`; every 11th a map
+// `attributes`; every 5th the partition columns day and region; every 9th the
+// computed column <name>_key_plus_one. Its files do not exist, so the schema
+// must come from the declaration alone.
 function checkManyData(data, env) {
   const tables = harness.tablesOf(data);
   assert.strictEqual(data.counts.tables, tableCount + 1, 'counts.tables');
@@ -70,22 +74,37 @@ function checkManyData(data, env) {
   let deprecated = 0;
   for (let i = 0; i < tableCount; i++) if (i % 40 === 39) deprecated++;
   assert.strictEqual(data.counts.deprecated, deprecated, 'counts.deprecated');
-  assert.strictEqual(tables.filter((e) => e.table.deprecated).length, deprecated, 'deprecated tables');
+  const seen = new Set();
   for (const { table } of tables) {
     if (table.name === 'xss_probe') continue;
     const i = Number(table.name.slice(table.name.lastIndexOf('_') + 1));
-    assert.strictEqual(table.schema_source, 'declared', `${table.qualified_name}: schema_source`);
-    assert.strictEqual(table.deprecated, i % 40 === 39, `${table.qualified_name}: deprecated`);
-    const address = table.columns.find((c) => c.name === 'address');
-    assert.strictEqual(Boolean(address), i % 7 === 0, `${table.qualified_name}: address column`);
+    seen.add(i);
+    const what = table.qualified_name;
+    const column = (name) => table.columns.find((c) => c.name === name);
+    assert.strictEqual(table.schema_source, 'declared', `${what}: schema_source`);
+    assert.strictEqual(table.deprecated, i % 40 === 39, `${what}: deprecated`);
+    assert.deepStrictEqual([table.columns[0].name, table.columns[0].type], [`${table.name}_key`, 'i64'], `${what}: key column`);
+    const address = column('address');
+    assert.strictEqual(Boolean(address), i % 7 === 0, `${what}: address column`);
     if (address) {
-      assert.deepStrictEqual(address.fields.map((f) => f.name), ['street', 'city', 'geo']);
-      assert.deepStrictEqual(address.fields[2].fields.map((f) => f.name), ['lat', 'lon']);
+      assert.deepStrictEqual(address.fields.map((f) => f.name), ['street', 'city', 'geo'], `${what}: address fields`);
+      assert.deepStrictEqual(address.fields[2].fields.map((f) => f.name), ['lat', 'lon'], `${what}: address.geo fields`);
+      assert.deepStrictEqual(column('labels').fields.map((f) => [f.name, f.type]), [['element', 'str']], `${what}: labels`);
     }
+    const attributes = column('attributes');
+    assert.strictEqual(Boolean(attributes), i % 11 === 0, `${what}: attributes column`);
+    if (attributes) assert.deepStrictEqual(attributes.fields.map((f) => f.name), ['key', 'value'], `${what}: map fields`);
+    assert.deepStrictEqual(table.columns.filter((c) => c.partition).map((c) => c.name),
+      i % 5 === 0 ? ['day', 'region'] : [], `${what}: partition columns`);
+    const computed = table.columns.filter((c) => c.computed);
+    assert.deepStrictEqual(computed.map((c) => [c.name, c.expression]),
+      i % 9 === 0 ? [[`${table.name}_key_plus_one`, `${table.name}_key + 1`]] : [], `${what}: computed columns`);
   }
+  assert.strictEqual(seen.size, tableCount, 'every generated table once');
+  // One table as `neuralake describe --json` shows it on its own.
   const sample = tables[Math.floor(tables.length / 3)].table;
-  assert.deepStrictEqual(columnPairs(sample), describedSchema(manyPlugin, sample.qualified_name, env),
-    `${sample.qualified_name}: data.json columns differ from neuralake describe`);
+  const described = JSON.parse(harness.runCli(neuralake, manyPlugin, ['describe', '--json', sample.qualified_name], env));
+  assert.deepStrictEqual(sample.columns, described.columns, `${sample.qualified_name}: data.json columns differ from describe --json`);
 }
 
 // ---- the browser -----------------------------------------------------------
