@@ -1,12 +1,14 @@
 #!/usr/bin/env node
 // The catalog site benchmark: (a) `neuralake site` on a generated catalog of
 // many tables with declared schemas (wall time and peak RSS of the process,
-// best of RUNS), and (b) search latency in headless Chromium: for ~50 queries
-// (column names, prefixes, description words, tags, two-word queries), the
-// time from setting the search box to the results laid out on the page
-// (performance.now() inside the page), as p50 / p95 / max.
+// best of --runs), and (b) search latency in headless Chromium: for ~50
+// queries (column names, prefixes, description words, tags, two-word
+// queries), the time from setting the search box to the results laid out on
+// the page (performance.now() inside the page), as p50 / p95 / max over
+// --passes runs of the list, and for the first run alone (a reader's first
+// searches on a freshly loaded page).
 //
-// usage: site_bench.js NEURALAKE MANY_TABLES_PLUGIN [--tables N] [--runs N] [--json FILE]
+// usage: site_bench.js NEURALAKE MANY_TABLES_PLUGIN [--tables N] [--runs N] [--passes N] [--json FILE]
 // Targets: site build <= 5 s for 10,000 tables; search p95 <= 50 ms. Exits 1
 // when a target is missed.
 'use strict';
@@ -21,16 +23,17 @@ const BUILD_TARGET_S = 5;
 const SEARCH_P95_TARGET_MS = 50;
 
 function parseArgs(argv) {
-  const opts = { tables: 10000, runs: 3, json: null, positional: [] };
+  const opts = { tables: 10000, runs: 3, passes: 3, json: null, positional: [] };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === '--tables') opts.tables = Number(argv[++i]);
     else if (a === '--runs') opts.runs = Number(argv[++i]);
+    else if (a === '--passes') opts.passes = Number(argv[++i]);
     else if (a === '--json') opts.json = argv[++i];
     else opts.positional.push(a);
   }
-  if (opts.positional.length !== 2 || !(opts.tables >= 1) || !(opts.runs >= 1)) {
-    console.error('usage: site_bench.js NEURALAKE MANY_TABLES_PLUGIN [--tables N] [--runs N] [--json FILE]');
+  if (opts.positional.length !== 2 || !(opts.tables >= 1) || !(opts.runs >= 1) || !(opts.passes >= 1)) {
+    console.error('usage: site_bench.js NEURALAKE MANY_TABLES_PLUGIN [--tables N] [--runs N] [--passes N] [--json FILE]');
     process.exit(2);
   }
   return opts;
@@ -83,24 +86,23 @@ function percentile(sorted, p) {
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
 }
 
-async function searchLatencies(siteDir, queries) {
+async function searchLatencies(siteDir, queries, passes) {
   const server = await harness.serveDirectory(siteDir);
   const browser = await harness.launchBrowser();
   try {
     const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
     const errors = [];
     page.on('pageerror', (e) => errors.push(e.message));
-    const started = Date.now();
     await page.goto(`${server.url}index.html`);
-    await page.waitForFunction(() => document.documentElement.dataset.ready === 'page', null, { timeout: 120000 });
-    const pageMs = Date.now() - started;
     await page.waitForFunction(() => document.documentElement.dataset.ready === 'search', null, { timeout: 120000 });
-    const readyMs = Date.now() - started;
-    const samples = await page.evaluate((qs) => {
+    // The page's own marks, in ms since the navigation started.
+    const [pageMs, readyMs] = await page.evaluate(() => ['catalog-shown', 'search-ready'].map(
+      (name) => Math.round(performance.getEntriesByName(name)[0].startTime)));
+    const samples = await page.evaluate(({ qs, passes }) => {
       const input = document.getElementById('search');
       const list = document.getElementById('search-results');
       const out = [];
-      for (const q of qs) {
+      for (let pass = 0; pass < passes; pass++) for (const q of qs) {
         input.value = '';
         input.dispatchEvent(new Event('input'));
         list.getBoundingClientRect();
@@ -108,10 +110,10 @@ async function searchLatencies(siteDir, queries) {
         input.value = q;
         input.dispatchEvent(new Event('input'));
         list.getBoundingClientRect();  // results laid out
-        out.push({ query: q, ms: performance.now() - t0, results: list.querySelectorAll('.search-result').length });
+        out.push({ pass, query: q, ms: performance.now() - t0, results: list.querySelectorAll('.search-result').length });
       }
       return out;
-    }, queries);
+    }, { qs: queries, passes });
     if (errors.length) throw new Error(`page errors: ${errors.join('; ')}`);
     return { pageMs, readyMs, samples };
   } finally {
@@ -139,9 +141,13 @@ async function main() {
     const dataMb = fs.statSync(path.join(siteDir, 'data.json')).size / 1e6;
     const data = harness.readSiteData(siteDir);
     const queries = queriesFor(data);
-    const search = await searchLatencies(siteDir, queries);
-    const times = search.samples.map((s) => s.ms).sort((a, b) => a - b);
-    const p50 = percentile(times, 50), p95 = percentile(times, 95), max = times[times.length - 1];
+    const search = await searchLatencies(siteDir, queries, opts.passes);
+    const stats = (samples) => {
+      const t = samples.map((s) => s.ms).sort((a, b) => a - b);
+      return { n: t.length, p50: percentile(t, 50), p95: percentile(t, 95), max: t[t.length - 1] };
+    };
+    const { n, p50, p95, max } = stats(search.samples);
+    const first = stats(search.samples.filter((s) => s.pass === 0));
     const slowest = search.samples.slice().sort((a, b) => b.ms - a.ms).slice(0, 3)
       .map((s) => `"${s.query}" ${s.ms.toFixed(1)} ms (${s.results} results)`).join(', ');
 
@@ -152,15 +158,17 @@ async function main() {
       `(target <= ${BUILD_TARGET_S} s) ${buildOk ? 'OK' : 'MISSED'}; peak RSS ${best.peakRssMb.toFixed(0)} MB; ` +
       `data.json ${dataMb.toFixed(1)} MB`);
     console.log(`page over http: first view ${search.pageMs} ms, search ready ${search.readyMs} ms`);
-    console.log(`search, ${times.length} queries: p50 ${p50.toFixed(1)} ms, p95 ${p95.toFixed(1)} ms, ` +
-      `max ${max.toFixed(1)} ms (target p95 <= ${SEARCH_P95_TARGET_MS} ms) ${searchOk ? 'OK' : 'MISSED'}`);
+    console.log(`search, ${queries.length} queries x ${opts.passes} passes: p50 ${p50.toFixed(1)} ms, ` +
+      `p95 ${p95.toFixed(1)} ms, max ${max.toFixed(1)} ms over ${n} searches ` +
+      `(target p95 <= ${SEARCH_P95_TARGET_MS} ms) ${searchOk ? 'OK' : 'MISSED'}`);
+    console.log(`  first pass alone: p50 ${first.p50.toFixed(1)} ms, p95 ${first.p95.toFixed(1)} ms, max ${first.max.toFixed(1)} ms`);
     console.log(`slowest: ${slowest}`);
     console.log(`machine: ${os.cpus().length} CPUs, load average ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}`);
     if (opts.json) {
       fs.mkdirSync(path.dirname(opts.json), { recursive: true });
       fs.writeFileSync(opts.json, JSON.stringify({
         tables: data.counts.tables, builds, data_json_mb: dataMb, page_ms: search.pageMs,
-        search_ready_ms: search.readyMs, search: { p50, p95, max, samples: search.samples },
+        search_ready_ms: search.readyMs, search: { p50, p95, max, first_pass: first, samples: search.samples },
       }, null, 2));
     }
     if (!buildOk || !searchOk) process.exitCode = 1;
