@@ -308,19 +308,23 @@ async function checkNoSideScroll(page, how) {
   assert.ok(scrollWidth <= width, `${how}: page scrolls sideways (${scrollWidth}px wide at ${width}px)`);
 }
 
+// Home and a table page at desktop, then phone width (one page load).
 async function screenshots(browser, base, name, table, problems) {
+  const context = await browser.newContext({ viewport: DESKTOP, deviceScaleFactor: 1 });
+  const page = watch(await context.newPage(), problems, `${name} screenshots`);
+  await openSite(page, `${base}#/`);
   for (const [size, viewport] of [['desktop', DESKTOP], ['phone', PHONE]]) {
-    const context = await browser.newContext({ viewport, deviceScaleFactor: 1 });
-    const page = watch(await context.newPage(), problems, `${name} ${size}`);
-    await openSite(page, `${base}#/`);
+    await page.setViewportSize(viewport);
+    await page.goto(`${base}#/`);
+    await page.waitForSelector('.view.home');
     await checkNoSideScroll(page, `${name} home at ${size} width`);
     await page.screenshot({ path: path.join(artifactDir, `${name}-home-${size}.png`) });
     await page.goto(`${base}#/${table.route}`);
     await page.waitForSelector('.table-page');
     await checkNoSideScroll(page, `${name} ${table.qualified_name} at ${size} width`);
     await page.screenshot({ path: path.join(artifactDir, `${name}-table-${size}.png`), fullPage: true });
-    await context.close();
   }
+  await context.close();
 }
 
 // All checks on one built site, loaded from `base` (http:// or file://).
@@ -331,7 +335,12 @@ async function checkSite(browser, site, base, viaServer) {
   if (viaServer) await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: new URL(base).origin });
   const page = watch(await context.newPage(), problems, how);
 
-  await openSite(page, base);
+  // A shared link: the page opened fresh at a table's address.
+  await openSite(page, `${base}#/${site.other.route}`);
+  await expectTablePage(page, site.other, `${how}: shared link`);
+
+  await page.goto(`${base}#/`);
+  await page.waitForSelector('.view.home');
   assert.strictEqual(await page.textContent('.total-tables'), `${site.data.counts.tables.toLocaleString('en-US')} table${site.data.counts.tables === 1 ? '' : 's'}`, `${how}: table total`);
   assert.strictEqual(await page.locator('details.database').count(), site.data.counts.databases, `${how}: databases on home`);
 
@@ -346,12 +355,6 @@ async function checkSite(browser, site, base, viaServer) {
     await expectTablePage(page, site.nested, `${how}: nested`);
     await checkNested(page, site.nested, how);
   }
-
-  // A shared link opened in a new page.
-  const shared = watch(await context.newPage(), problems, `${how} shared link`);
-  await openSite(shared, `${base}#/${site.other.route}`);
-  await expectTablePage(shared, site.other, `${how}: shared link`);
-  await shared.close();
 
   await checkNotFound(page, base, how);
   if (site.deprecated) await checkDeprecated(page, site.deprecated, how);
