@@ -286,6 +286,41 @@ async function checkXss(page, base, how) {
   await page.keyboard.press('Escape');
 }
 
+// The preview table of `table` (built with --preview) as data.json has it.
+async function checkPreview(page, base, table, how) {
+  assert.ok(table.preview && table.preview.rows.length > 0, `${how}: ${table.qualified_name} has no preview in data.json`);
+  await page.goto(`${base}#/${table.route}`);
+  await expectTablePage(page, table, `${how}: preview`);
+  const shown = await page.$eval('table.preview', (t) => ({
+    head: Array.from(t.querySelectorAll('thead th')).map((th) => th.textContent),
+    rows: Array.from(t.querySelectorAll('tbody tr')).map((tr) => Array.from(tr.cells).map((td) => td.textContent)),
+  }));
+  assert.deepStrictEqual(shown.head, table.preview.columns, `${how}: preview header of ${table.qualified_name}`);
+  assert.deepStrictEqual(shown.rows, table.preview.rows.map((r) => r.map((c) => (c === null ? 'null' : c))),
+    `${how}: preview rows of ${table.qualified_name}`);
+}
+
+// The quickstart built without sample data: part says why it has no schema
+// and no preview; supplier (a function table) still has both.
+async function checkNoData(browser, base, data) {
+  const how = 'quickstart without data';
+  const problems = [];
+  const page = watch(await browser.newPage({ viewport: DESKTOP }), problems, how);
+  const tables = harness.tablesOf(data).map((e) => e.table);
+  const part = tables.find((t) => t.name === 'part');
+  assert.strictEqual(part.columns, null, `${how}: part has columns`);
+  assert.ok(part.schema_error && part.preview_error, `${how}: part has no schema_error or preview_error`);
+  await openSite(page, `${base}#/${part.route}`);
+  await expectTablePage(page, part, how);
+  assert.strictEqual(await page.textContent('.schema-unavailable'), `schema unavailable: ${part.schema_error}`, `${how}: schema notice`);
+  assert.strictEqual(await page.textContent('.preview-unavailable'), `preview unavailable: ${part.preview_error}`, `${how}: preview notice`);
+  assert.strictEqual(await page.locator('table.schema').count(), 0, `${how}: a schema table without columns`);
+  await checkPreview(page, base, tables.find((t) => t.name === 'supplier'), how);
+  await page.close();
+  assert.deepStrictEqual(problems, [], `${how}: console errors, page errors or dialogs`);
+  log(`${how}: all checks passed`);
+}
+
 // A path the static server does not have: its 404.html, linking home. The
 // browser reports the 404 status of the page itself as a console error; any
 // other message is a problem.
@@ -359,6 +394,7 @@ async function checkSite(browser, site, base, viaServer) {
   await checkNotFound(page, base, how);
   if (site.deprecated) await checkDeprecated(page, site.deprecated, how);
   if (site.xss) await checkXss(page, base, how);
+  for (const table of site.previews || []) await checkPreview(page, base, table, how);
   await context.close();
   assert.deepStrictEqual(problems, [], `${how}: console errors, page errors or dialogs`);
   log(`${how}: all checks passed`);
@@ -373,7 +409,11 @@ async function main() {
   try {
     harness.runCli(neuralake, quickstartPlugin, ['sample-data'], env);
     const quickstartDir = path.join(work, 'quickstart');
-    harness.runCli(neuralake, quickstartPlugin, ['site', '--out', quickstartDir], env);
+    harness.runCli(neuralake, quickstartPlugin, ['site', '--out', quickstartDir, '--preview', '3'], env);
+    // The quickstart without its sample data: part has neither schema nor preview.
+    const noDataDir = path.join(work, 'nodata');
+    harness.runCli(neuralake, quickstartPlugin, ['site', '--out', noDataDir, '--preview', '3'],
+      Object.assign({}, env, { NEURALAKE_WAREHOUSE: path.join(work, 'empty-warehouse') }));
     log('quickstart site built');
     const manyDir = path.join(work, 'many');
     harness.runCli(neuralake, manyPlugin, ['site', '--out', manyDir], env);
@@ -396,6 +436,7 @@ async function main() {
         target: qsTables.find((t) => t.name === 'part'), column: 'p_retailprice',
         other: qsTables.find((t) => t.name === 'supplier'), otherColumn: 's_acctbal',
         keyboardQuery: 'tpch',
+        previews: qsTables,
       },
       {
         name: 'many', dir: manyDir, data: many,
@@ -419,6 +460,7 @@ async function main() {
       assert.deepStrictEqual(shotProblems, [], `${site.name}: console errors, page errors or dialogs in the screenshots`);
       await checkMissingPath(browser, `${server.url}${site.name}/no/such/page`, site.name);
     }
+    await checkNoData(browser, `${server.url}nodata/index.html`, harness.readSiteData(noDataDir));
     log(`screenshots in ${artifactDir}`);
     console.log('site browser test passed');
   } finally {
