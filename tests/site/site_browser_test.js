@@ -160,6 +160,12 @@ async function checkSearchAndSchema(page, target, column, how) {
   assert.strictEqual(names[0], target.qualified_name, `${how}: first result for "${column}"`);
   const marked = await page.$$eval('#search-results .search-result:first-child mark', (m) => m.length);
   assert.ok(marked > 0, `${how}: no highlighted match in the first result for "${column}"`);
+  const first = await page.$eval('#search-results .search-result:first-child', (li) => ({
+    kind: li.querySelector('.badge-kind').textContent,
+    snippet: li.querySelector('.result-snippet').textContent,
+  }));
+  assert.strictEqual(first.kind, target.table_type, `${how}: kind badge of the first result`);
+  assert.ok(first.snippet.includes(column), `${how}: the first result's snippet "${first.snippet}" does not show ${column}`);
   await page.press('#search', 'Enter');
   await expectTablePage(page, target, `${how}: Enter on "${column}"`);
   assert.deepStrictEqual(await schemaRows(page), columnPairs(target), `${how}: schema rows of ${target.qualified_name}`);

@@ -325,8 +325,23 @@
     return null;
   }
 
+  // The column named exactly `query`, else the one whose name holds the most
+  // of `terms` (the first of equals), or undefined.
+  function bestColumn(columns, terms, query) {
+    var q = query.trim().toLowerCase();
+    var best, bestCount = 0;
+    for (var i = 0; i < columns.length; i++) {
+      var name = columns[i].name.toLowerCase();
+      if (name === q) return columns[i];
+      var count = 0;
+      for (var j = 0; j < terms.length; j++) if (name.indexOf(terms[j]) >= 0) count++;
+      if (count > bestCount) { best = columns[i]; bestCount = count; }
+    }
+    return best;
+  }
+
   // What to show under a result: the part of the table the query matched.
-  function resultSnippet(result, pattern) {
+  function resultSnippet(result, pattern, query) {
     var t = result.entry.table;
     var terms = result.terms;
     var fields = {};
@@ -337,7 +352,7 @@
     var node = el('span', { className: 'result-snippet' });
     var column;
     if (fields.columns) {
-      column = columns.find(function (c) { return containsTerm(c.name, terms); });
+      column = bestColumn(columns, terms, query);
       if (column) {
         node.appendChild(el('span', { className: 'snippet-label' }, 'column '));
         appendHighlighted(node, column.name, pattern);
@@ -395,7 +410,7 @@
         appendHighlighted(el('span', { className: 'result-name' }), t.qualified_name, pattern),
         badge(t.table_type, 'kind'),
         t.deprecated ? badge('deprecated', 'deprecated') : null,
-        resultSnippet(result, pattern));
+        resultSnippet(result, pattern, query));
       fragment.appendChild(el('li', {
         id: 'result-' + i, role: 'option', className: 'search-result',
         'aria-selected': i === selected ? 'true' : 'false', dataset: { index: i }
