@@ -284,3 +284,41 @@ TEST(ConfigSettings, ReadCacheIsOffUnlessAskedFor) {
   EXPECT_NL_ERROR(Config::resolve(Environment{{{"NEURALAKE_ENV", "minio"}, {"NEURALAKE_S3_READ_CACHE_MB", "-1"}}}),
                   InvalidArgument, "s3.read_cache_mb");
 }
+
+TEST(ConfigServer, DefaultsAreLoopbackAndBounded) {
+  Config c = Config::resolve(Environment{});
+  EXPECT_EQ(c.server.host, "127.0.0.1");
+  EXPECT_EQ(c.server.port, 8080);
+  EXPECT_EQ(c.server.max_queries, 4);
+  EXPECT_TRUE(c.server.cors_origins.empty());
+  EXPECT_TRUE(c.server.token.empty());
+  EXPECT_EQ(c.server.max_result_bytes, uint64_t{1024} << 20);
+}
+
+TEST(ConfigServer, FileSettingsAndTheTokenFromTheEnvironment) {
+  FileEnv f(
+      "[profiles.local]\n"
+      "server.port = 9999\n"
+      "server.workers = 3\n"
+      "server.cors_origins = \"https://dash.example.com, http://localhost:3000\"\n"
+      "server.max_result_mb = 5\n"
+      "server.token = \"from-file\"\n",
+      {{"NEURALAKE_API_TOKEN", "s3cr3t-token"}});
+  Config c = Config::resolve(f.env);
+  EXPECT_EQ(c.server.port, 9999);
+  EXPECT_EQ(c.server.workers, 3);
+  EXPECT_EQ(c.server.cors_origins, (std::vector<std::string>{"https://dash.example.com", "http://localhost:3000"}));
+  EXPECT_EQ(c.server.max_result_bytes, uint64_t{5} << 20);
+  EXPECT_EQ(c.server.token, "s3cr3t-token");  // the environment wins
+  EXPECT_TRUE(setting(c, "server.token").secret);
+  EXPECT_EQ(c.describe().find("s3cr3t-token"), std::string::npos);
+  EXPECT_EQ(c.describe().find("from-file"), std::string::npos);
+}
+
+TEST(ConfigServer, BadValuesNameTheirSetting) {
+  EXPECT_NL_ERROR(Config::resolve(Environment{{{"NEURALAKE_SERVER_PORT", "70000"}}}), InvalidArgument, "server.port");
+  EXPECT_NL_ERROR(Config::resolve(Environment{{{"NEURALAKE_SERVER_CORS_ORIGINS", "dash.example.com"}}}),
+                  InvalidArgument, "server.cors_origins");
+  EXPECT_NL_ERROR(Config::resolve(Environment{{{"NEURALAKE_SERVER_MAX_QUERIES", "0"}}}), InvalidArgument,
+                  "server.max_queries");
+}

@@ -24,6 +24,7 @@
 #include "neuralake/sample_data.h"
 #include "neuralake/session.h"
 #include "s3_commands.h"
+#include "serve_command.h"
 #include "site_command.h"
 #include "table_docs.h"
 #include "verify_command.h"
@@ -175,6 +176,8 @@ int run(int argc, char** argv) {
   nl::cli::add_s3_commands(app, s3_command);
   nl::cli::SiteCommand site_command;
   nl::cli::add_site_command(app, site_command);
+  nl::cli::ServeCommand serve_command;
+  nl::cli::add_serve_command(app, serve_command);
   nl::cli::ExportCommand export_command;
   nl::cli::add_export_command(app, export_command);
 
@@ -254,6 +257,11 @@ int run(int argc, char** argv) {
   }
 
   std::optional<nl::Catalog> catalog = load_catalog(g);
+  if (*serve_command.serve) {
+    nl::cli::run_serve_command(std::cout, serve_command, require_catalog(catalog, "serve"), g.catalog(),
+                               [&g](const nl::SessionOptions& base) { return session_options(g, base); });
+    return nl::cli::kExitOk;
+  }
   if (*tables) {
     nl::cli::write_table_list(std::cout, require_catalog(catalog, "tables"));
     return nl::cli::kExitOk;

@@ -77,11 +77,30 @@ struct S3Options {
   bool single_writer = false;
 };
 
+// How `neuralake serve` runs: settings server.* of a profile, overridden by
+// the command's flags.
+struct ServerSettings {
+  std::string host = "127.0.0.1";  // server.host: loopback unless asked
+  int port = 8080;                 // server.port (0: a free port)
+  int workers = 8;                 // server.workers: connections served at once
+  int max_queries = 4;             // server.max_queries: queries run at once; more get 429
+  std::chrono::milliseconds query_timeout{30000};  // server.query_timeout_ms (504 past it)
+  uint64_t max_result_rows = 10'000'000;           // server.max_result_rows (0: no limit)
+  uint64_t max_result_bytes = uint64_t{1} << 30;   // server.max_result_mb (0: no limit)
+  uint64_t max_body_bytes = uint64_t{1} << 20;     // server.max_body_kb: POST /api/sql bodies
+  std::chrono::milliseconds read_timeout{10000};   // server.read_timeout_ms: a client slow to send (408)
+  std::vector<std::string> cors_origins;           // server.cors_origins, comma-separated; empty: no CORS
+  // server.token (NEURALAKE_API_TOKEN), a secret: requests must send
+  // "Authorization: Bearer <token>". Empty: no authentication.
+  std::string token;
+};
+
 // The resolved, validated configuration of one run.
 struct Config {
   std::string profile;    // the selected profile's name
   std::string warehouse;  // a directory, file:// URI or s3://bucket/prefix
   S3Options s3;
+  ServerSettings server;
   // Every setting with its value and source, in a stable order.
   std::vector<ResolvedSetting> settings;
 

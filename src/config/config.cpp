@@ -40,6 +40,17 @@ const std::vector<SettingDef>& setting_defs() {
       {"s3.max_retries", {"NEURALAKE_S3_MAX_RETRIES"}, false},
       {"s3.read_cache_mb", {"NEURALAKE_S3_READ_CACHE_MB"}, false},
       {"s3.single_writer", {"NEURALAKE_S3_SINGLE_WRITER"}, false},
+      {"server.host", {"NEURALAKE_SERVER_HOST"}, false},
+      {"server.port", {"NEURALAKE_SERVER_PORT"}, false},
+      {"server.workers", {"NEURALAKE_SERVER_WORKERS"}, false},
+      {"server.max_queries", {"NEURALAKE_SERVER_MAX_QUERIES"}, false},
+      {"server.query_timeout_ms", {"NEURALAKE_SERVER_QUERY_TIMEOUT_MS"}, false},
+      {"server.max_result_rows", {"NEURALAKE_SERVER_MAX_RESULT_ROWS"}, false},
+      {"server.max_result_mb", {"NEURALAKE_SERVER_MAX_RESULT_MB"}, false},
+      {"server.max_body_kb", {"NEURALAKE_SERVER_MAX_BODY_KB"}, false},
+      {"server.read_timeout_ms", {"NEURALAKE_SERVER_READ_TIMEOUT_MS"}, false},
+      {"server.cors_origins", {"NEURALAKE_SERVER_CORS_ORIGINS"}, false},
+      {"server.token", {"NEURALAKE_API_TOKEN"}, true},
   };
   return defs;
 }
@@ -66,7 +77,12 @@ const std::map<std::string, Defaults>& builtin_profiles() {
 const Defaults kCommonDefaults = {{"s3.region", "us-east-1"},       {"s3.addressing", "virtual"},
                                   {"s3.allow_http", "false"},       {"s3.connect_timeout_ms", "5000"},
                                   {"s3.request_timeout_ms", "30000"}, {"s3.max_retries", "5"},
-                                  {"s3.read_cache_mb", "0"},        {"s3.single_writer", "false"}};
+                                  {"s3.read_cache_mb", "0"},        {"s3.single_writer", "false"},
+                                  {"server.host", "127.0.0.1"},     {"server.port", "8080"},
+                                  {"server.workers", "8"},          {"server.max_queries", "4"},
+                                  {"server.query_timeout_ms", "30000"}, {"server.max_result_rows", "10000000"},
+                                  {"server.max_result_mb", "1024"}, {"server.max_body_kb", "1024"},
+                                  {"server.read_timeout_ms", "10000"}};
 
 std::vector<std::string> setting_names() {
   std::vector<std::string> names;
@@ -299,6 +315,34 @@ Config Config::resolve(const Environment& env) {
   // Off unless asked for: a cache trades memory for repeated reads of the same objects.
   s3.read_cache_bytes = static_cast<uint64_t>(parse_int(get("s3.read_cache_mb"), 0, 1 << 20)) << 20;
   s3.single_writer = parse_bool(get("s3.single_writer"));
+
+  ServerSettings& server = config.server;
+  server.host = get("server.host").value;
+  if (server.host.empty()) invalid("server.host", "server.host must not be empty");
+  server.port = static_cast<int>(parse_int(get("server.port"), 0, 65535));
+  server.workers = static_cast<int>(parse_int(get("server.workers"), 1, 1024));
+  server.max_queries = static_cast<int>(parse_int(get("server.max_queries"), 1, 1024));
+  server.query_timeout = std::chrono::milliseconds(parse_int(get("server.query_timeout_ms"), 0, 86400000));
+  server.max_result_rows = static_cast<uint64_t>(parse_int(get("server.max_result_rows"), 0, 1L << 50));
+  server.max_result_bytes = static_cast<uint64_t>(parse_int(get("server.max_result_mb"), 0, 1L << 30)) << 20;
+  server.max_body_bytes = static_cast<uint64_t>(parse_int(get("server.max_body_kb"), 1, 1L << 30)) << 10;
+  server.read_timeout = std::chrono::milliseconds(parse_int(get("server.read_timeout_ms"), 1, 3600000));
+  server.cors_origins.clear();
+  const std::string& origins = get("server.cors_origins").value;
+  for (size_t start = 0; start <= origins.size();) {
+    size_t comma = origins.find(',', start);
+    if (comma == std::string::npos) comma = origins.size();
+    std::string o = origins.substr(start, comma - start);
+    while (!o.empty() && o.front() == ' ') o.erase(o.begin());
+    while (!o.empty() && o.back() == ' ') o.pop_back();
+    if (!o.empty()) {
+      if (o != "*" && o.rfind("http://", 0) != 0 && o.rfind("https://", 0) != 0)
+        invalid("server.cors_origins", "server.cors_origins: '" + o + "' is not an origin (http(s)://host[:port] or *)");
+      server.cors_origins.push_back(o);
+    }
+    start = comma + 1;
+  }
+  server.token = get("server.token").value;
   return config;
 }
 
