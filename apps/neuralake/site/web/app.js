@@ -1,6 +1,7 @@
-// The catalog site's front end: reads window.NEURALAKE_CATALOG (data.js, the
-// shape of docs/catalog-metadata.md), routes on the URL hash and searches with
-// MiniSearch. Plain script, no modules, so the site works from file:// too.
+// The catalog site's front end: reads the catalog (docs/catalog-metadata.md;
+// data.json over http(s), data.js's window.NEURALAKE_CATALOG from file://),
+// routes on the URL hash and searches with MiniSearch. Plain script, no
+// modules, so the site works from file:// too.
 //
 // Safety rule: description_html fields are rendered and escaped by
 // `neuralake site` and are the only strings inserted as HTML; every other
