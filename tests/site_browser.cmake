@@ -13,12 +13,15 @@ if(TARGET quickstart_catalog)
     add_test(NAME site_browser_test
              COMMAND ${NODE_EXECUTABLE} ${CMAKE_CURRENT_SOURCE_DIR}/site/site_browser_test.js
                      $<TARGET_FILE:neuralake_cli> $<TARGET_FILE:quickstart_catalog>
-                     $<TARGET_FILE:test_many_tables_catalog> ${CMAKE_BINARY_DIR}/test-artifacts/site)
+                     $<TARGET_FILE:test_many_tables_catalog> $<TARGET_FILE:test_delta_catalog>
+                     ${CMAKE_BINARY_DIR}/test-artifacts/site)
   else()
     add_test(NAME site_browser_test
              COMMAND sh -c "echo 'site_browser_test needs Node.js (node on PATH): run scripts/bootstrap --test' >&2; exit 1")
   endif()
-  set_tests_properties(site_browser_test PROPERTIES TIMEOUT 300)
+  set_tests_properties(site_browser_test PROPERTIES TIMEOUT 300
+                       ENVIRONMENT "NEURALAKE_SHARED_DIR=${CMAKE_SOURCE_DIR}/../shared")
   # ctest builds nothing: make the test's programs part of the default build.
-  add_custom_target(site_browser_test_programs ALL DEPENDS neuralake_cli quickstart_catalog test_many_tables_catalog)
+  add_custom_target(site_browser_test_programs ALL
+                    DEPENDS neuralake_cli quickstart_catalog test_many_tables_catalog test_delta_catalog)
 endif()

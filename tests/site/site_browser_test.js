@@ -7,8 +7,9 @@
 // toggle, markup in documentation shown as text, console errors, and
 // screenshots at desktop and phone widths (written to ARTIFACT_DIR).
 //
-// usage: site_browser_test.js NEURALAKE QUICKSTART_PLUGIN MANY_TABLES_PLUGIN ARTIFACT_DIR
-// NEURALAKE_TEST_TABLE_COUNT sets the size of the generated catalog (default 10000).
+// usage: site_browser_test.js NEURALAKE QUICKSTART_PLUGIN MANY_TABLES_PLUGIN DELTA_PLUGIN ARTIFACT_DIR
+// NEURALAKE_TEST_TABLE_COUNT sets the size of the generated catalog (default
+// 10000); NEURALAKE_SHARED_DIR is the shared folder with testdata/delta/.
 'use strict';
 
 const assert = require('assert');
@@ -17,9 +18,9 @@ const os = require('os');
 const path = require('path');
 const harness = require('./site_harness');
 
-const [neuralake, quickstartPlugin, manyPlugin, artifactDir] = process.argv.slice(2);
+const [neuralake, quickstartPlugin, manyPlugin, deltaPlugin, artifactDir] = process.argv.slice(2);
 if (!artifactDir) {
-  console.error('usage: site_browser_test.js NEURALAKE QUICKSTART_PLUGIN MANY_TABLES_PLUGIN ARTIFACT_DIR');
+  console.error('usage: site_browser_test.js NEURALAKE QUICKSTART_PLUGIN MANY_TABLES_PLUGIN DELTA_PLUGIN ARTIFACT_DIR');
   process.exit(2);
 }
 const tableCount = Number(process.env.NEURALAKE_TEST_TABLE_COUNT || 10000);
@@ -327,6 +328,37 @@ async function checkNoData(browser, base, data) {
   log(`${how}: all checks passed`);
 }
 
+// The facts of --with-table-facts: lake.events shows the version and active
+// file count of delta-rs's simple_table (its EXPECTED.json); lake.parts, with
+// no Delta log, says why it has none.
+async function checkDelta(browser, base, data, expected) {
+  const how = 'Delta catalog';
+  const problems = [];
+  const page = watch(await browser.newPage({ viewport: DESKTOP }), problems, how);
+  const tables = harness.tablesOf(data).map((e) => e.table);
+  const events = tables.find((t) => t.name === 'events');
+  const latest = expected.versions.find((v) => v.version === expected.latest_version);
+  assert.deepStrictEqual([events.delta.version, events.delta.files], [expected.latest_version, latest.num_active_files],
+    `${how}: delta facts of lake.events in data.json`);
+  const facts = async () => page.$$eval('.facts dt', (dts) => Object.fromEntries(
+    dts.map((dt) => [dt.textContent, dt.nextElementSibling.textContent])));
+  await openSite(page, `${base}#/${events.route}`);
+  await expectTablePage(page, events, how);
+  const shown = await facts();
+  assert.strictEqual(shown['Delta version'], String(expected.latest_version), `${how}: version`);
+  assert.strictEqual(shown['Data files'], String(latest.num_active_files), `${how}: data files`);
+  assert.strictEqual(shown['Last commit'], events.delta.last_commit, `${how}: last commit`);
+  assert.strictEqual(await page.textContent('.badge-kind'), 'DELTA_LAKE', `${how}: kind badge`);
+  const parts = tables.find((t) => t.name === 'parts');
+  assert.ok(parts.delta === null && parts.delta_error, `${how}: lake.parts has delta facts or no delta_error`);
+  await page.goto(`${base}#/${parts.route}`);
+  await expectTablePage(page, parts, how);
+  assert.strictEqual((await facts())['Delta facts'], `unavailable: ${parts.delta_error}`, `${how}: missing facts`);
+  await page.close();
+  assert.deepStrictEqual(problems, [], `${how}: console errors, page errors or dialogs`);
+  log(`${how}: all checks passed`);
+}
+
 // A path the static server does not have: its 404.html, linking home. The
 // browser reports the 404 status of the page itself as a console error; any
 // other message is a problem.
@@ -406,6 +438,16 @@ async function checkSite(browser, site, base, viaServer) {
   log(`${how}: all checks passed`);
 }
 
+// The shared test data is read-only; its copies must be removable.
+function makeWritable(dir) {
+  fs.chmodSync(dir, fs.statSync(dir).mode | 0o700);
+  for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+    const p = path.join(dir, entry.name);
+    if (entry.isDirectory()) makeWritable(p);
+    else fs.chmodSync(p, fs.statSync(p).mode | 0o600);
+  }
+}
+
 async function main() {
   fs.mkdirSync(artifactDir, { recursive: true });
   const work = fs.mkdtempSync(path.join(os.tmpdir(), 'neuralake-site-test-'));
@@ -424,6 +466,18 @@ async function main() {
     const manyDir = path.join(work, 'many');
     harness.runCli(neuralake, manyPlugin, ['site', '--out', manyDir], env);
     log(`site of ${tableCount} tables built`);
+    // Delta facts: delta-rs's simple_table as lake.events (tests/plugins/delta_catalog.cpp);
+    // the plugin's other Delta tables are left missing.
+    const deltaData = path.join(process.env.NEURALAKE_SHARED_DIR || '', 'testdata', 'delta', 'simple_table');
+    assert.ok(process.env.NEURALAKE_SHARED_DIR && fs.existsSync(deltaData),
+      `NEURALAKE_SHARED_DIR must name the shared folder with testdata/delta/simple_table (got ${process.env.NEURALAKE_SHARED_DIR})`);
+    const deltaWarehouse = path.join(work, 'delta-warehouse');
+    fs.cpSync(deltaData, path.join(deltaWarehouse, 'events'), { recursive: true });
+    makeWritable(deltaWarehouse);
+    const deltaDir = path.join(work, 'delta');
+    harness.runCli(neuralake, deltaPlugin, ['site', '--out', deltaDir, '--with-table-facts'],
+      Object.assign({}, env, { NEURALAKE_WAREHOUSE: deltaWarehouse }));
+    const deltaExpected = JSON.parse(fs.readFileSync(path.join(deltaData, 'EXPECTED.json'), 'utf8'));
 
     const quickstart = harness.readSiteData(quickstartDir);
     checkQuickstartData(quickstart, env);
@@ -467,6 +521,7 @@ async function main() {
       await checkMissingPath(browser, `${server.url}${site.name}/no/such/page`, site.name);
     }
     await checkNoData(browser, `${server.url}nodata/index.html`, harness.readSiteData(noDataDir));
+    await checkDelta(browser, `${server.url}delta/index.html`, harness.readSiteData(deltaDir), deltaExpected);
     log(`screenshots in ${artifactDir}`);
     console.log('site browser test passed');
   } finally {
