@@ -5,7 +5,9 @@
 // by column name (Enter and click), schema rows against the catalog, copy
 // buttons, nested types, shared links, the not-found view, the deprecated
 // toggle, markup in documentation shown as text, console errors, and
-// screenshots at desktop and phone widths (written to ARTIFACT_DIR).
+// screenshots at desktop and phone widths (written to ARTIFACT_DIR). Then,
+// over the server only: previews (--preview), the notices of a table without
+// data, Delta facts (--with-table-facts) and 404.html.
 //
 // usage: site_browser_test.js NEURALAKE QUICKSTART_PLUGIN MANY_TABLES_PLUGIN DELTA_PLUGIN ARTIFACT_DIR
 // NEURALAKE_TEST_TABLE_COUNT sets the size of the generated catalog (default
