@@ -249,10 +249,12 @@
     if (!ensureSearch()) return [];
     var q = query.trim().toLowerCase();
     var names = tablesNamed.has(q) || columnsNamed.has(q);
-    var found = search.search(query, { filter: visible, fields: NAME_FIELDS });
-    if (found.length < MAX_RESULTS && !names) found = search.search(query, { filter: visible });
+    // No filter at all when nothing is hidden: it is called once per match.
+    var filter = showDeprecated || !(catalog.counts && catalog.counts.deprecated) ? undefined : visible;
+    var found = search.search(query, { filter: filter, fields: NAME_FIELDS });
+    if (found.length < MAX_RESULTS && !names) found = search.search(query, { filter: filter });
     if (!found.length) {
-      found = search.search(query, Object.assign({ filter: visible }, FUZZY_OPTIONS));
+      found = search.search(query, Object.assign({ filter: filter }, FUZZY_OPTIONS));
     }
     return exactFirst(found, query).slice(0, MAX_RESULTS).map(function (r) {
       return { entry: entries[r.id], terms: r.terms, match: r.match };
