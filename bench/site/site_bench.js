@@ -125,6 +125,7 @@ async function searchLatencies(siteDir, queries, passes) {
 async function main() {
   const opts = parseArgs(process.argv.slice(2));
   const [neuralake, plugin] = opts.positional;
+  harness.requireBrowserTools();
   const work = fs.mkdtempSync(path.join(os.tmpdir(), 'neuralake-site-bench-'));
   const env = { NEURALAKE_WAREHOUSE: path.join(work, 'warehouse'), NEURALAKE_TEST_TABLE_COUNT: String(opts.tables) };
   try {

@@ -451,6 +451,7 @@ function makeWritable(dir) {
 }
 
 async function main() {
+  harness.requireBrowserTools();
   fs.mkdirSync(artifactDir, { recursive: true });
   const work = fs.mkdtempSync(path.join(os.tmpdir(), 'neuralake-site-test-'));
   const env = { NEURALAKE_WAREHOUSE: path.join(work, 'warehouse'), NEURALAKE_TEST_TABLE_COUNT: String(tableCount) };
@@ -490,7 +491,8 @@ async function main() {
     const qsTables = harness.tablesOf(quickstart).map((e) => e.table);
     const manyTables = harness.tablesOf(many).map((e) => e.table);
     const live = manyTables.filter((t) => !t.deprecated && t.name !== 'xss_probe');
-    const nested = live.find((t, i) => i > 100 && t.columns.some((c) => c.name === 'address'));
+    const withAddress = live.filter((t) => t.columns.some((c) => c.name === 'address'));
+    const nested = withAddress[Math.min(withAddress.length - 1, 20)];
     const other = live[Math.floor(live.length * 0.7)];
     const sites = [
       {

@@ -22,12 +22,18 @@ function playwright() {
   return require(modulePath);
 }
 
-// Headless Chromium. Throws naming the missing browser.
-async function launchBrowser() {
+// Throws naming what is missing when Chromium or playwright-core is not installed.
+function requireBrowserTools() {
   if (!fs.existsSync(CHROMIUM)) {
     throw new Error(`Chromium is not installed at ${CHROMIUM}: install the Debian package chromium ` +
       '(scripts/bootstrap --test does), or point NEURALAKE_CHROMIUM at a Chromium binary');
   }
+  playwright();
+}
+
+// Headless Chromium. Throws naming the missing browser or driver.
+async function launchBrowser() {
+  requireBrowserTools();
   return playwright().chromium.launch({
     executablePath: CHROMIUM,
     headless: true,
@@ -127,4 +133,4 @@ function serveDirectory(root) {
   });
 }
 
-module.exports = { playwright, launchBrowser, runCli, readSiteData, tablesOf, serveDirectory };
+module.exports = { playwright, requireBrowserTools, launchBrowser, runCli, readSiteData, tablesOf, serveDirectory };
