@@ -152,3 +152,33 @@ TEST(DataFrameIo, CopiesShareUntilChanged) {
 }
 
 }  // namespace
+
+// Nested columns go to Arrow with their declared types: a map from a query,
+// and lists whose first item is null.
+TEST(DataFrameIo, ArrowCarriesMapsAndListsStartingWithNull) {
+  neuralake::Session session;
+  auto df = session.sql(
+      "SELECT MAP {'a': 1, 'b': NULL} AS m, [NULL, 4]::BIGINT[] AS l, {'x': NULL, 'y': 'z'} AS s "
+      "UNION ALL SELECT MAP {}, [], NULL");
+  ArrowArrayStream stream{};
+  df.to_arrow(&stream);
+  ArrowSchema schema{};
+  ASSERT_EQ(stream.get_schema(&stream, &schema), 0) << stream.get_last_error(&stream);
+  EXPECT_STREQ(schema.children[0]->format, "+m");
+  EXPECT_STREQ(schema.children[1]->format, "+l");
+  schema.release(&schema);
+  int64_t rows = 0;
+  while (true) {
+    ArrowArray batch{};
+    ASSERT_EQ(stream.get_next(&stream, &batch), 0) << stream.get_last_error(&stream);
+    if (!batch.release) break;
+    rows += batch.length;
+    ArrowArray* list = batch.children[1];
+    ASSERT_EQ(list->n_children, 1);
+    EXPECT_EQ(list->children[0]->length, 2);       // NULL and 4 of the first row
+    EXPECT_EQ(list->children[0]->null_count, 1);
+    batch.release(&batch);
+  }
+  stream.release(&stream);
+  EXPECT_EQ(rows, 2);
+}

@@ -13,9 +13,8 @@ if(TARGET fuzz_regression_test)
   # The CLI's parsers that the fuzz targets cover, compiled in (not linked
   # from the catalog tools library, which links libneuralake.so): the
   # Markdown renderer and the API server's request parsing.
-  file(GLOB SERVER_PARSING_SOURCES CONFIGURE_DEPENDS ${CMAKE_SOURCE_DIR}/apps/neuralake/server/*.cpp)
-  target_sources(fuzz_regression_test PRIVATE ${CMAKE_SOURCE_DIR}/apps/neuralake/metadata/markdown.cpp
-                 ${SERVER_PARSING_SOURCES})
+  include(${CMAKE_SOURCE_DIR}/cmake/request_parsers.cmake)
+  target_sources(fuzz_regression_test PRIVATE ${NEURALAKE_REQUEST_PARSER_SOURCES})
   target_include_directories(fuzz_regression_test PRIVATE ${CMAKE_SOURCE_DIR}/apps/neuralake)
   target_link_libraries(fuzz_regression_test PRIVATE PkgConfig::MD4C)
 endif()

@@ -304,6 +304,46 @@ void write_flat(const std::vector<Src>& src, const std::vector<uint8_t>& valid, 
   }
 }
 
+// `value` as a DuckDB value of `type` where the type decides the shape:
+// nested values are built with their declared child types (a list whose
+// first item is null, a map held as a list of {key, value} structs), so
+// that no cast has to guess them; scalars are left to the cast below.
+duckdb::Value to_duckdb_value_as(const Value& value, const LogicalType& type) {
+  if (value.is_null()) return duckdb::Value(type);
+  switch (type.id()) {
+    case LogicalTypeId::LIST: {
+      if (!value.is<ValueList>()) break;
+      const LogicalType& child = duckdb::ListType::GetChildType(type);
+      duckdb::vector<duckdb::Value> items;
+      for (const auto& item : value.as<ValueList>()) items.push_back(to_duckdb_value_as(item, child));
+      return duckdb::Value::LIST(child, std::move(items));
+    }
+    case LogicalTypeId::MAP: {
+      if (!value.is<ValueList>()) break;
+      const LogicalType& key_type = duckdb::MapType::KeyType(type);
+      const LogicalType& value_type = duckdb::MapType::ValueType(type);
+      duckdb::vector<duckdb::Value> keys, values;
+      for (const auto& entry : value.as<ValueList>()) {
+        if (!entry.is<ValueStruct>() || entry.as<ValueStruct>().size() != 2) return to_duckdb_value(value);
+        keys.push_back(to_duckdb_value_as(entry.as<ValueStruct>()[0].second, key_type));
+        values.push_back(to_duckdb_value_as(entry.as<ValueStruct>()[1].second, value_type));
+      }
+      return duckdb::Value::MAP(key_type, value_type, std::move(keys), std::move(values));
+    }
+    case LogicalTypeId::STRUCT: {
+      if (!value.is<ValueStruct>()) break;
+      const auto& fields = value.as<ValueStruct>();
+      if (fields.size() != duckdb::StructType::GetChildCount(type)) break;
+      duckdb::child_list_t<duckdb::Value> children;
+      for (size_t i = 0; i < fields.size(); ++i)
+        children.emplace_back(fields[i].first, to_duckdb_value_as(fields[i].second, duckdb::StructType::GetChildType(type, i)));
+      return duckdb::Value::STRUCT(std::move(children));
+    }
+    default: break;
+  }
+  return to_duckdb_value(value);
+}
+
 bool same_storage_type(const DataType& a, const LogicalType& b) {
   return from_duckdb_type(b) == a;
 }
@@ -358,7 +398,7 @@ void write_vector(const Series& in, size_t offset, size_t count, duckdb::Vector&
   }
   // Different or nested types: convert value by value, letting DuckDB cast.
   for (size_t i = 0; i < count; ++i) {
-    duckdb::Value v = to_duckdb_value(in.get(offset + i));
+    duckdb::Value v = to_duckdb_value_as(in.get(offset + i), type);
     if (!v.IsNull() && v.type() != type) {
       duckdb::Value cast;
       duckdb::string error;

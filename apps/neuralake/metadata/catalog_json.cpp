@@ -428,28 +428,59 @@ json table_json(const TableJob& job, const std::string& catalog_name, const std:
   return t;
 }
 
+// What one table needs of the engine under `options`.
+TableJob make_job(const CatalogSource& source, const std::string& database, const Table& table,
+                  const CatalogJsonOptions& options) {
+  TableJob j;
+  j.source = &source;
+  j.database = database;
+  j.table = &table;
+  j.needs_schema = options.infer_schemas && needs_engine_schema(table.def());
+  j.needs_preview = options.preview_rows > 0;
+  j.needs_facts = options.table_facts && table.kind() == table_kind::delta;
+  return j;
+}
+
 std::vector<TableJob> plan_jobs(const std::vector<CatalogSource>& catalogs, const CatalogJsonOptions& options) {
   std::vector<TableJob> jobs;
   for (const auto& source : catalogs) {
     for (const auto& db : source.catalog->database_names()) {
-      for (const auto& table : source.catalog->db(db).tables()) {
-        TableJob j;
-        j.source = &source;
-        j.database = db;
-        j.table = &table;
-        j.needs_schema = options.infer_schemas && needs_engine_schema(table.def());
-        j.needs_preview = options.preview_rows > 0;
-        j.needs_facts = options.table_facts && table.kind() == table_kind::delta;
-        jobs.push_back(std::move(j));
-      }
+      for (const auto& table : source.catalog->db(db).tables()) jobs.push_back(make_job(source, db, table, options));
     }
   }
   return jobs;
 }
 
+// Runs fn(i) for i in [0, n) on a few threads; the first exception is rethrown.
+template <class F>
+void parallel_for(size_t n, unsigned threads, F&& fn) {
+  std::atomic<size_t> next{0};
+  std::exception_ptr failure;
+  std::mutex failure_mu;
+  auto worker = [&] {
+    for (size_t i = next++; i < n; i = next++) {
+      try {
+        fn(i);
+      } catch (...) {
+        std::lock_guard lock(failure_mu);
+        if (!failure) failure = std::current_exception();
+        next = n;  // the others stop too
+      }
+    }
+  };
+  std::vector<std::thread> pool;
+  for (unsigned t = 1; t < threads && t < n; ++t) pool.emplace_back(worker);
+  worker();
+  for (auto& t : pool) t.join();
+  if (failure) std::rethrow_exception(failure);
+}
+
+std::string dump(const json& j) { return j.dump(-1, ' ', false, json::error_handler_t::replace); }
+
 }  // namespace
 
-json catalog_metadata_json(const std::vector<CatalogSource>& catalogs, const CatalogJsonOptions& options) {
+std::string catalog_metadata_text(const std::vector<CatalogSource>& catalogs, const CatalogJsonOptions& options,
+                                  CatalogSummary* summary) {
   std::vector<const Catalog*> list;
   for (const auto& c : catalogs) list.push_back(c.catalog);
   ApiNames names(list);  // refuses two tables under one API name
@@ -457,47 +488,71 @@ json catalog_metadata_json(const std::vector<CatalogSource>& catalogs, const Cat
   std::vector<TableJob> jobs = plan_jobs(catalogs, options);
   run_engine_jobs(jobs, options);
 
-  json out_catalogs = json::array();
+  // Each table's object is built and written on its own: thousands of
+  // tables are spread over the hardware threads.
+  std::vector<std::string> texts(jobs.size());
+  unsigned threads = options.parallelism ? options.parallelism : std::min(8u, std::max(1u, std::thread::hardware_concurrency()));
+  parallel_for(jobs.size(), threads, [&](size_t i) {
+    const TableJob& job = jobs[i];
+    texts[i] = dump(table_json(job, job.source->catalog->name(), api_table_name(job.database, *job.table), options));
+  });
+
+  // The skeleton around them, keys in the order nlohmann::json sorts them.
+  std::string out = "{\"api_url\":" + dump(options.api_url) + ",\"catalogs\":[";
   size_t databases = 0, tables = 0, deprecated = 0, j = 0;
   for (size_t c = 0; c < catalogs.size(); ++c) {
     const Catalog& catalog = *catalogs[c].catalog;
-    json dbs = json::array();
+    out += c ? ",{" : "{";
+    out += "\"databases\":[";
+    bool first_db = true;
     for (const auto& db_name : catalog.database_names()) {
       const Database& db = catalog.db(db_name);
-      json ts = json::array();
-      for (const auto& table : db.tables()) {
-        const TableJob& job = jobs[j++];
-        ts.push_back(table_json(job, catalog.name(), api_table_name(db_name, table), options));
+      out += first_db ? "{" : ",{";
+      first_db = false;
+      out += "\"description\":" + dump(db.description());
+      out += ",\"description_html\":" + dump(db.description().empty() ? "" : markdown_to_safe_html(db.description()));
+      out += ",\"name\":" + dump(db_name) + ",\"tables\":[";
+      for (size_t t = 0; t < db.tables().size(); ++t) {
+        if (t) out += ',';
+        out += texts[j];
+        std::string().swap(texts[j]);
+        if (jobs[j].table->def().metadata.deprecated) ++deprecated;
+        ++j;
         ++tables;
-        if (table.def().metadata.deprecated) ++deprecated;
       }
-      dbs.push_back({{"name", db_name},
-                     {"description", db.description()},
-                     {"description_html", db.description().empty() ? "" : markdown_to_safe_html(db.description())},
-                     {"tables", std::move(ts)}});
+      out += "]}";
       ++databases;
     }
-    out_catalogs.push_back(
-        {{"name", catalog.name()}, {"package_name", nullptr}, {"metadata", nullptr}, {"databases", std::move(dbs)}});
+    out += "],\"metadata\":null,\"name\":" + dump(catalog.name()) + ",\"package_name\":null}";
   }
-  return {{"generator", std::string("neuralake ") + NEURALAKE_VERSION},
-          {"api_url", options.api_url},
-          {"counts", {{"catalogs", catalogs.size()}, {"databases", databases}, {"tables", tables}, {"deprecated", deprecated}}},
-          {"catalogs", std::move(out_catalogs)}};
+  out += "],\"counts\":" +
+         dump({{"catalogs", catalogs.size()}, {"databases", databases}, {"tables", tables}, {"deprecated", deprecated}});
+  out += ",\"generator\":" + dump(std::string("neuralake ") + NEURALAKE_VERSION) + "}";
+  if (summary) {
+    summary->databases = databases;
+    summary->tables = tables;
+    for (const auto& job : jobs) {
+      const std::string name = job.database + "." + job.table->name();
+      const EngineFacts& f = job.facts;
+      if (!f.schema && !job.table->def().metadata.schema)
+        summary->problems.push_back(name + ": schema unavailable: " +
+                                    (f.schema_error.empty() ? "no declared schema" : f.schema_error));
+      if (!f.preview_error.empty()) summary->problems.push_back(name + ": no preview: " + f.preview_error);
+      if (!f.delta_error.empty()) summary->problems.push_back(name + ": no table facts: " + f.delta_error);
+    }
+  }
+  return out;
+}
+
+json catalog_metadata_json(const std::vector<CatalogSource>& catalogs, const CatalogJsonOptions& options) {
+  return json::parse(catalog_metadata_text(catalogs, options));
 }
 
 json table_metadata_json(const CatalogSource& source, const std::string& qualified_name,
                          const CatalogJsonOptions& options) {
   const Table& table = source.catalog->table(qualified_name);  // NotFound with a suggestion
   std::string db = qualified_name.substr(0, qualified_name.find('.'));
-  TableJob job;
-  job.source = &source;
-  job.database = db;
-  job.table = &table;
-  job.needs_schema = options.infer_schemas && needs_engine_schema(table.def());
-  job.needs_preview = options.preview_rows > 0;
-  job.needs_facts = options.table_facts && table.kind() == table_kind::delta;
-  std::vector<TableJob> jobs{std::move(job)};
+  std::vector<TableJob> jobs{make_job(source, db, table, options)};
   run_engine_jobs(jobs, options);
   return table_json(jobs[0], source.catalog->name(), api_table_name(db, table), options);
 }

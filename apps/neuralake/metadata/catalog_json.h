@@ -44,6 +44,21 @@ struct CatalogJsonOptions {
   std::function<void(size_t, size_t)> progress;
 };
 
+// What a document holds, and what could not be read for it.
+struct CatalogSummary {
+  size_t databases = 0;
+  size_t tables = 0;
+  // "db.table: why" for each table whose schema, preview or table facts
+  // could not be read.
+  std::vector<std::string> problems;
+};
+
+// The whole document as JSON text, built table by table on a few threads
+// (what the site writes and the server answers); `summary`, if given, is
+// filled in.
+std::string catalog_metadata_text(const std::vector<CatalogSource>& catalogs, const CatalogJsonOptions& options,
+                                  CatalogSummary* summary = nullptr);
+
 // The whole document. Throws InvalidArgument when two tables share an API
 // name, or a column description names a column of a declared schema that
 // does not exist.

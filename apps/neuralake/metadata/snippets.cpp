@@ -89,8 +89,9 @@ std::string cpp_string(const std::string& s) {
       case '\t': out += "\\t"; break;
       default:
         if (c < 0x20) {
+          // Octal, three digits: a hex escape would swallow a hex digit after it.
           char buf[8];
-          std::snprintf(buf, sizeof buf, "\\x%02x", c);
+          std::snprintf(buf, sizeof buf, "\\%03o", c);
           out += buf;
         } else {
           out += static_cast<char>(c);

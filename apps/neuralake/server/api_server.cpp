@@ -164,8 +164,7 @@ struct ApiServer::Impl {
     cli::CatalogJsonOptions mo;
     mo.session_options = options.session_options;
     mo.api_url = api_url;
-    json doc = cli::catalog_metadata_json({{&catalog, options.plugin}}, mo);
-    tables_json = doc.dump(-1, ' ', false, json::error_handler_t::replace);
+    tables_json = cli::catalog_metadata_text({{&catalog, options.plugin}}, mo);
     for (const auto& [name, bytes] : cli::embedded_site_files()) site_files.emplace(name, bytes);
     site_files["data.json"] = tables_json;
     site_files["data.js"] = "window.NEURALAKE_CATALOG = " + tables_json + ";\n";

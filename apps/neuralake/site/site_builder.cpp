@@ -44,33 +44,13 @@ bool is_empty_dir(const fs::path& dir) {
 }
 
 // Every file of the site, by name.
-std::vector<std::pair<std::string, std::string>> site_files(const nlohmann::json& data) {
+std::vector<std::pair<std::string, std::string>> site_files(std::string text) {
   std::vector<std::pair<std::string, std::string>> files;
   for (const auto& [name, bytes] : embedded_site_files()) files.emplace_back(std::string(name), std::string(bytes));
-  // Invalid UTF-8 in a description must not fail the build: it is replaced.
-  std::string text = data.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
   files.emplace_back("data.js", "window.NEURALAKE_CATALOG = " + text + ";\n");
   files.emplace_back("data.json", std::move(text));
   files.emplace_back(kSiteMarker, std::string("neuralake ") + NEURALAKE_VERSION + " catalog site\n");
   return files;
-}
-
-void collect_problems(const nlohmann::json& data, SiteResult& result) {
-  for (const auto& c : data["catalogs"]) {
-    for (const auto& db : c["databases"]) {
-      ++result.databases;
-      for (const auto& t : db["tables"]) {
-        ++result.tables;
-        const std::string name = t["qualified_name"].get<std::string>();
-        if (t["columns"].is_null())
-          result.problems.push_back(name + ": schema unavailable: " + t["schema_error"].get<std::string>());
-        if (!t["preview_error"].is_null())
-          result.problems.push_back(name + ": no preview: " + t["preview_error"].get<std::string>());
-        if (!t["delta_error"].is_null())
-          result.problems.push_back(name + ": no table facts: " + t["delta_error"].get<std::string>());
-      }
-    }
-  }
 }
 
 }  // namespace
@@ -90,13 +70,15 @@ SiteResult build_site(const std::vector<CatalogSource>& catalogs, const SiteOpti
   }
 
   // Everything is computed before the first byte is written.
-  nlohmann::json data = catalog_metadata_json(catalogs, options.metadata);
   SiteResult result;
+  CatalogSummary summary;
+  std::string text = catalog_metadata_text(catalogs, options.metadata, &summary);
   result.out_dir = out.string();
   result.index_path = (out / "index.html").string();
-  collect_problems(data, result);
-  auto files = site_files(data);
-  data = nullptr;
+  result.tables = summary.tables;
+  result.databases = summary.databases;
+  result.problems = std::move(summary.problems);
+  auto files = site_files(std::move(text));
 
   if (!exists || ours || is_empty_dir(out)) {
     // A new folder, or one an earlier build made: build beside it, then swap,
