@@ -44,6 +44,7 @@ bench: build
 	-$(BUILD)/bench/neuralake_delta_write_bench
 	-$(BUILD)/bench/neuralake_delta_concurrency_bench
 	-$(BUILD)/bench/neuralake_delta_checkpoint_bench
+	-node bench/site/site_bench.js $(NEURALAKE) $(BUILD)/tests/libtest_many_tables_catalog.so
 	-$(BUILD)/bench/neuralake_serve_bench
 
 # The peer benchmark (bench/peers): neuralake with and without plan rewrites,
