@@ -4,6 +4,8 @@
 #include <optional>
 #include <cstdlib>
 #include <filesystem>
+#include <map>
+#include <mutex>
 
 #include "catalog/filter_sql.h"
 #include "duckdb/function/replacement_scan.hpp"
@@ -475,7 +477,18 @@ TableDescription Session::describe_table(const Table& table) const {
 }
 
 TableDescription describe_table(const Table& table, const SessionOptions& options) {
-  engine::DeclarationsOnlyContext ctx(engine::resolve_warehouse(options.warehouse));
+  // Resolving a local warehouse asks the file system; a catalog's thousands
+  // of tables share one warehouse, so the answer is kept per spelling.
+  static std::mutex mu;
+  static std::map<std::string, std::string> resolved;
+  std::string warehouse;
+  {
+    std::lock_guard lock(mu);
+    auto it = resolved.find(options.warehouse);
+    if (it == resolved.end()) it = resolved.emplace(options.warehouse, engine::resolve_warehouse(options.warehouse)).first;
+    warehouse = it->second;
+  }
+  engine::DeclarationsOnlyContext ctx(warehouse);
   return tables::table_provider(table.def()).describe(ctx, table.def());
 }
 

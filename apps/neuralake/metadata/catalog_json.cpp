@@ -498,7 +498,11 @@ std::string catalog_metadata_text(const std::vector<CatalogSource>& catalogs, co
   });
 
   // The skeleton around them, keys in the order nlohmann::json sorts them.
-  std::string out = "{\"api_url\":" + dump(options.api_url) + ",\"catalogs\":[";
+  size_t total = 4096;
+  for (const auto& t : texts) total += t.size() + 1;
+  std::string out;
+  out.reserve(total + 256 * jobs.size() / 64);
+  out += "{\"api_url\":" + dump(options.api_url) + ",\"catalogs\":[";
   size_t databases = 0, tables = 0, deprecated = 0, j = 0;
   for (size_t c = 0; c < catalogs.size(); ++c) {
     const Catalog& catalog = *catalogs[c].catalog;

@@ -18,15 +18,27 @@ namespace fs = std::filesystem;
 
 namespace {
 
-void write_file(const fs::path& path, std::string_view bytes) {
+// A file of the site: its bytes in pieces, so that data.js and data.json
+// share the one copy of the catalog's text.
+struct SiteFile {
+  std::string name;
+  std::vector<std::string_view> pieces;
+  size_t size() const {
+    size_t n = 0;
+    for (auto p : pieces) n += p.size();
+    return n;
+  }
+};
+
+void write_file(const fs::path& path, const SiteFile& file) {
   std::ofstream out(path, std::ios::binary | std::ios::trunc);
-  out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+  for (auto p : file.pieces) out.write(p.data(), static_cast<std::streamsize>(p.size()));
   out.close();
   if (!out) throw Error(ErrorCode::IOError, path.string(), "cannot write '" + path.string() + "'");
 }
 
-// Writes `bytes` beside `path` and renames it into place.
-void replace_file(const fs::path& path, std::string_view bytes) {
+// Writes the file beside `path` and renames it into place.
+void replace_file(const fs::path& path, const SiteFile& bytes) {
   fs::path tmp = path;
   tmp += ".tmp-" + std::to_string(getpid());
   write_file(tmp, bytes);
@@ -43,13 +55,15 @@ bool is_empty_dir(const fs::path& dir) {
   return fs::directory_iterator(dir, ec) == fs::directory_iterator();
 }
 
-// Every file of the site, by name.
-std::vector<std::pair<std::string, std::string>> site_files(std::string text) {
-  std::vector<std::pair<std::string, std::string>> files;
-  for (const auto& [name, bytes] : embedded_site_files()) files.emplace_back(std::string(name), std::string(bytes));
-  files.emplace_back("data.js", "window.NEURALAKE_CATALOG = " + text + ";\n");
-  files.emplace_back("data.json", std::move(text));
-  files.emplace_back(kSiteMarker, std::string("neuralake ") + NEURALAKE_VERSION + " catalog site\n");
+constexpr std::string_view kMarkerText = "neuralake " NEURALAKE_VERSION " catalog site\n";
+
+// Every file of the site, by name; `text` must outlive them.
+std::vector<SiteFile> site_files(const std::string& text) {
+  std::vector<SiteFile> files;
+  for (const auto& [name, bytes] : embedded_site_files()) files.push_back({std::string(name), {bytes}});
+  files.push_back({"data.js", {"window.NEURALAKE_CATALOG = ", text, ";\n"}});
+  files.push_back({"data.json", {text}});
+  files.push_back({kSiteMarker, {kMarkerText}});
   return files;
 }
 
@@ -78,7 +92,7 @@ SiteResult build_site(const std::vector<CatalogSource>& catalogs, const SiteOpti
   result.tables = summary.tables;
   result.databases = summary.databases;
   result.problems = std::move(summary.problems);
-  auto files = site_files(std::move(text));
+  auto files = site_files(text);
 
   if (!exists || ours || is_empty_dir(out)) {
     // A new folder, or one an earlier build made: build beside it, then swap,
@@ -91,9 +105,9 @@ SiteResult build_site(const std::vector<CatalogSource>& catalogs, const SiteOpti
     fs::create_directory(staging, ec);
     if (ec) throw Error(ErrorCode::IOError, staging.string(), "cannot create '" + staging.string() + "': " + ec.message());
     try {
-      for (const auto& [name, bytes] : files) {
-        write_file(staging / name, bytes);
-        result.bytes += bytes.size();
+      for (const auto& file : files) {
+        write_file(staging / file.name, file);
+        result.bytes += file.size();
       }
     } catch (...) {
       fs::remove_all(staging, ec);
@@ -118,9 +132,9 @@ SiteResult build_site(const std::vector<CatalogSource>& catalogs, const SiteOpti
   } else {
     // --force into a folder with other files: ours are replaced one by one,
     // the rest is left alone.
-    for (const auto& [name, bytes] : files) {
-      replace_file(out / name, bytes);
-      result.bytes += bytes.size();
+    for (const auto& file : files) {
+      replace_file(out / file.name, file);
+      result.bytes += file.size();
     }
   }
   return result;
