@@ -36,7 +36,7 @@ constexpr int32_t kDataPage = 0;
 
 // LogicalType union members (parquet.thrift's LogicalType).
 constexpr int16_t kLogicalString = 1, kLogicalList = 3, kLogicalDecimal = 5, kLogicalDate = 6, kLogicalTime = 7,
-                  kLogicalTimestamp = 8, kLogicalInteger = 10;
+                  kLogicalTimestamp = 8, kLogicalInteger = 10, kLogicalUnknown = 11;
 
 // Rows appended to every column before page sizes are checked.
 constexpr size_t kPieceRows = 4096;
@@ -184,6 +184,7 @@ std::string type_text(const DataType& t) { return t.polars_name(); }
 
 bool is_primitive(const DataType& t) {
   switch (t.id()) {
+    case TypeId::Null:
     case TypeId::Boolean:
     case TypeId::Int8: case TypeId::Int16: case TypeId::Int32: case TypeId::Int64:
     case TypeId::UInt8: case TypeId::UInt16: case TypeId::UInt32: case TypeId::UInt64:
@@ -201,7 +202,6 @@ std::string primitive_problem(const DataType& t) {
   switch (t.id()) {
     case TypeId::Int128: return "128-bit integers have no Parquet type (cast to DECIMAL(38,0))";
     case TypeId::Interval: return "intervals are not supported (cast to VARCHAR)";
-    case TypeId::Null: return "a column of nulls only has no type (cast it)";
     case TypeId::Other: return "the engine type " + t.engine_name() + " has no Parquet mapping here (cast it)";
     case TypeId::Decimal:
       if (t.precision() < 1 || t.precision() > 38) return "decimal precision must be 1 to 38";
@@ -249,6 +249,8 @@ LeafFormat describe_leaf(CompactWriter& w, const std::string& name, const DataTy
   int32_t converted = -1;
   int16_t logical = 0;
   switch (t.id()) {
+    // A column of nulls only: INT32 annotated UNKNOWN (always null), as the format suggests.
+    case TypeId::Null: physical = kInt32; kind = ValueKind::Int32; logical = kLogicalUnknown; break;
     case TypeId::Boolean: physical = kBoolean; kind = ValueKind::Bool; break;
     case TypeId::Int8: case TypeId::Int16: case TypeId::Int32: case TypeId::Int64:
     case TypeId::UInt8: case TypeId::UInt16: case TypeId::UInt32: case TypeId::UInt64: {

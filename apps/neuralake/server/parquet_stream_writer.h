@@ -38,8 +38,9 @@ struct ParquetStreamOptions {
 // strings BYTE_ARRAY annotated STRING, binary plain BYTE_ARRAY; dates INT32
 // DATE; times INT64 TIME(micros); timestamps INT64 TIMESTAMP in their unit
 // (seconds as millis), UTC-adjusted for timestamps with a time zone; decimals
-// as INT32 (precision up to 9), INT64 (up to 18) or FIXED_LEN_BYTE_ARRAY; lists
-// of these (three-level LIST) and structs of these.
+// as INT32 (precision up to 9), INT64 (up to 18) or FIXED_LEN_BYTE_ARRAY;
+// columns of nulls only as INT32 annotated UNKNOWN; lists of these
+// (three-level LIST) and structs of these.
 //
 // Not thread-safe: one writer serves one response.
 class ParquetStreamWriter {
@@ -48,9 +49,9 @@ class ParquetStreamWriter {
 
   // Checks the schema; writes nothing yet. Throws NotSupported naming the
   // column and its type for a type without a Parquet mapping here (i128,
-  // intervals, maps, engine-only types, nulls-only columns, lists or structs
-  // of nested types), and InvalidArgument if the schema is empty, names a
-  // column twice, or row_group_rows is 0.
+  // intervals, maps, engine-only types, lists or structs of nested types),
+  // and InvalidArgument if the schema is empty, names a column twice, or
+  // row_group_rows is 0.
   ParquetStreamWriter(const Schema& schema, Sink sink, ParquetStreamOptions options = {});
   ~ParquetStreamWriter();
   ParquetStreamWriter(const ParquetStreamWriter&) = delete;
