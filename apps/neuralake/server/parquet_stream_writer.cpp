@@ -692,7 +692,7 @@ void ParquetStreamWriter::cut_page(Leaf& leaf) {
     snappy::Compress(page.data(), page.size(), &compressed);
     body = &compressed;
   }
-  if (page.size() > static_cast<size_t>(std::numeric_limits<int32_t>::max())) {
+  if (std::max(page.size(), body->size()) > static_cast<size_t>(std::numeric_limits<int32_t>::max())) {
     throw Error(ErrorCode::InvalidArgument, leaf.column,
                 "a page of column '" + leaf.column + "' exceeds 2 GiB, the Parquet limit: lower page_bytes");
   }
@@ -779,7 +779,10 @@ void ParquetStreamWriter::flush_row_group() {
   w.field_i64(3, static_cast<int64_t>(buffered_rows_));
   w.field_i64(5, group_offset);
   w.field_i64(6, static_cast<int64_t>(offset_) - group_offset);
-  w.field_i16(7, static_cast<int16_t>(std::min<size_t>(row_group_count_, std::numeric_limits<int16_t>::max())));
+  // The ordinal is 16-bit: a file of more row groups leaves it out past that.
+  if (row_group_count_ <= static_cast<size_t>(std::numeric_limits<int16_t>::max())) {
+    w.field_i16(7, static_cast<int16_t>(row_group_count_));
+  }
   w.end_struct();
   row_groups_ += w.bytes();
   ++row_group_count_;
