@@ -55,6 +55,14 @@ enum class ValueKind {
   Decimal,    // unscaled, as INT32, INT64 or big-endian FIXED_LEN_BYTE_ARRAY
 };
 
+template <class T>
+void put_le(std::string& out, T v) {
+  static_assert(std::is_trivially_copyable_v<T>);
+  char b[sizeof(T)];
+  std::memcpy(b, &v, sizeof(T));  // x86-64 and aarch64 Linux are little-endian, as Parquet is
+  out.append(b, sizeof(T));
+}
+
 // A leaf's physical type and how its values are encoded.
 struct LeafFormat {
   int32_t physical = kInt32;
@@ -62,6 +70,89 @@ struct LeafFormat {
   int32_t fixed_length = 0;  // FIXED_LEN_BYTE_ARRAY decimals
   int64_t factor = 1;        // seconds stored as milliseconds
   TimeUnit unit = TimeUnit::Microseconds;
+  bool unsigned_order = false;  // integers compared as unsigned (u8..u64)
+};
+
+// The smallest and largest value of a column chunk, for its Statistics
+// (min_value and max_value, PLAIN-encoded). Kept for the physical types whose
+// order is plain: integers (signed, or unsigned where annotated so), floats
+// (NaN left out) and booleans; byte arrays get none.
+class ValueRange {
+ public:
+  // Takes in a page's PLAIN values (booleans one a byte, before packing).
+  void add(const LeafFormat& f, const std::string& values, const std::vector<uint8_t>& bools) {
+    switch (f.physical) {
+      case kBoolean:
+        for (uint8_t b : bools) (b ? has_true_ : has_false_) = true;
+        any_ = any_ || !bools.empty();
+        break;
+      case kInt32: add_ints<int32_t, uint32_t>(f, values); break;
+      case kInt64: add_ints<int64_t, uint64_t>(f, values); break;
+      case kFloat: add_floats<float>(values); break;
+      case kDouble: add_floats<double>(values); break;
+      default: break;
+    }
+  }
+  bool empty() const { return !any_; }
+  std::string min(const LeafFormat& f) const { return encode(f, false); }
+  std::string max(const LeafFormat& f) const { return encode(f, true); }
+  void clear() { *this = ValueRange(); }
+
+ private:
+  template <class S, class U>
+  void add_ints(const LeafFormat& f, const std::string& values) {
+    for (size_t at = 0; at + sizeof(S) <= values.size(); at += sizeof(S)) {
+      S x;
+      std::memcpy(&x, values.data() + at, sizeof(S));
+      const int64_t i = x;
+      const uint64_t u = static_cast<U>(x);
+      if (!any_ || (f.unsigned_order ? u < umin_ : i < imin_)) (f.unsigned_order ? umin_ = u : imin_ = i);
+      if (!any_ || (f.unsigned_order ? u > umax_ : i > imax_)) (f.unsigned_order ? umax_ = u : imax_ = i);
+      any_ = true;
+    }
+  }
+  template <class F>
+  void add_floats(const std::string& values) {
+    for (size_t at = 0; at + sizeof(F) <= values.size(); at += sizeof(F)) {
+      F x;
+      std::memcpy(&x, values.data() + at, sizeof(F));
+      if (x != x) continue;  // NaN has no place in the order
+      if (!any_ || x < dmin_) dmin_ = x;
+      if (!any_ || x > dmax_) dmax_ = x;
+      any_ = true;
+    }
+  }
+  std::string encode(const LeafFormat& f, bool max) const {
+    std::string out;
+    switch (f.physical) {
+      case kBoolean: out.push_back(static_cast<char>(max ? has_true_ : !has_false_)); break;
+      case kInt32:
+        if (f.unsigned_order) put_le(out, static_cast<uint32_t>(max ? umax_ : umin_));
+        else put_le(out, static_cast<int32_t>(max ? imax_ : imin_));
+        break;
+      case kInt64:
+        if (f.unsigned_order) put_le(out, max ? umax_ : umin_);
+        else put_le(out, max ? imax_ : imin_);
+        break;
+      case kFloat: case kDouble: {
+        // A zero bound is written -0.0 as minimum and +0.0 as maximum, as the
+        // format asks, since either zero may be in the chunk.
+        double d = max ? dmax_ : dmin_;
+        if (d == 0) d = max ? 0.0 : -0.0;
+        if (f.physical == kFloat) put_le(out, static_cast<float>(d));
+        else put_le(out, d);
+        break;
+      }
+      default: break;
+    }
+    return out;
+  }
+
+  bool any_ = false;
+  bool has_true_ = false, has_false_ = false;
+  int64_t imin_ = 0, imax_ = 0;
+  uint64_t umin_ = 0, umax_ = 0;
+  double dmin_ = 0, dmax_ = 0;
 };
 
 }  // namespace
@@ -84,6 +175,7 @@ struct ParquetStreamWriter::Leaf {
   int64_t chunk_values = 0;
   int64_t chunk_nulls = 0;
   int64_t chunk_uncompressed = 0;
+  ValueRange chunk_range;
 
   size_t page_size() const { return values.size() + bools.size() / 8 + defs.size() + reps.size(); }
 };
@@ -97,14 +189,6 @@ struct ParquetStreamWriter::Column {
 };
 
 namespace {
-
-template <class T>
-void put_le(std::string& out, T v) {
-  static_assert(std::is_trivially_copyable_v<T>);
-  char b[sizeof(T)];
-  std::memcpy(b, &v, sizeof(T));  // x86-64 and aarch64 Linux are little-endian, as Parquet is
-  out.append(b, sizeof(T));
-}
 
 int64_t floor_div(int64_t a, int64_t b) { return a / b - ((a % b != 0) && ((a < 0) != (b < 0))); }
 
@@ -259,6 +343,7 @@ LeafFormat describe_leaf(CompactWriter& w, const std::string& name, const DataTy
       kind = bits == 64 ? ValueKind::Int64 : ValueKind::Int32;
       const int log2 = bits == 8 ? 0 : bits == 16 ? 1 : bits == 32 ? 2 : 3;
       converted = (is_unsigned(t.id()) ? kUint8 : kInt8) + log2;
+      f.unsigned_order = is_unsigned(t.id());
       logical = kLogicalInteger;
       break;
     }
@@ -716,6 +801,7 @@ void ParquetStreamWriter::cut_page(Leaf& leaf) {
   leaf.chunk += *body;
   leaf.chunk_uncompressed += static_cast<int64_t>(h.bytes().size() + page.size());
   leaf.chunk_values += count;
+  leaf.chunk_range.add(leaf.format, leaf.values, leaf.bools);
   leaf.values.clear();
   leaf.bools.clear();
   leaf.defs.clear();
@@ -764,8 +850,13 @@ void ParquetStreamWriter::flush_row_group() {
     w.field_i64(6, leaf.chunk_uncompressed);
     w.field_i64(7, static_cast<int64_t>(leaf.chunk.size()));
     w.field_i64(9, chunk_offset);
+    // Statistics: 3 null_count, 5 max_value, 6 min_value.
     w.begin_struct(12);
     w.field_i64(3, leaf.chunk_nulls);
+    if (!leaf.chunk_range.empty()) {
+      w.field_binary(5, leaf.chunk_range.max(leaf.format));
+      w.field_binary(6, leaf.chunk_range.min(leaf.format));
+    }
     w.end_struct();
     w.end_struct();
     w.end_struct();
@@ -774,6 +865,7 @@ void ParquetStreamWriter::flush_row_group() {
     leaf.chunk_values = 0;
     leaf.chunk_nulls = 0;
     leaf.chunk_uncompressed = 0;
+    leaf.chunk_range.clear();
   }
   w.field_i64(2, total_uncompressed);
   w.field_i64(3, static_cast<int64_t>(buffered_rows_));
@@ -795,7 +887,8 @@ void ParquetStreamWriter::finish() {
   failed_ = true;
   flush_row_group();
   start_file();
-  // FileMetaData: 1 version, 2 schema, 3 num_rows, 4 row_groups, 6 created_by.
+  // FileMetaData: 1 version, 2 schema, 3 num_rows, 4 row_groups, 6 created_by,
+  // 7 column_orders (each leaf's TYPE_ORDER: the order min_value and max_value follow).
   CompactWriter w;
   w.begin_struct();
   w.field_i32(1, 1);
@@ -805,6 +898,13 @@ void ParquetStreamWriter::finish() {
   w.begin_list(4, CompactWriter::kStruct, row_group_count_);
   w.raw(row_groups_);
   w.field_binary(6, "neuralake version " NEURALAKE_VERSION);
+  w.begin_list(7, CompactWriter::kStruct, leaves_.size());
+  for (size_t i = 0; i < leaves_.size(); ++i) {
+    w.begin_struct();
+    w.begin_struct(1);
+    w.end_struct();
+    w.end_struct();
+  }
   w.end_struct();
   const std::string& footer = w.bytes();
   emit(footer);

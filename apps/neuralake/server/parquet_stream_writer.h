@@ -31,7 +31,8 @@ struct ParquetStreamOptions {
 // footer (FileMetaData in Thrift's compact protocol), its length and "PAR1".
 // Every column is OPTIONAL; values are PLAIN, definition and repetition levels
 // RLE; pages are DataPage v1, optionally Snappy-compressed; column chunks carry
-// their null count.
+// their null count and, for fixed-width numbers, booleans, dates, times,
+// timestamps and decimals up to precision 18, their min and max.
 //
 // Types: booleans; i8/i16/i32 as INT32 and i64 as INT64, u8..u64 likewise,
 // with the INTEGER annotation (bit width, signedness); f32 FLOAT, f64 DOUBLE;
