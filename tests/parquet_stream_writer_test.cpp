@@ -17,6 +17,7 @@
 
 #include "neuralake/neuralake.h"
 #include "server/parquet_stream_writer.h"
+#include "server/rle_hybrid.h"
 #include "testing/test_util.h"
 
 namespace nl = neuralake;
@@ -65,6 +66,39 @@ void expect_same_rows(const nl::DataFrame& expected, const nl::DataFrame& actual
           << ", wrote " << expected.value(r, c).to_string();
     }
   }
+}
+
+// --- levels: the RLE / bit-packed hybrid -----------------------------------
+
+std::string rle_hybrid(const std::vector<uint8_t>& values, int bit_width) {
+  std::string out;
+  srv::append_rle_hybrid(out, values.data(), values.size(), bit_width);
+  return out;
+}
+
+TEST(RleHybrid, BitPacksShortRunsLeastSignificantBitFirst) {
+  // parquet-format Encodings.md, "Bit-packed": 0..7 in 3 bits are the bytes
+  // 10001000 11000110 11111010; one group of eight gives the header 0x03.
+  EXPECT_EQ(rle_hybrid({0, 1, 2, 3, 4, 5, 6, 7}, 3), std::string("\x03\x88\xC6\xFA"));
+  // Fewer than eight values are padded to a group with zeros.
+  EXPECT_EQ(rle_hybrid({3, 2, 1}, 2), std::string("\x03\x1B\x00", 3));
+  EXPECT_EQ(rle_hybrid({}, 1), "");
+}
+
+TEST(RleHybrid, LongRunsBecomeRleRuns) {
+  // 100 ones: the header 100 << 1 as a varint (0xC8 0x01), then the value in one byte.
+  EXPECT_EQ(rle_hybrid(std::vector<uint8_t>(100, 1), 1), "\xC8\x01\x01");
+  // 0 1 0 and thirteen 1s: five 1s complete the bit-packed group of eight,
+  // the other eight are a run.
+  std::vector<uint8_t> v = {0, 1, 0};
+  v.insert(v.end(), 13, 1);
+  EXPECT_EQ(rle_hybrid(v, 1), "\x03\xFA\x10\x01");
+  // Six 1s left after topping up are too few for a run: all bit-packed.
+  v.resize(3 + 11);
+  EXPECT_EQ(rle_hybrid(v, 1), std::string("\x05\xFA\x3F", 3));
+  EXPECT_EQ(srv::level_bit_width(0), 0);
+  EXPECT_EQ(srv::level_bit_width(1), 1);
+  EXPECT_EQ(srv::level_bit_width(3), 2);
 }
 
 // --- every supported primitive type ------------------------------------------

@@ -10,6 +10,7 @@
 #include <snappy.h>
 
 #include "neuralake/error.h"
+#include "server/rle_hybrid.h"
 #include "server/thrift_compact_writer.h"
 
 #ifndef NEURALAKE_VERSION
@@ -192,69 +193,11 @@ namespace {
 
 int64_t floor_div(int64_t a, int64_t b) { return a / b - ((a % b != 0) && ((a < 0) != (b < 0))); }
 
-int bit_width(uint8_t max_level) {
-  int w = 0;
-  while ((1 << w) <= max_level) ++w;
-  return w;
-}
-
-void put_uleb128(std::string& out, uint64_t v) {
-  while (v >= 0x80) {
-    out.push_back(static_cast<char>((v & 0x7F) | 0x80));
-    v >>= 7;
-  }
-  out.push_back(static_cast<char>(v));
-}
-
-// Bit-packs values [from, to) as one run of the hybrid encoding; the last
-// group of eight is padded with zeros (a reader stops at the page's count).
-void put_bit_packed(std::string& out, const uint8_t* v, size_t from, size_t to, int width) {
-  if (from == to) return;
-  const size_t groups = (to - from + 7) / 8;
-  put_uleb128(out, (groups << 1) | 1);
-  uint32_t acc = 0;
-  int bits = 0;
-  for (size_t i = from; i < from + groups * 8; ++i) {
-    acc |= static_cast<uint32_t>(i < to ? v[i] : 0) << bits;
-    bits += width;
-    while (bits >= 8) {
-      out.push_back(static_cast<char>(acc & 0xFF));
-      acc >>= 8;
-      bits -= 8;
-    }
-  }
-}
-
-// The RLE / bit-packed hybrid encoding of levels (each below 2^width, width
-// at most 8), behind its 4-byte length as DataPage v1 stores it. Runs of eight
-// or more equal levels become RLE runs; the rest is bit-packed in groups of eight.
-void put_levels(std::string& out, const std::vector<uint8_t>& levels, int width) {
+// Levels behind their 4-byte length, as DataPage v1 stores them.
+void put_levels(std::string& out, const std::vector<uint8_t>& levels, uint8_t max_level) {
   const size_t length_at = out.size();
   out.append(4, '\0');
-  const uint8_t* v = levels.data();
-  const size_t n = levels.size();
-  size_t literal_from = 0;
-  size_t i = 0;
-  while (i < n) {
-    size_t run = 1;
-    while (i + run < n && v[i + run] == v[i]) ++run;
-    if (run >= 8) {
-      // A bit-packed run holds whole groups of eight: top it up from this run.
-      const size_t fill = (8 - (i - literal_from) % 8) % 8;
-      i += fill;
-      run -= fill;
-      if (run >= 8) {
-        put_bit_packed(out, v, literal_from, i, width);
-        put_uleb128(out, static_cast<uint64_t>(run) << 1);
-        out.push_back(static_cast<char>(v[i]));  // a level fits one byte
-        i += run;
-        literal_from = i;
-        continue;
-      }
-    }
-    i += run;
-  }
-  put_bit_packed(out, v, literal_from, n, width);
+  append_rle_hybrid(out, levels.data(), levels.size(), level_bit_width(max_level));
   const uint32_t length = static_cast<uint32_t>(out.size() - length_at - 4);
   std::memcpy(out.data() + length_at, &length, 4);
 }
@@ -759,8 +702,8 @@ void ParquetStreamWriter::cut_page(Leaf& leaf) {
   if (leaf.defs.empty()) return;
   std::string page;
   page.reserve(leaf.page_size() + 16);
-  if (leaf.max_rep > 0) put_levels(page, leaf.reps, bit_width(leaf.max_rep));
-  put_levels(page, leaf.defs, bit_width(leaf.max_def));
+  if (leaf.max_rep > 0) put_levels(page, leaf.reps, leaf.max_rep);
+  put_levels(page, leaf.defs, leaf.max_def);
   if (leaf.format.kind == ValueKind::Bool) {
     // PLAIN booleans: one bit each, least significant first.
     const size_t at = page.size();
