@@ -267,7 +267,8 @@ TEST(ParquetStreamWriter, ChunkStatisticsHoldEachRowGroupsRange) {
     const std::string from = "FROM read_parquet(" + sql_path(path) + ")";
     const nl::DataFrame pruned = session.sql(std::string("SELECT count(*) ") + from + " WHERE " + where);
     const nl::DataFrame whole =
-        session.sql(std::string("SELECT count(*) FILTER (WHERE ") + where + ") FROM (SELECT * " + from + " LIMIT 1000000)");
+        session.sql(std::string("SELECT count(*) FILTER (WHERE ") + where + ") FROM (SELECT * " + from +
+                    " LIMIT 1000000)");
     EXPECT_EQ(pruned.value(0, 0), whole.value(0, 0)) << where;
     EXPECT_NE(pruned.value(0, 0), Value(int64_t{0})) << where << " selects nothing: a weak check";
   }
@@ -539,7 +540,8 @@ TEST(ParquetStreamWriter, TwoMillionRowsReadBackWhole) {
   {
     std::ofstream out(path, std::ios::binary);
     const nl::Schema schema = {{"id", DataType::int64()}, {"name", DataType::string()}};
-    srv::ParquetStreamWriter writer(schema, [&](std::string_view b) { out.write(b.data(), static_cast<std::streamsize>(b.size())); });
+    srv::ParquetStreamWriter writer(
+        schema, [&](std::string_view b) { out.write(b.data(), static_cast<std::streamsize>(b.size())); });
     for (size_t at = 0; at < 2000000; at += 50000) {
       std::vector<int64_t> ids;
       std::vector<std::optional<std::string>> names;
@@ -552,13 +554,15 @@ TEST(ParquetStreamWriter, TwoMillionRowsReadBackWhole) {
     writer.finish();
   }
   nl::Session session;
-  const nl::DataFrame agg = session.sql("SELECT count(*), sum(id), count(name), count(DISTINCT name) FROM read_parquet(" +
+  const nl::DataFrame agg = session.sql("SELECT count(*), sum(id), count(name), count(DISTINCT name) "
+                                        "FROM read_parquet(" +
                                         sql_path(path) + ")");
   EXPECT_EQ(agg.value(0, 0), Value(int64_t{2000000}));
   EXPECT_EQ(agg.value(0, 1).to_string(), "1999999000000");
   EXPECT_EQ(agg.value(0, 2), Value(int64_t{2000000 - 666667}));
   EXPECT_EQ(agg.value(0, 3), Value(int64_t{1000}));
-  const nl::DataFrame groups = session.sql("SELECT count(DISTINCT row_group_id) FROM parquet_metadata(" + sql_path(path) + ")");
+  const nl::DataFrame groups =
+      session.sql("SELECT count(DISTINCT row_group_id) FROM parquet_metadata(" + sql_path(path) + ")");
   EXPECT_EQ(groups.value(0, 0), Value(int64_t{17}));  // ceil(2000000 / 122880)
 }
 

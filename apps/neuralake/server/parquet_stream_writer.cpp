@@ -292,10 +292,20 @@ LeafFormat describe_leaf(CompactWriter& w, const std::string& name, const DataTy
     }
     case TypeId::Float32: physical = kFloat; kind = ValueKind::Float; break;
     case TypeId::Float64: physical = kDouble; kind = ValueKind::Double; break;
-    case TypeId::String: physical = kByteArray; kind = ValueKind::Bytes; converted = kUtf8; logical = kLogicalString; break;
+    case TypeId::String:
+      physical = kByteArray;
+      kind = ValueKind::Bytes;
+      converted = kUtf8;
+      logical = kLogicalString;
+      break;
     case TypeId::Binary: physical = kByteArray; kind = ValueKind::Bytes; break;
     case TypeId::Date: physical = kInt32; kind = ValueKind::Date; converted = kDate; logical = kLogicalDate; break;
-    case TypeId::Time: physical = kInt64; kind = ValueKind::Time; converted = kTimeMicros; logical = kLogicalTime; break;
+    case TypeId::Time:
+      physical = kInt64;
+      kind = ValueKind::Time;
+      converted = kTimeMicros;
+      logical = kLogicalTime;
+      break;
     case TypeId::Timestamp:
       physical = kInt64;
       kind = ValueKind::Timestamp;
@@ -434,7 +444,9 @@ void put_value(const LeafFormat& f, std::string& out, std::vector<uint8_t>& bool
         put_le(out, static_cast<int64_t>(u));
       } else {
         // Big-endian two's complement, as the DECIMAL annotation prescribes.
-        for (int32_t b = f.fixed_length - 1; b >= 0; --b) out.push_back(static_cast<char>(static_cast<uint8_t>(u >> (8 * b))));
+        for (int32_t b = f.fixed_length - 1; b >= 0; --b) {
+          out.push_back(static_cast<char>(static_cast<uint8_t>(u >> (8 * b))));
+        }
       }
       return;
     }
@@ -463,7 +475,9 @@ ParquetStreamWriter::ParquetStreamWriter(const Schema& schema, Sink sink, Parque
     } else if (f.type.id() == TypeId::Struct) {
       if (f.type.children().empty()) unsupported(f.name, f.type, "a struct needs at least one field");
       for (const Field& c : f.type.children()) {
-        if (auto why = primitive_problem(c.type); !why.empty()) unsupported(f.name, f.type, "field '" + c.name + "': " + why);
+        if (auto why = primitive_problem(c.type); !why.empty()) {
+          unsupported(f.name, f.type, "field '" + c.name + "': " + why);
+        }
       }
     } else if (f.type.id() == TypeId::Map) {
       unsupported(f.name, f.type, "maps are not supported (cast to a list of structs)");
@@ -518,7 +532,9 @@ void ParquetStreamWriter::add_column(const Field& field) {
 }
 
 void ParquetStreamWriter::check_usable(const char* call) const {
-  if (finished_) throw Error(ErrorCode::InvalidArgument, "", std::string(call) + " after finish(): the Parquet file is complete");
+  if (finished_) {
+    throw Error(ErrorCode::InvalidArgument, "", std::string(call) + " after finish(): the Parquet file is complete");
+  }
   if (failed_) {
     throw Error(ErrorCode::InvalidArgument, "",
                 std::string(call) + " after a failed write: the Parquet file is incomplete and cannot be continued");
@@ -683,7 +699,8 @@ void ParquetStreamWriter::append(const Column& column, const Series& series, siz
       const int64_t len = offsets[r + 1] - offsets[r];
       if (len > std::numeric_limits<int32_t>::max()) {
         throw Error(ErrorCode::InvalidArgument, column.name,
-                    "column '" + column.name + "' row " + std::to_string(r) + " holds more than 2 GiB, the Parquet limit");
+                    "column '" + column.name + "' row " + std::to_string(r) +
+                        " holds more than 2 GiB, the Parquet limit");
       }
       put_le(out, static_cast<uint32_t>(len));
       out.append(bytes + offsets[r], static_cast<size_t>(len));
