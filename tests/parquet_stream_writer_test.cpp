@@ -188,6 +188,19 @@ TEST(ParquetStreamWriter, FileStartsAndEndsWithMagic) {
   EXPECT_LT(footer, file.size() - 12);
 }
 
+TEST(ParquetStreamWriter, BeginWritesTheMagicOnce) {
+  std::string file;
+  srv::ParquetStreamWriter writer(primitive_schema(), [&](std::string_view b) { file.append(b); });
+  EXPECT_EQ(file, "");
+  writer.begin();
+  EXPECT_EQ(file, "PAR1");
+  writer.begin();
+  writer.write(primitive_frame());
+  writer.finish();
+  EXPECT_EQ(file, write_parquet(primitive_schema(), {primitive_frame()}));
+  EXPECT_NL_ERROR(writer.begin(), InvalidArgument, "finish");
+}
+
 TEST(ParquetStreamWriter, EveryPrimitiveTypeRoundTripsThroughDuckDB) {
   TempDir dir;
   const nl::DataFrame df = primitive_frame();

@@ -541,6 +541,13 @@ void ParquetStreamWriter::check_usable(const char* call) const {
   }
 }
 
+void ParquetStreamWriter::begin() {
+  check_usable("begin()");
+  failed_ = true;
+  start_file();
+  failed_ = false;
+}
+
 void ParquetStreamWriter::write(const DataFrame& batch) {
   check_usable("write()");
   if (batch.num_columns() != schema_.size()) {

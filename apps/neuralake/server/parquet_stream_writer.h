@@ -58,6 +58,11 @@ class ParquetStreamWriter {
   ParquetStreamWriter(const ParquetStreamWriter&) = delete;
   ParquetStreamWriter& operator=(const ParquetStreamWriter&) = delete;
 
+  // Writes the leading "PAR1" now rather than with the first row group, so
+  // a response can begin before the first rows are ready. Optional; throws
+  // InvalidArgument after finish().
+  void begin();
+
   // Buffers the batch's rows, emitting each row group to the sink as it
   // fills. Throws InvalidArgument naming the column if the batch's columns
   // differ from the schema (by name, type or order), or if called after
