@@ -579,6 +579,39 @@ TEST(ParquetStreamWriter, TwoMillionRowsReadBackWhole) {
   EXPECT_EQ(groups.value(0, 0), Value(int64_t{17}));  // ceil(2000000 / 122880)
 }
 
+TEST(ParquetStreamWriter, AQueryStreamedFromTheEngineReadsBackTheSame) {
+  // The server's path: batches as a ResultStream yields them, straight into the writer.
+  TempDir dir;
+  const std::string path = (dir.path() / "query.parquet").string();
+  const std::string query =
+      "SELECT i::INTEGER AS i, (i * 7919)::BIGINT AS big, (i % 250)::UTINYINT AS small, i / 3.0 AS third, "
+      "(i / 8)::FLOAT AS f, CASE WHEN i % 13 = 0 THEN NULL ELSE 'v' || i END AS text, "
+      "(i * 1234567)::DECIMAL(18,3) / 1000 AS price, (i::HUGEINT * 1000000000000)::DECIMAL(38,2) AS wide, "
+      "DATE '2000-01-01' + (i % 9000)::INTEGER AS day, TIMESTAMPTZ '2020-01-01 00:00:00+00' + i * INTERVAL 1 SECOND "
+      "AS at, [i, NULL, i + 1] AS items, {'a': i % 5, 'b': 'x' || (i % 7)} AS pair, i % 2 = 0 AS even "
+      "FROM range(300000) t(i)";
+  nl::Session session;
+  {
+    std::ofstream out(path, std::ios::binary);
+    nl::ResultStream stream = session.stream(query);
+    srv::ParquetStreamWriter writer(
+        stream.schema(), [&](std::string_view b) { out.write(b.data(), static_cast<std::streamsize>(b.size())); },
+        {.row_group_rows = 50000});
+    writer.begin();
+    while (auto batch = stream.next()) writer.write(*batch);
+    writer.finish();
+    EXPECT_EQ(writer.rows_written(), 300000u);
+  }
+  const std::string differ = "SELECT count(*) FROM ((" + query + ") EXCEPT ALL (SELECT * FROM read_parquet(" +
+                             sql_path(path) + "))) UNION ALL SELECT count(*) FROM ((SELECT * FROM read_parquet(" +
+                             sql_path(path) + ")) EXCEPT ALL (" + query + "))";
+  const nl::DataFrame d = session.sql(differ);
+  ASSERT_EQ(d.num_rows(), 2u);
+  EXPECT_EQ(d.value(0, 0), Value(int64_t{0})) << "rows of the query missing from the file";
+  EXPECT_EQ(d.value(1, 0), Value(int64_t{0})) << "rows in the file the query does not give";
+  EXPECT_EQ(session.describe("SELECT * FROM read_parquet(" + sql_path(path) + ")"), session.describe(query));
+}
+
 // --- refusals ----------------------------------------------------------------
 
 TEST(ParquetStreamWriter, RefusesUnsupportedTypesBeforeWritingAnything) {
