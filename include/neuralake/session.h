@@ -54,7 +54,10 @@ class Session {
 
   // Runs SQL and collects the result. Throws InvalidArgument for SQL errors
   // (naming the query's fault as DuckDB reports it), NotFound for unknown
-  // tables, Cancelled / Timeout when interrupted.
+  // tables, Cancelled / Timeout when interrupted. In a session confined to
+  // its catalog (SessionOptions::confine_to_catalog), every method here that
+  // takes SQL throws PermissionDenied for anything but one SELECT, and for a
+  // path outside the catalog's table locations.
   DataFrame sql(const std::string& query);
   // The same with a cancel handle and a time limit of its own (QueryOptions).
   DataFrame sql(const std::string& query, const QueryOptions& options);

@@ -11,6 +11,7 @@
 #include "duckdb/parser/statement/select_statement.hpp"
 #include "duckdb/parser/tableref/subqueryref.hpp"
 #include "neuralake/suggest.h"
+#include "engine/confinement.h"
 #include "engine/conversion.h"
 #include "engine/delta_scan.h"
 #include "engine/engine.h"
@@ -24,6 +25,7 @@
 #include "frame/plan.h"
 #include "neuralake/error.h"
 #include "neuralake/expr.h"
+#include "storage/path_allow_list.h"
 #include "storage/s3/s3_factory.h"
 #include "storage/store_registry.h"
 #include "tables/table_provider.h"
@@ -289,8 +291,9 @@ static void open_database(SessionState& st) {
   // s3:// stores are made per bucket from the resolved configuration.
   if (st.options.config)
     s3::add_s3_factory(*st.stores, std::make_shared<const Config>(*st.options.config), Environment::from_process());
-  register_object_store_filesystem(*st.db->instance, st.stores);
-  st.delta_tables_changed = register_delta_scan(*st.db->instance, st.stores, st.options.delta_staleness.count());
+  register_object_store_filesystem(*st.db->instance, st.stores, st.allow_list);
+  st.delta_tables_changed =
+      register_delta_scan(*st.db->instance, st.stores, st.options.delta_staleness.count(), st.allow_list);
   rewrites::register_rewrites(*st.db->instance, st.options.rewrites);
   // Parquet footers are cached per session (checked against the file's
   // modification time), so binding a view does not re-read a footer each query.
@@ -340,6 +343,15 @@ static void register_catalog(SessionState& st) {
   }
 }
 
+// The locations a confined session may read: every catalog table's, resolved.
+static std::shared_ptr<const PathAllowList> catalog_allow_list(const SessionState& st) {
+  std::vector<std::string> locations;
+  for (const auto& d : st.databases)
+    for (const auto& t : d.tables())
+      if (!t.def().location.empty()) locations.push_back(expand_location(st, t.def().location));
+  return std::make_shared<const PathAllowList>(locations);
+}
+
 }  // namespace engine
 
 static std::shared_ptr<SessionState> make_state(std::vector<Database> databases, SessionOptions options) {
@@ -347,8 +359,10 @@ static std::shared_ptr<SessionState> make_state(std::vector<Database> databases,
   st->options = std::move(options);
   st->databases = std::move(databases);
   st->warehouse = engine::resolve_warehouse(st->options.warehouse);
+  if (st->options.confine_to_catalog) st->allow_list = engine::catalog_allow_list(*st);
   engine::open_database(*st);
   engine::register_catalog(*st);
+  if (st->options.confine_to_catalog) engine::lock_down(*st);
   return st;
 }
 
@@ -368,17 +382,28 @@ Session::Session(const Catalog& catalog) : Session(catalog, catalog.options()) {
 
 Session::~Session() = default;
 
-DataFrame Session::sql(const std::string& query) { return engine::run_query(*state_, query); }
+// A confined session runs only a single SELECT of what the caller sends.
+static void check_statement(const SessionState& st, const std::string& query) {
+  if (st.options.confine_to_catalog) engine::check_confined_statement(query);
+}
+
+DataFrame Session::sql(const std::string& query) {
+  check_statement(*state_, query);
+  return engine::run_query(*state_, query);
+}
 
 DataFrame Session::sql(const std::string& query, const QueryOptions& options) {
+  check_statement(*state_, query);
   return engine::run_query(*state_, query, options);
 }
 
 ResultStream Session::stream(const std::string& query, const QueryOptions& options) {
+  check_statement(*state_, query);
   return engine::stream_query(state_, query, options);
 }
 
 LazyFrame Session::lazy(const std::string& query) {
+  check_statement(*state_, query);
   // Bind now so that a bad query fails here, not at collect().
   LazyFrame f(std::make_shared<PlanNode>(query), state_);
   f.schema();
@@ -386,12 +411,19 @@ LazyFrame Session::lazy(const std::string& query) {
 }
 
 void Session::execute(const std::string& statement, const QueryOptions& options) {
+  check_statement(*state_, statement);
   engine::run_query(*state_, statement, options);
 }
 
-Schema Session::describe(const std::string& query) { return engine::describe_query(*state_, query); }
+Schema Session::describe(const std::string& query) {
+  check_statement(*state_, query);
+  return engine::describe_query(*state_, query);
+}
 
-std::string Session::explain(const std::string& query) { return engine::explain_query(*state_, query); }
+std::string Session::explain(const std::string& query) {
+  check_statement(*state_, query);
+  return engine::explain_query(*state_, query);
+}
 
 LazyFrame Session::table(const std::string& database, const std::string& table, const Filters& filters,
                          const std::vector<std::string>& columns) {

@@ -17,6 +17,7 @@
 
 namespace neuralake {
 
+class PathAllowList;
 class StoreRegistry;
 namespace engine {
 struct DeltaWriterCache;
@@ -28,6 +29,8 @@ struct SessionState {
   std::string warehouse;  // the resolved warehouse root ("/abs/dir" or a URI), no trailing '/'
   std::unique_ptr<duckdb::DuckDB> db;
   std::shared_ptr<StoreRegistry> stores;
+  // What a session confined to its catalog may read; null when not confined.
+  std::shared_ptr<const PathAllowList> allow_list;
 
   std::mutex running_mu;
   std::set<duckdb::Connection*> running;  // connections with a query in flight
