@@ -175,13 +175,15 @@ const Attack kAttacks[] = {
    "SELECT * FROM glob('file://{wh}/docs/readme.*')"},
 
   // --- delta_scan, which reads the Delta log past DuckDB's checks ---
-  {"delta_scan_root", "SELECT * FROM delta_scan('/')", kDenied, "'/'", "SELECT count(*) FROM shop.simple"},
-  {"delta_scan_outside", "SELECT * FROM delta_scan('{out}/simple_delta')", kDenied, "simple_delta",
+  // Each refused before the table's log is read (the message is delta_scan's own).
+  {"delta_scan_root", "SELECT * FROM delta_scan('/')", kDenied, "Delta table at '/'", "SELECT count(*) FROM shop.simple"},
+  {"delta_scan_outside", "SELECT * FROM delta_scan('{out}/simple_delta')", kDenied, "Delta table at '{out}/simple_delta'",
    "SELECT * FROM delta_scan('file://{wh}/simple_delta')"},
-  {"delta_scan_outside_uri", "SELECT * FROM delta_scan('file://{out}/simple_delta')", kDenied, "simple_delta",
+  {"delta_scan_outside_uri", "SELECT * FROM delta_scan('file://{out}/simple_delta')", kDenied,
+   "Delta table at 'file://{out}/simple_delta'",
    "SELECT * FROM delta_scan('file://{wh}/simple_delta', version := 0)"},
   {"delta_scan_traversal", "SELECT * FROM delta_scan('file://{wh}/simple_delta/../../{outname}/simple_delta')",
-   kDenied, "simple_delta", "SELECT * FROM delta_scan('file://{wh}/simple_delta/')"},
+   kDenied, "Delta table at 'file://{wh}/simple_delta/../", "SELECT * FROM delta_scan('file://{wh}/simple_delta/')"},
 
   // --- object storage: only the prefixes the catalog names ---
   {"s3_other_prefix", "SELECT * FROM read_parquet('s3://neuralake/private/secret.parquet')", kDenied,
@@ -192,7 +194,7 @@ const Attack kAttacks[] = {
    "SELECT * FROM glob('s3://neuralake/shop/sales.parquet')"},
   {"s3_traversal", "SELECT * FROM read_parquet('s3://neuralake/shop/../private/secret.parquet')", kDenied,
    "private", "SELECT sum(amount) FROM shop.sales"},
-  {"s3_delta_scan", "SELECT * FROM delta_scan('s3://neuralake/private')", kDenied, "s3://neuralake/private",
+  {"s3_delta_scan", "SELECT * FROM delta_scan('s3://neuralake/private')", kDenied, "Delta table at 's3://neuralake/private'",
    "SELECT count(*) FROM shop.sales WHERE amount > 0"},
   // http(s) needs httpfs, which is neither loaded nor loadable.
   {"http_url", "SELECT * FROM read_csv('http://127.0.0.1:9/secret.csv')", kDenied, "http://",
