@@ -49,6 +49,7 @@ const Attack kAttacks[] = {
   {"copy_from_file", "COPY shop.people FROM 'file://{wh}/people.csv'", kDenied, "got COPY", "SELECT * FROM shop.people"},
   // Dumping the whole database to disk.
   {"export_database", "EXPORT DATABASE '{out}/dump'", kDenied, "got EXPORT", "SELECT count(*) FROM shop.nums"},
+  {"import_database", "IMPORT DATABASE '{out}/dump'", kDenied, "got PRAGMA", "SELECT count(*) FROM shop.events"},
   // Attaching another database: in memory, and a file that would be created.
   {"attach_memory", "ATTACH ':memory:' AS scratch", kDenied, "got ATTACH", "SELECT 1"},
   {"attach_file", "ATTACH '{out}/x.db' AS x", kDenied, "got ATTACH", "SELECT sum(n) FROM shop.nums"},
