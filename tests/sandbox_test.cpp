@@ -412,6 +412,26 @@ TEST_F(Sandbox, DeltaWriterRefusesAConfinedSession) {
   EXPECT_EQ(std::distance(fs::directory_iterator(log), fs::directory_iterator()), commits);
 }
 
+// A session set up first (a view of the caller's own, as the API server's
+// table names), then confined: the view reads, and the rest is refused.
+TEST_F(Sandbox, ConfiningAnOpenSessionAfterSetup) {
+  nl::Session later(*catalog_, options_for(values_["{wh}"], false));
+  later.execute("CREATE VIEW main.people_api AS SELECT * FROM shop.people");
+  EXPECT_EQ(later.sql("SELECT * FROM read_csv('" + values_["{out}"] + "/secret.csv')").num_rows(), 1u);
+  later.confine_to_catalog();
+  EXPECT_TRUE(later.options().confine_to_catalog);
+  EXPECT_EQ(later.sql("SELECT * FROM people_api").num_rows(), 2u);
+  EXPECT_EQ(later.sql("SELECT count(*) FROM shop.simple").num_rows(), 1u);
+  EXPECT_NL_ERROR(later.sql("SELECT * FROM read_csv('" + values_["{out}"] + "/secret.csv')"), PermissionDenied,
+                  "secret.csv");
+  EXPECT_NL_ERROR(later.sql("SELECT * FROM delta_scan('" + values_["{out}"] + "/simple_delta')"), PermissionDenied,
+                  "Delta table at");
+  EXPECT_NL_ERROR(later.execute("CREATE VIEW main.more AS SELECT 1"), PermissionDenied, "got CREATE");
+  EXPECT_NO_THROW(later.confine_to_catalog());  // once confined, stays so
+  EXPECT_NL_ERROR(later.sql("SELECT * FROM read_csv('file://" + values_["{wh}"] + "/docs/escape/secret.csv')"),
+                  PermissionDenied, "escape");
+}
+
 // A session without confinement behaves as before: files anywhere, COPY, SET.
 TEST_F(Sandbox, UnconfinedSessionReadsAndWritesAnywhere) {
   nl::Session open(*catalog_, options_for(values_["{wh}"], false));

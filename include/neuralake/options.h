@@ -71,7 +71,8 @@ struct SessionOptions {
   //    the same list checked by neuralake's own filesystem and delta_scan;
   //    any other path throws PermissionDenied naming it;
   //  - nothing is written through neuralake's filesystem.
-  // The catalog's function tables still run their own code. Default: off.
+  // The catalog's function tables still run their own code. Default: off;
+  // Session::confine_to_catalog() confines an open session later.
   bool confine_to_catalog = false;
 
   // Resolves and validates the configuration (Config::resolve() of the

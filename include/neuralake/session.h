@@ -79,6 +79,14 @@ class Session {
   // Runs a statement for its effect (COPY, SET, CREATE ...).
   void execute(const std::string& statement, const QueryOptions& options = {});
 
+  // Confines this session to its catalog from now on, as
+  // SessionOptions::confine_to_catalog does when the session opens, for a
+  // caller that first sets up views or settings of its own (with execute()).
+  // Irreversible; call it before other threads use the session. Does nothing
+  // if the session is already confined. Throws InvalidArgument naming a
+  // table location that cannot be confined to (e.g. a bare glob).
+  void confine_to_catalog();
+
   // Cancels every query running in this session at the moment of the call
   // (one query alone: QueryOptions::cancel);
   // they throw Cancelled. A query runs from the call that starts it (sql(),

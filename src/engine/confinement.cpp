@@ -6,7 +6,6 @@
 #include "duckdb/parser/parser.hpp"
 #include "duckdb/parser/statement/explain_statement.hpp"
 #include "engine/errors.h"
-#include "engine/session_state.h"
 #include "neuralake/error.h"
 #include "neuralake/expr.h"
 #include "storage/path_allow_list.h"
@@ -63,10 +62,9 @@ void check_confined_statement(const std::string& sql) {
   refuse(kind_name(statement.type), sql);
 }
 
-void lock_down(SessionState& st) {
-  if (!st.allow_list) throw Error(ErrorCode::Internal, "confine_to_catalog", "a confined session has no allow-list");
-  duckdb::Connection con(*st.db);
-  const auto& roots = st.allow_list->roots();
+void lock_down(duckdb::DatabaseInstance& db, const PathAllowList& list) {
+  duckdb::Connection con(db);
+  const auto& roots = list.roots();
   // DuckDB's checks cover its own readers (read_csv, read_parquet, glob...),
   // whatever filesystem serves the path: a root is allowed as a file and as
   // a directory, since a location may be either. These must be set while

@@ -5,8 +5,12 @@
 
 #include <string>
 
+namespace duckdb {
+class DatabaseInstance;
+}
+
 namespace neuralake {
-struct SessionState;
+class PathAllowList;
 }
 
 namespace neuralake::engine {
@@ -16,10 +20,10 @@ namespace neuralake::engine {
 // SELECT. A syntax error throws InvalidArgument, as it would when run.
 void check_confined_statement(const std::string& sql);
 
-// Restricts `state`'s database to the paths of its allow-list
-// (allowed_directories and allowed_paths), then switches external access
-// off and locks the configuration, in that order: afterwards no SET can
-// undo it. Call once, after the catalog's views exist.
-void lock_down(SessionState& state);
+// Restricts `db` to the roots of `list` (allowed_directories and
+// allowed_paths), then switches external access off and locks the
+// configuration, in that order: afterwards no SET can undo it. Call once,
+// after the catalog's views exist.
+void lock_down(duckdb::DatabaseInstance& db, const PathAllowList& list);
 
 }  // namespace neuralake::engine

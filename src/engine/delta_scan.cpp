@@ -30,7 +30,7 @@
 #include "engine/errors.h"
 #include "engine/pruning_translate.h"
 #include "pruning/predicate.h"
-#include "storage/path_allow_list.h"
+#include "storage/confinement_switch.h"
 #include "storage/store_registry.h"
 
 namespace neuralake::engine {
@@ -43,7 +43,7 @@ using duckdb::idx_t;
 // the snapshot cache.
 struct DeltaScanInfo : duckdb::TableFunctionInfo {
   std::shared_ptr<StoreRegistry> stores;
-  std::shared_ptr<const PathAllowList> confined;  // null: any table URI
+  std::shared_ptr<const ConfinementSwitch> confinement;  // null or empty: any table URI
   std::unique_ptr<delta::CheckpointReader> checkpoints;
   int64_t staleness_ms = 1000;
 
@@ -57,7 +57,8 @@ struct DeltaScanInfo : duckdb::TableFunctionInfo {
   delta::TableLocation locate(const std::string& uri) {
     std::string u = uri;
     while (u.size() > 1 && u.back() == '/') u.pop_back();
-    if (confined) confined->check(u, "read the Delta table at");
+    if (const PathAllowList* list = confinement ? confinement->list() : nullptr)
+      list->check(u, "read the Delta table at");
     auto resolved = stores->resolve(u);
     return {resolved.store, resolved.key, uri};
   }
@@ -497,10 +498,10 @@ class DeltaMultiFileReader : public duckdb::MultiFileReader {
 }  // namespace
 
 std::function<void()> register_delta_scan(duckdb::DatabaseInstance& db, std::shared_ptr<StoreRegistry> stores,
-                                          int64_t staleness_ms, std::shared_ptr<const PathAllowList> confined) {
+                                          int64_t staleness_ms, std::shared_ptr<const ConfinementSwitch> confinement) {
   auto info = duckdb::make_shared_ptr<DeltaScanInfo>();
   info->stores = std::move(stores);
-  info->confined = std::move(confined);
+  info->confinement = std::move(confinement);
   info->checkpoints = make_checkpoint_reader(db);
   info->staleness_ms = staleness_ms;
 

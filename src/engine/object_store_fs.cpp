@@ -11,7 +11,7 @@
 #include "engine/errors.h"
 #include "neuralake/error.h"
 #include "storage/key_glob.h"
-#include "storage/path_allow_list.h"
+#include "storage/confinement_switch.h"
 #include "storage/store_registry.h"
 
 namespace neuralake::engine {
@@ -70,8 +70,8 @@ class ObjectStoreFileHandle : public FileHandle {
 
 class ObjectStoreFileSystem : public duckdb::FileSystem {
  public:
-  ObjectStoreFileSystem(std::shared_ptr<StoreRegistry> registry, std::shared_ptr<const PathAllowList> confined)
-      : registry_(std::move(registry)), confined_(std::move(confined)) {}
+  ObjectStoreFileSystem(std::shared_ptr<StoreRegistry> registry, std::shared_ptr<const ConfinementSwitch> confinement)
+      : registry_(std::move(registry)), confinement_(std::move(confinement)) {}
 
   using duckdb::FileSystem::ListFiles;
   using duckdb::FileSystem::OpenFile;
@@ -395,31 +395,34 @@ class ObjectStoreFileSystem : public duckdb::FileSystem {
   // match may lie beyond a symbolic link the pattern crossed; a table
   // directory holding a link out fails rather than reading less.
   duckdb::vector<OpenFileInfo> allowed_matches(duckdb::vector<OpenFileInfo> matches) const {
-    if (confined_)
-      for (const auto& m : matches) confined_->check(m.path, "list");
+    if (auto list = confined())
+      for (const auto& m : matches) list->check(m.path, "list");
     return matches;
   }
   // Confined: throws PermissionDenied unless the allow-list has `path`.
   void allow(const std::string& path, std::string_view action) const {
-    if (confined_) confined_->check(path, action);
+    if (auto list = confined()) list->check(path, action);
   }
   // Confined: throws PermissionDenied, since a confined session only reads.
   void refuse_write(const std::string& path, const std::string& action) const {
-    if (!confined_) return;
+    if (!confined()) return;
     throw Error(ErrorCode::PermissionDenied, path,
                 "cannot " + action + " '" + path + "': this session only reads its catalog's tables");
   }
 
+  // The allow-list to check; null while not confined.
+  const PathAllowList* confined() const { return confinement_ ? confinement_->list() : nullptr; }
+
   std::shared_ptr<StoreRegistry> registry_;
-  std::shared_ptr<const PathAllowList> confined_;  // null: not confined
+  std::shared_ptr<const ConfinementSwitch> confinement_;
 };
 
 }  // namespace
 
 void register_object_store_filesystem(duckdb::DatabaseInstance& db, std::shared_ptr<StoreRegistry> registry,
-                                      std::shared_ptr<const PathAllowList> confined) {
+                                      std::shared_ptr<const ConfinementSwitch> confinement) {
   db.GetFileSystem().RegisterSubSystem(
-      duckdb::make_uniq<ObjectStoreFileSystem>(std::move(registry), std::move(confined)));
+      duckdb::make_uniq<ObjectStoreFileSystem>(std::move(registry), std::move(confinement)));
 }
 
 }  // namespace neuralake::engine

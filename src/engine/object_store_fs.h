@@ -18,7 +18,7 @@
 //    Sync() does not publish. Only sequential writes are supported.
 //  - Errors from a store keep their code and object through the engine
 //    (engine/errors.h).
-//  - Confined (an allow-list given, SessionOptions::confine_to_catalog):
+//  - Confined (once `confinement` holds an allow-list; SessionOptions::confine_to_catalog):
 //    every path opened, listed, globbed or probed must be allowed, and
 //    nothing is written, moved or removed; both fail with PermissionDenied.
 #pragma once
@@ -30,7 +30,7 @@ class DatabaseInstance;
 }
 
 namespace neuralake {
-class PathAllowList;
+class ConfinementSwitch;
 class StoreRegistry;
 }
 
@@ -38,8 +38,9 @@ namespace neuralake::engine {
 
 // Registers the object-store filesystem in `db`; it resolves paths through
 // `registry`, which it keeps alive. Call once per database, right after opening it.
-// With `confined`, it serves only the paths that list allows, and only reads.
+// Once `confinement` holds an allow-list, it serves only the paths that list
+// allows, and only reads.
 void register_object_store_filesystem(duckdb::DatabaseInstance& db, std::shared_ptr<StoreRegistry> registry,
-                                      std::shared_ptr<const PathAllowList> confined = nullptr);
+                                      std::shared_ptr<const ConfinementSwitch> confinement = nullptr);
 
 }  // namespace neuralake::engine

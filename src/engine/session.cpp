@@ -25,7 +25,7 @@
 #include "frame/plan.h"
 #include "neuralake/error.h"
 #include "neuralake/expr.h"
-#include "storage/path_allow_list.h"
+#include "storage/confinement_switch.h"
 #include "storage/s3/s3_factory.h"
 #include "storage/store_registry.h"
 #include "tables/table_provider.h"
@@ -291,9 +291,10 @@ static void open_database(SessionState& st) {
   // s3:// stores are made per bucket from the resolved configuration.
   if (st.options.config)
     s3::add_s3_factory(*st.stores, std::make_shared<const Config>(*st.options.config), Environment::from_process());
-  register_object_store_filesystem(*st.db->instance, st.stores, st.allow_list);
+  st.confinement = std::make_shared<ConfinementSwitch>();
+  register_object_store_filesystem(*st.db->instance, st.stores, st.confinement);
   st.delta_tables_changed =
-      register_delta_scan(*st.db->instance, st.stores, st.options.delta_staleness.count(), st.allow_list);
+      register_delta_scan(*st.db->instance, st.stores, st.options.delta_staleness.count(), st.confinement);
   rewrites::register_rewrites(*st.db->instance, st.options.rewrites);
   // Parquet footers are cached per session (checked against the file's
   // modification time), so binding a view does not re-read a footer each query.
@@ -343,13 +344,20 @@ static void register_catalog(SessionState& st) {
   }
 }
 
-// The locations a confined session may read: every catalog table's, resolved.
-static std::shared_ptr<const PathAllowList> catalog_allow_list(const SessionState& st) {
+// Confines the session to its catalog's table locations: the engine's own
+// readers first, then DuckDB's settings and lock. Once only.
+static void confine(SessionState& st) {
+  if (st.confinement->list()) return;
   std::vector<std::string> locations;
   for (const auto& d : st.databases)
     for (const auto& t : d.tables())
       if (!t.def().location.empty()) locations.push_back(expand_location(st, t.def().location));
-  return std::make_shared<const PathAllowList>(locations);
+  auto list = std::make_shared<const PathAllowList>(locations);
+  // Fails closed: if the lock-down throws, the statement check and the
+  // readers' checks are already on.
+  st.options.confine_to_catalog = true;
+  st.confinement->confine(list);
+  lock_down(*st.db->instance, *list);
 }
 
 }  // namespace engine
@@ -359,10 +367,9 @@ static std::shared_ptr<SessionState> make_state(std::vector<Database> databases,
   st->options = std::move(options);
   st->databases = std::move(databases);
   st->warehouse = engine::resolve_warehouse(st->options.warehouse);
-  if (st->options.confine_to_catalog) st->allow_list = engine::catalog_allow_list(*st);
   engine::open_database(*st);
   engine::register_catalog(*st);
-  if (st->options.confine_to_catalog) engine::lock_down(*st);
+  if (st->options.confine_to_catalog) engine::confine(*st);
   return st;
 }
 
@@ -467,6 +474,8 @@ LazyFrame Session::table(const std::string& database, const std::string& table, 
   node->origin = TableScanOrigin{database, table, items, where};
   return LazyFrame(std::move(node), state_);
 }
+
+void Session::confine_to_catalog() { engine::confine(*state_); }
 
 void Session::interrupt() { engine::interrupt_running_queries(*state_); }
 
