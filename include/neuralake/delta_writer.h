@@ -96,7 +96,8 @@ struct DeltaWriteResult {
 class DeltaWriter {
  public:
   // `table` is a catalog table "database.table", a URI ("s3://b/t",
-  // "file:///d/t"), a local path or "{warehouse}/...".
+  // "file:///d/t"), a local path or "{warehouse}/...". Throws PermissionDenied
+  // naming the table if `session` is confined to its catalog (read only).
   DeltaWriter(Session& session, std::string table);
 
   // The table root as a URI.

@@ -16,7 +16,7 @@ enum class ErrorCode {
   IOError,           // reading or writing storage failed
   Corruption,        // data exists but is not what its format promises
   NotSupported,      // a valid request we do not implement (a reader feature, a type)
-  PermissionDenied,  // storage refused access
+  PermissionDenied,  // storage refused access, or a confined session refused a statement or path
   AlreadyExists,     // creating something that is already there
   Cancelled,         // the caller (or Ctrl-C) interrupted a running operation
   Timeout,           // an operation ran past its configured time limit

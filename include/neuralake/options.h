@@ -60,6 +60,21 @@ struct SessionOptions {
   // be switched off (explain() lists the ones that fired).
   PlanRewrites rewrites;
 
+  // --- confinement, for SQL from callers who are not trusted ---
+  // A session that runs only reads of its own catalog (docs/sandbox.md):
+  //  - sql(), stream(), lazy(), describe(), explain() and execute() accept
+  //    one SELECT (or EXPLAIN of one), as DuckDB's parser classifies it; any
+  //    other statement, or several, throws PermissionDenied naming its kind;
+  //  - files and objects are read only at the catalog tables' locations and
+  //    below them: DuckDB's allowed_directories/allowed_paths, with external
+  //    access then switched off and the engine's configuration locked, and
+  //    the same list checked by neuralake's own filesystem and delta_scan;
+  //    any other path throws PermissionDenied naming it;
+  //  - nothing is written through neuralake's filesystem.
+  // The catalog's function tables still run their own code. Default: off;
+  // Session::confine_to_catalog() confines an open session later.
+  bool confine_to_catalog = false;
+
   // Resolves and validates the configuration (Config::resolve() of the
   // process environment: NEURALAKE_ENV, the config file, NEURALAKE_WAREHOUSE,
   // the AWS variables) and takes the warehouse from it. Throws what

@@ -54,7 +54,10 @@ class Session {
 
   // Runs SQL and collects the result. Throws InvalidArgument for SQL errors
   // (naming the query's fault as DuckDB reports it), NotFound for unknown
-  // tables, Cancelled / Timeout when interrupted.
+  // tables, Cancelled / Timeout when interrupted. In a session confined to
+  // its catalog (SessionOptions::confine_to_catalog), every method here that
+  // takes SQL throws PermissionDenied for anything but one SELECT, and for a
+  // path outside the catalog's table locations.
   DataFrame sql(const std::string& query);
   // The same with a cancel handle and a time limit of its own (QueryOptions).
   DataFrame sql(const std::string& query, const QueryOptions& options);
@@ -75,6 +78,14 @@ class Session {
   std::string explain(const std::string& query);
   // Runs a statement for its effect (COPY, SET, CREATE ...).
   void execute(const std::string& statement, const QueryOptions& options = {});
+
+  // Confines this session to its catalog from now on, as
+  // SessionOptions::confine_to_catalog does when the session opens, for a
+  // caller that first sets up views or settings of its own (with execute()).
+  // Irreversible; call it before other threads use the session. Does nothing
+  // if the session is already confined. Throws InvalidArgument naming a
+  // table location that cannot be confined to (e.g. a bare glob).
+  void confine_to_catalog();
 
   // Cancels every query running in this session at the moment of the call
   // (one query alone: QueryOptions::cancel);

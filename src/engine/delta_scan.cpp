@@ -30,6 +30,7 @@
 #include "engine/errors.h"
 #include "engine/pruning_translate.h"
 #include "pruning/predicate.h"
+#include "storage/confinement_switch.h"
 #include "storage/store_registry.h"
 
 namespace neuralake::engine {
@@ -42,6 +43,7 @@ using duckdb::idx_t;
 // the snapshot cache.
 struct DeltaScanInfo : duckdb::TableFunctionInfo {
   std::shared_ptr<StoreRegistry> stores;
+  std::shared_ptr<const ConfinementSwitch> confinement;  // null or empty: any table URI
   std::unique_ptr<delta::CheckpointReader> checkpoints;
   int64_t staleness_ms = 1000;
 
@@ -55,6 +57,8 @@ struct DeltaScanInfo : duckdb::TableFunctionInfo {
   delta::TableLocation locate(const std::string& uri) {
     std::string u = uri;
     while (u.size() > 1 && u.back() == '/') u.pop_back();
+    if (const PathAllowList* list = confinement ? confinement->list() : nullptr)
+      list->check(u, "read the Delta table at");
     auto resolved = stores->resolve(u);
     return {resolved.store, resolved.key, uri};
   }
@@ -494,9 +498,10 @@ class DeltaMultiFileReader : public duckdb::MultiFileReader {
 }  // namespace
 
 std::function<void()> register_delta_scan(duckdb::DatabaseInstance& db, std::shared_ptr<StoreRegistry> stores,
-                                          int64_t staleness_ms) {
+                                          int64_t staleness_ms, std::shared_ptr<const ConfinementSwitch> confinement) {
   auto info = duckdb::make_shared_ptr<DeltaScanInfo>();
   info->stores = std::move(stores);
+  info->confinement = std::move(confinement);
   info->checkpoints = make_checkpoint_reader(db);
   info->staleness_ms = staleness_ms;
 

@@ -1020,6 +1020,11 @@ std::pair<std::string, std::string> resolve_target(Session& session, const std::
 }  // namespace
 
 DeltaWriter::DeltaWriter(Session& session, std::string table) : session_(&session), name_(std::move(table)) {
+  // A session confined to its catalog only reads (SessionOptions::confine_to_catalog).
+  if (session.options().confine_to_catalog) {
+    throw Error(ErrorCode::PermissionDenied, name_,
+                "cannot write Delta table '" + name_ + "': the session is confined to reading its catalog");
+  }
   auto [name, location] = resolve_target(session, name_);
   Writer w(session, name, location);
   location_ = w.uri();

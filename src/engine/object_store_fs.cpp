@@ -11,6 +11,7 @@
 #include "engine/errors.h"
 #include "neuralake/error.h"
 #include "storage/key_glob.h"
+#include "storage/confinement_switch.h"
 #include "storage/store_registry.h"
 
 namespace neuralake::engine {
@@ -69,7 +70,8 @@ class ObjectStoreFileHandle : public FileHandle {
 
 class ObjectStoreFileSystem : public duckdb::FileSystem {
  public:
-  explicit ObjectStoreFileSystem(std::shared_ptr<StoreRegistry> registry) : registry_(std::move(registry)) {}
+  ObjectStoreFileSystem(std::shared_ptr<StoreRegistry> registry, std::shared_ptr<const ConfinementSwitch> confinement)
+      : registry_(std::move(registry)), confinement_(std::move(confinement)) {}
 
   using duckdb::FileSystem::ListFiles;
   using duckdb::FileSystem::OpenFile;
@@ -138,6 +140,7 @@ class ObjectStoreFileSystem : public duckdb::FileSystem {
 
   bool FileExists(const std::string& filename, optional_ptr<FileOpener>) override {
     return guarded([&] {
+      allow(filename, "read");
       auto loc = registry_->resolve(filename);
       if (loc.key.empty()) return false;
       ++loc.counters->head_requests;
@@ -148,6 +151,7 @@ class ObjectStoreFileSystem : public duckdb::FileSystem {
 
   bool DirectoryExists(const std::string& directory, optional_ptr<FileOpener>) override {
     return guarded([&] {
+      allow(directory, "list");
       auto loc = registry_->resolve(directory);
       if (loc.key.empty()) return true;  // a store's root always exists
       ++loc.counters->list_requests;
@@ -155,11 +159,16 @@ class ObjectStoreFileSystem : public duckdb::FileSystem {
     });
   }
   // Directories are implied by keys; writers create what a local path needs.
-  void CreateDirectory(const std::string&, optional_ptr<FileOpener>) override {}
-  void CreateDirectoriesRecursive(const std::string&, optional_ptr<FileOpener>) override {}
+  void CreateDirectory(const std::string& directory, optional_ptr<FileOpener>) override {
+    guarded([&] { refuse_write(directory, "create"); });
+  }
+  void CreateDirectoriesRecursive(const std::string& directory, optional_ptr<FileOpener>) override {
+    guarded([&] { refuse_write(directory, "create"); });
+  }
 
   void RemoveDirectory(const std::string& directory, optional_ptr<FileOpener>) override {
     guarded([&] {
+      refuse_write(directory, "remove");
       auto loc = registry_->resolve(directory);
       ++loc.counters->list_requests;
       for (const auto& info : loc.store->list(dir_prefix(loc.key))) loc.store->remove(info.key);
@@ -169,6 +178,7 @@ class ObjectStoreFileSystem : public duckdb::FileSystem {
   bool ListFiles(const std::string& directory, const std::function<void(const std::string&, bool)>& callback,
                  FileOpener*) override {
     return guarded([&] {
+      allow(directory, "list");
       auto loc = registry_->resolve(directory);
       std::string prefix = dir_prefix(loc.key);
       ++loc.counters->list_requests;
@@ -190,6 +200,7 @@ class ObjectStoreFileSystem : public duckdb::FileSystem {
   void MoveFile(const std::string& source, const std::string& target, optional_ptr<FileOpener>) override {
     // Stores have no rename: copy, then remove the source (COPY's temp file).
     guarded([&] {
+      refuse_write(target, "move '" + source + "' to");
       auto from = registry_->resolve(source);
       auto to = registry_->resolve(target);
       auto reader = from.store->open_reader(from.key);
@@ -211,6 +222,7 @@ class ObjectStoreFileSystem : public duckdb::FileSystem {
   }
   bool TryRemoveFile(const std::string& filename, optional_ptr<FileOpener>) override {
     return guarded([&] {
+      refuse_write(filename, "remove");
       auto loc = registry_->resolve(filename);
       ++loc.counters->head_requests;
       if (loc.key.empty() || !loc.store->head(loc.key)) return false;
@@ -223,6 +235,7 @@ class ObjectStoreFileSystem : public duckdb::FileSystem {
 
   duckdb::vector<OpenFileInfo> Glob(const std::string& path, FileOpener*) override {
     return guarded([&] {
+      allow(path, "list");
       duckdb::vector<OpenFileInfo> result;
       auto loc = registry_->resolve(path);
       if (loc.key.empty()) return result;
@@ -230,7 +243,7 @@ class ObjectStoreFileSystem : public duckdb::FileSystem {
         for (const auto& info : glob_candidates(loc, loc.key)) {
           if (storage::glob_match(loc.key, info.key)) result.push_back(describe(uri_of(loc.store_uri, info.key), info));
         }
-        if (!result.empty()) return result;
+        if (!result.empty()) return allowed_matches(std::move(result));
         // As DuckDB does: a pattern that matches nothing may be a literal name with '[' or '*'.
       }
       // Called for plain paths too: the path itself, if it is an object.
@@ -259,6 +272,8 @@ class ObjectStoreFileSystem : public duckdb::FileSystem {
           "\"%s\": objects are read or written whole; appending and read-write access are not supported", file.path);
     }
     return guarded([&]() -> duckdb::unique_ptr<FileHandle> {
+      if (flags.OpenForWriting()) refuse_write(file.path, "write");
+      allow(file.path, "read");
       auto loc = registry_->resolve(file.path);
       if (loc.key.empty()) throw Error(ErrorCode::InvalidArgument, file.path, "'" + file.path + "' names a store, not an object");
       auto& counters = *loc.counters;
@@ -376,13 +391,38 @@ class ObjectStoreFileSystem : public duckdb::FileSystem {
     return got;
   }
 
+  // Confined: the matches of an allowed pattern, each checked too, since a
+  // match may lie beyond a symbolic link the pattern crossed; a table
+  // directory holding a link out fails rather than reading less.
+  duckdb::vector<OpenFileInfo> allowed_matches(duckdb::vector<OpenFileInfo> matches) const {
+    if (auto list = confined())
+      for (const auto& m : matches) list->check(m.path, "list");
+    return matches;
+  }
+  // Confined: throws PermissionDenied unless the allow-list has `path`.
+  void allow(const std::string& path, std::string_view action) const {
+    if (auto list = confined()) list->check(path, action);
+  }
+  // Confined: throws PermissionDenied, since a confined session only reads.
+  void refuse_write(const std::string& path, const std::string& action) const {
+    if (!confined()) return;
+    throw Error(ErrorCode::PermissionDenied, path,
+                "cannot " + action + " '" + path + "': this session only reads its catalog's tables");
+  }
+
+  // The allow-list to check; null while not confined.
+  const PathAllowList* confined() const { return confinement_ ? confinement_->list() : nullptr; }
+
   std::shared_ptr<StoreRegistry> registry_;
+  std::shared_ptr<const ConfinementSwitch> confinement_;
 };
 
 }  // namespace
 
-void register_object_store_filesystem(duckdb::DatabaseInstance& db, std::shared_ptr<StoreRegistry> registry) {
-  db.GetFileSystem().RegisterSubSystem(duckdb::make_uniq<ObjectStoreFileSystem>(std::move(registry)));
+void register_object_store_filesystem(duckdb::DatabaseInstance& db, std::shared_ptr<StoreRegistry> registry,
+                                      std::shared_ptr<const ConfinementSwitch> confinement) {
+  db.GetFileSystem().RegisterSubSystem(
+      duckdb::make_uniq<ObjectStoreFileSystem>(std::move(registry), std::move(confinement)));
 }
 
 }  // namespace neuralake::engine

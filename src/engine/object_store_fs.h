@@ -18,6 +18,9 @@
 //    Sync() does not publish. Only sequential writes are supported.
 //  - Errors from a store keep their code and object through the engine
 //    (engine/errors.h).
+//  - Confined (once `confinement` holds an allow-list; SessionOptions::confine_to_catalog):
+//    every path opened, listed, globbed or probed must be allowed, and
+//    nothing is written, moved or removed; both fail with PermissionDenied.
 #pragma once
 
 #include <memory>
@@ -27,6 +30,7 @@ class DatabaseInstance;
 }
 
 namespace neuralake {
+class ConfinementSwitch;
 class StoreRegistry;
 }
 
@@ -34,6 +38,9 @@ namespace neuralake::engine {
 
 // Registers the object-store filesystem in `db`; it resolves paths through
 // `registry`, which it keeps alive. Call once per database, right after opening it.
-void register_object_store_filesystem(duckdb::DatabaseInstance& db, std::shared_ptr<StoreRegistry> registry);
+// Once `confinement` holds an allow-list, it serves only the paths that list
+// allows, and only reads.
+void register_object_store_filesystem(duckdb::DatabaseInstance& db, std::shared_ptr<StoreRegistry> registry,
+                                      std::shared_ptr<const ConfinementSwitch> confinement = nullptr);
 
 }  // namespace neuralake::engine

@@ -13,6 +13,7 @@
 #include "duckdb/parser/statement/select_statement.hpp"
 #include "duckdb/parser/tableref/subqueryref.hpp"
 #include "neuralake/suggest.h"
+#include "engine/confinement.h"
 #include "engine/conversion.h"
 #include "engine/delta_scan.h"
 #include "engine/engine.h"
@@ -26,6 +27,7 @@
 #include "frame/plan.h"
 #include "neuralake/error.h"
 #include "neuralake/expr.h"
+#include "storage/confinement_switch.h"
 #include "storage/s3/s3_factory.h"
 #include "storage/store_registry.h"
 #include "tables/table_provider.h"
@@ -291,8 +293,10 @@ static void open_database(SessionState& st) {
   // s3:// stores are made per bucket from the resolved configuration.
   if (st.options.config)
     s3::add_s3_factory(*st.stores, std::make_shared<const Config>(*st.options.config), Environment::from_process());
-  register_object_store_filesystem(*st.db->instance, st.stores);
-  st.delta_tables_changed = register_delta_scan(*st.db->instance, st.stores, st.options.delta_staleness.count());
+  st.confinement = std::make_shared<ConfinementSwitch>();
+  register_object_store_filesystem(*st.db->instance, st.stores, st.confinement);
+  st.delta_tables_changed =
+      register_delta_scan(*st.db->instance, st.stores, st.options.delta_staleness.count(), st.confinement);
   rewrites::register_rewrites(*st.db->instance, st.options.rewrites);
   // Parquet footers are cached per session (checked against the file's
   // modification time), so binding a view does not re-read a footer each query.
@@ -342,6 +346,22 @@ static void register_catalog(SessionState& st) {
   }
 }
 
+// Confines the session to its catalog's table locations: the engine's own
+// readers first, then DuckDB's settings and lock. Once only.
+static void confine(SessionState& st) {
+  if (st.confinement->list()) return;
+  std::vector<std::string> locations;
+  for (const auto& d : st.databases)
+    for (const auto& t : d.tables())
+      if (!t.def().location.empty()) locations.push_back(expand_location(st, t.def().location));
+  auto list = std::make_shared<const PathAllowList>(locations);
+  // Fails closed: if the lock-down throws, the statement check and the
+  // readers' checks are already on.
+  st.options.confine_to_catalog = true;
+  st.confinement->confine(list);
+  lock_down(*st.db->instance, *list);
+}
+
 }  // namespace engine
 
 static std::shared_ptr<SessionState> make_state(std::vector<Database> databases, SessionOptions options) {
@@ -351,6 +371,7 @@ static std::shared_ptr<SessionState> make_state(std::vector<Database> databases,
   st->warehouse = engine::resolve_warehouse(st->options.warehouse);
   engine::open_database(*st);
   engine::register_catalog(*st);
+  if (st->options.confine_to_catalog) engine::confine(*st);
   return st;
 }
 
@@ -370,17 +391,28 @@ Session::Session(const Catalog& catalog) : Session(catalog, catalog.options()) {
 
 Session::~Session() = default;
 
-DataFrame Session::sql(const std::string& query) { return engine::run_query(*state_, query); }
+// A confined session runs only a single SELECT of what the caller sends.
+static void check_statement(const SessionState& st, const std::string& query) {
+  if (st.options.confine_to_catalog) engine::check_confined_statement(query);
+}
+
+DataFrame Session::sql(const std::string& query) {
+  check_statement(*state_, query);
+  return engine::run_query(*state_, query);
+}
 
 DataFrame Session::sql(const std::string& query, const QueryOptions& options) {
+  check_statement(*state_, query);
   return engine::run_query(*state_, query, options);
 }
 
 ResultStream Session::stream(const std::string& query, const QueryOptions& options) {
+  check_statement(*state_, query);
   return engine::stream_query(state_, query, options);
 }
 
 LazyFrame Session::lazy(const std::string& query) {
+  check_statement(*state_, query);
   // Bind now so that a bad query fails here, not at collect().
   LazyFrame f(std::make_shared<PlanNode>(query), state_);
   f.schema();
@@ -388,12 +420,19 @@ LazyFrame Session::lazy(const std::string& query) {
 }
 
 void Session::execute(const std::string& statement, const QueryOptions& options) {
+  check_statement(*state_, statement);
   engine::run_query(*state_, statement, options);
 }
 
-Schema Session::describe(const std::string& query) { return engine::describe_query(*state_, query); }
+Schema Session::describe(const std::string& query) {
+  check_statement(*state_, query);
+  return engine::describe_query(*state_, query);
+}
 
-std::string Session::explain(const std::string& query) { return engine::explain_query(*state_, query); }
+std::string Session::explain(const std::string& query) {
+  check_statement(*state_, query);
+  return engine::explain_query(*state_, query);
+}
 
 LazyFrame Session::table(const std::string& database, const std::string& table, const Filters& filters,
                          const std::vector<std::string>& columns) {
@@ -437,6 +476,8 @@ LazyFrame Session::table(const std::string& database, const std::string& table, 
   node->origin = TableScanOrigin{database, table, items, where};
   return LazyFrame(std::move(node), state_);
 }
+
+void Session::confine_to_catalog() { engine::confine(*state_); }
 
 void Session::interrupt() { engine::interrupt_running_queries(*state_); }
 

@@ -17,6 +17,7 @@
 
 namespace neuralake {
 
+class ConfinementSwitch;
 class StoreRegistry;
 namespace engine {
 struct DeltaWriterCache;
@@ -28,6 +29,9 @@ struct SessionState {
   std::string warehouse;  // the resolved warehouse root ("/abs/dir" or a URI), no trailing '/'
   std::unique_ptr<duckdb::DuckDB> db;
   std::shared_ptr<StoreRegistry> stores;
+  // The allow-list the engine's own readers check once the session is
+  // confined to its catalog (SessionOptions::confine_to_catalog).
+  std::shared_ptr<ConfinementSwitch> confinement;
 
   std::mutex running_mu;
   std::set<duckdb::Connection*> running;  // connections with a query in flight
