@@ -22,8 +22,8 @@
 // neuralake_plugin_destroy_catalog, as declared below.
 // Version 2: the same functions; Series keeps strings in a StringColumn.
 // Version 3: the same functions; the catalog has a name, tables have a
-// deprecated flag, column descriptions and ROAPI options, and lookups by name
-// go through an index.
+// deprecated flag, column descriptions and ROAPI options, lookups by name
+// go through an index, and SessionOptions can confine a session to its catalog.
 #define NEURALAKE_PLUGIN_ABI_VERSION 3
 
 extern "C" {

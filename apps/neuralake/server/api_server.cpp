@@ -150,12 +150,17 @@ struct ApiServer::Impl {
         names({&catalog}),
         guard(static_cast<size_t>(options.settings.max_queries)) {
     SessionOptions so = options.session_options ? options.session_options(catalog.options()) : catalog.options();
+    so.confine_to_catalog = false;  // confined below, once the API names' views exist
     session = std::make_unique<Session>(catalog, so);
     // {db}_{table} names work in SQL too: a view per table in the default schema.
     for (const auto& e : names.entries()) {
       session->execute("CREATE OR REPLACE VIEW main." + sql_name(e.api_name) + " AS SELECT * FROM " +
                        sql_name(e.database) + "." + sql_name(e.table->name()));
     }
+    // From here on the session reads the catalog's tables and nothing else:
+    // one SELECT per request, no file, URL or setting outside the catalog
+    // (docs/sandbox.md).
+    session->confine_to_catalog();
     routes();
   }
 
