@@ -59,6 +59,9 @@ struct HttpError {
   int status;
   std::string kind;
   std::string message;
+  // The request's body was left partly unread: the connection must close
+  // after the answer, or its rest would be read as the next request.
+  bool close_connection = false;
 };
 
 std::string error_body(const HttpError& e) {
@@ -179,8 +182,21 @@ struct ApiServer::Impl {
 
   void send_error(httplib::Response& res, const HttpError& e) {
     res.status = e.status;
-    res.set_content(error_body(e), "application/json");
     metrics.error(e.kind);
+    if (!e.close_connection) {
+      res.set_content(error_body(e), "application/json");
+      return;
+    }
+    // cpp-httplib keeps a connection open unless the request asked to close
+    // it; a content provider that fails after writing the whole answer is
+    // the way to close it from a handler.
+    res.set_header("Connection", "close");
+    auto body = std::make_shared<std::string>(error_body(e));
+    res.set_content_provider(body->size(), "application/json",
+                             [body](size_t offset, size_t length, httplib::DataSink& sink) {
+                               sink.write(body->data() + offset, length);
+                               return false;
+                             });
   }
 
   void send_json(httplib::Response& res, const std::string& body) { res.set_content(body, "application/json"); }
@@ -471,7 +487,7 @@ struct ApiServer::Impl {
     });
 
     http.set_error_handler([this](const httplib::Request& req, httplib::Response& res) {
-      if (!res.body.empty()) return;  // an answer of ours
+      if (!res.body.empty() || res.content_provider_) return;  // an answer of ours
       if (res.status == 413) {
         send_error(res, {413, kind::kBodyTooLarge,
                          "the request body is larger than " + std::to_string(settings.max_body_bytes >> 10) +
@@ -597,10 +613,10 @@ struct ApiServer::Impl {
     if (req.has_header("Content-Length")) {
       uint64_t declared = std::strtoull(req.get_header_value("Content-Length").c_str(), nullptr, 10);
       if (declared > settings.max_body_bytes) {
-        res.set_header("Connection", "close");
         throw HttpError{413, kind::kBodyTooLarge,
                         "the request body (" + std::to_string(declared) + " bytes) is larger than " +
-                            std::to_string(settings.max_body_bytes >> 10) + " KiB (server.max_body_kb)"};
+                            std::to_string(settings.max_body_bytes >> 10) + " KiB (server.max_body_kb)",
+                        true};
       }
     }
     std::string body;
@@ -614,16 +630,16 @@ struct ApiServer::Impl {
       return true;
     });
     if (too_large) {
-      res.set_header("Connection", "close");
       throw HttpError{413, kind::kBodyTooLarge,
                       "the request body is larger than " + std::to_string(settings.max_body_bytes >> 10) +
-                          " KiB (server.max_body_kb)"};
+                          " KiB (server.max_body_kb)",
+                      true};
     }
     if (!complete) {
-      res.set_header("Connection", "close");
       throw HttpError{408, kind::kRequestTimeout,
                       "the request body did not arrive within " + std::to_string(settings.read_timeout.count()) +
-                          " ms (server.read_timeout_ms)"};
+                          " ms (server.read_timeout_ms)",
+                      true};
     }
     if (body.find_first_not_of(" \t\r\n") == std::string::npos)
       throw HttpError{400, kind::kPlanSql, "the body must hold one SQL query"};
