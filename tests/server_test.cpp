@@ -1077,6 +1077,11 @@ TEST(ServeLimits, StalledBodyIs408) {
   json body = json_body_of(answer);
   EXPECT_EQ(body.value("error", ""), "request_timeout") << answer;
   EXPECT_EQ(body.value("code", 0), 408);
+  // The connection closes: what the client sends next is never read as a request.
+  c.send("GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n");
+  answer = c.read(1 << 20, 20s);
+  EXPECT_TRUE(c.closed_by_peer());
+  EXPECT_EQ(answer.find("HTTP/1.1", 1), std::string::npos) << answer;
 }
 
 TEST(ServeLimits, TooLargeBodyIs413) {
@@ -1108,6 +1113,10 @@ TEST(ServeLimits, TooLargeBodyIs413) {
   ASSERT_EQ(answer.rfind("HTTP/1.1 413", 0), 0u) << answer.substr(0, 300);
   json body = json_body_of(answer);
   EXPECT_EQ(body.value("error", ""), "request_too_large") << answer;
+  // The connection closes: the unread rest of the body is never read as a request.
+  answer = c.read(1 << 20, 20s);
+  EXPECT_TRUE(c.closed_by_peer());
+  EXPECT_EQ(answer.find("HTTP/1.1", 1), std::string::npos) << answer;
 }
 
 TEST(ServeLimits, SmallResultOverMaxRowsFailsBeforeTheFirstByte) {
