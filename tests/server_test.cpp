@@ -1052,7 +1052,7 @@ TEST(ServeLimits, TokenIsRequiredWhenSet) {
 TEST(ServeLimits, QueryPastItsTimeIs504) {
   TestData data;
   nl::ServerSettings s = loopback_settings();
-  s.query_timeout = 300ms;
+  s.query_timeout = 1000ms;
   RunningServer server(data.catalog(), s);
   EXPECT_TRUE(IsApiError(server.post_sql("SELECT * FROM fn_slow"), 504, "query_timeout"));
   EXPECT_TRUE(IsApiError(server.post_sql("SELECT count(*) FROM fn_slow"), 504, "query_timeout"));
