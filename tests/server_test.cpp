@@ -661,17 +661,28 @@ TEST_F(ServeTest, MetricsCountRequestsRowsAndBytes) {
 }
 
 TEST_F(ServeTest, SiteAndUnknownRoutes) {
-  // The catalog site's front end: index.html when it is compiled in, else a 404.
+  // The catalog site's front end, as compiled in from apps/neuralake/site/web/.
+  const auto web = nl::testing::source_dir() / "apps" / "neuralake" / "site" / "web";
+  const std::pair<const char*, const char*> files[] = {{"index.html", "text/html; charset=utf-8"},
+                                                       {"app.js", "text/javascript; charset=utf-8"},
+                                                       {"style.css", "text/css; charset=utf-8"}};
+  for (const auto& [name, type] : files) {
+    auto r = server_->get(std::string("/") + name);
+    ASSERT_TRUE(r) << name;
+    EXPECT_EQ(r->status, 200) << name;
+    EXPECT_EQ(r->get_header_value("Content-Type"), type) << name;
+    EXPECT_EQ(r->body, nl::testing::read_file(web / name)) << name;
+  }
   auto index = server_->get("/");
   ASSERT_TRUE(index);
-  if (index->status == 200) {
-    EXPECT_EQ(index->get_header_value("Content-Type"), "text/html; charset=utf-8");
-  } else {
-    EXPECT_EQ(index->status, 404);
-  }
+  EXPECT_EQ(index->status, 200);
+  EXPECT_EQ(index->body, nl::testing::read_file(web / "index.html"));
+  // A missing page is the site's own 404 page.
   auto missing = server_->get("/no-such-file.html");
   ASSERT_TRUE(missing);
   EXPECT_EQ(missing->status, 404);
+  EXPECT_EQ(missing->get_header_value("Content-Type"), "text/html; charset=utf-8");
+  EXPECT_EQ(missing->body, nl::testing::read_file(web / "404.html"));
   auto hidden = server_->get("/.neuralake-site");
   ASSERT_TRUE(hidden);
   EXPECT_EQ(hidden->status, 404);
