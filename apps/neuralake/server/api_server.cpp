@@ -269,6 +269,24 @@ struct ApiServer::Impl {
 
     state->writer = make_result_writer(n.encoding, state->stream->schema(),
                                        [st = state.get()](std::string_view bytes) { st->out.append(bytes); });
+    // The prefetched rows are encoded now too: a result whose first piece
+    // is already over the byte limit is refused before the first byte.
+    try {
+      state->writer->begin();
+      state->begun = true;
+      for (const auto& batch : state->pending) {
+        state->writer->write(batch);
+        metrics.rows_sent(batch.num_rows());
+        if (settings.max_result_bytes && state->out.size() > settings.max_result_bytes) {
+          throw HttpError{400, kind::kResultTooLarge,
+                          "the result is larger than " + std::to_string(settings.max_result_bytes >> 20) +
+                              " MiB (server.max_result_mb); narrow it with filters, columns or a limit"};
+        }
+      }
+      state->pending.clear();
+    } catch (const Error& e) {
+      throw engine_error(e, false);
+    }
     res.set_header("X-Content-Type-Options", "nosniff");
     res.set_chunked_content_provider(
         n.content_type,
