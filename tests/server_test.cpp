@@ -1164,10 +1164,12 @@ TEST(ServeLimits, SmallResultOverMaxRowsFailsBeforeTheFirstByte) {
 TEST(ServeLimits, BigResultOverMaxBytesFailsMidStream) {
   TestData data;
   nl::ServerSettings s = loopback_settings();
-  s.max_result_bytes = 1 << 20;
+  s.max_result_bytes = 4 << 20;
   RunningServer server(data.catalog(), s);
-  // Rows small enough that the engine's first batches fit under the limit.
-  const std::string sql = "SELECT n FROM fn_counter LIMIT 300000";
+  // The server encodes what it reads before answering (about 128K cells)
+  // and refuses a result already over the limit there; these rows pass
+  // that point under the limit and cross it later.
+  const std::string sql = "SELECT n FROM fn_counter LIMIT 2000000";
 
   // NDJSON: rows, then an {"error": ...} line, and the body ends normally.
   auto nd = server.post_sql(sql, "?format=ndjson");
@@ -1180,14 +1182,14 @@ TEST(ServeLimits, BigResultOverMaxBytesFailsMidStream) {
   ASSERT_TRUE(last.contains("error")) << last;
   EXPECT_EQ(last["error"].value("error", ""), "result_too_large") << last;
   EXPECT_NE(last["error"].value("message", "").find("max_result_mb"), std::string::npos) << last;
-  EXPECT_LT(nd->body.size(), (size_t{1} << 20) + 4096);
+  EXPECT_LT(nd->body.size(), (size_t{4} << 20) + 4096);
   for (size_t i = 0; i + 1 < lines.size(); ++i) ASSERT_FALSE(lines[i].is_discarded()) << "line " << i;
 
   // JSON: the array is left open and the connection closed: the client sees
   // a chunked body without its last chunk, never a complete-looking array.
   std::string received;
   auto streamed = server.client()->Get(
-      "/api/tables/fn_counter?columns=n&limit=300000",
+      "/api/tables/fn_counter?columns=n&limit=2000000",
       [&](const char* d, size_t n) {
         received.append(d, n);
         return true;
@@ -1196,9 +1198,24 @@ TEST(ServeLimits, BigResultOverMaxBytesFailsMidStream) {
   ASSERT_FALSE(received.empty());
   EXPECT_EQ(received.front(), '[');
   EXPECT_NE(received.back(), ']');
-  EXPECT_LE(received.size(), (size_t{1} << 20) + 4096);
+  EXPECT_LE(received.size(), (size_t{4} << 20) + 4096);
   EXPECT_TRUE(eventually([&] { return metric(server.metrics(), "neuralake_queries_running") == 0; }));
   EXPECT_GE(metric(server.metrics(), "neuralake_http_errors_total{kind=\"result_too_large\"}"), 2);
+}
+
+// A result whose first piece is already over the limit is refused before
+// the first byte, with a status that says so.
+TEST(ServeLimits, ResultOverMaxBytesFromTheStartIsRefusedBeforeTheFirstByte) {
+  TestData data;
+  nl::ServerSettings s = loopback_settings();
+  s.max_result_bytes = 1 << 20;
+  RunningServer server(data.catalog(), s);
+  auto r = server.post_sql("SELECT n, pad FROM fn_counter LIMIT 100000", "?format=ndjson");
+  ASSERT_TRUE(r) << httplib::to_string(r.error());
+  EXPECT_EQ(r->status, 400);
+  json body = json::parse(r->body);
+  EXPECT_EQ(body["error"], "result_too_large") << body;
+  EXPECT_TRUE(eventually([&] { return metric(server.metrics(), "neuralake_queries_running") == 0; }));
 }
 
 TEST(ServeLimits, BusyServerAnswers429WithRetryAfter) {
