@@ -286,22 +286,15 @@ json preview_json(const DataFrame& frame) {
 
 // The table's columns: declared (plus partition and computed columns) or as
 // the engine reads them.
-json columns_json(const TableDef& def, const TableDescription& d, const EngineFacts& facts, std::string& source,
-                  const std::string& qualified) {
+json columns_json(const TableDef& def, const EngineFacts& facts, std::string& source, const std::string& qualified) {
   const auto& m = def.metadata;
   std::optional<Schema> schema;
   if (facts.schema) {
     schema = facts.schema;
     source = m.schema ? "declared" : "inferred";
-  } else if (m.schema && m.extra_columns.empty()) {
-    schema = *m.schema;
-    for (const auto& p : def.file_options.partition_columns) {
-      bool present = std::any_of(schema->begin(), schema->end(), [&](const Field& f) { return f.name == p.name; });
-      if (!present) schema->push_back(p);
-    }
-    source = "declared";
   } else if (m.schema) {
-    // Computed columns whose types the engine could not give.
+    // Declared columns, then partition columns the declaration leaves out,
+    // then computed columns whose types only the engine could give.
     schema = *m.schema;
     for (const auto& p : def.file_options.partition_columns) {
       bool present = std::any_of(schema->begin(), schema->end(), [&](const Field& f) { return f.name == p.name; });
@@ -313,7 +306,6 @@ json columns_json(const TableDef& def, const TableDescription& d, const EngineFa
     source = "unavailable";
     return nullptr;
   }
-  (void)d;
   for (const auto& [column, text] : m.column_descriptions) {
     bool known = std::any_of(schema->begin(), schema->end(), [&](const Field& f) { return f.name == column; });
     if (!known) {
@@ -351,7 +343,7 @@ json table_json(const TableJob& job, const std::string& catalog_name, const std:
   const TableDescription d = describe_table(table, job.source->catalog->options());
 
   std::string schema_source;
-  json columns = columns_json(def, d, job.facts, schema_source, qualified);
+  json columns = columns_json(def, job.facts, schema_source, qualified);
 
   json links = json::array();
   for (const auto& l : m.example_links)

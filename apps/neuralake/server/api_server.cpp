@@ -3,7 +3,6 @@
 #include <httplib.h>
 
 #include <atomic>
-#include <condition_variable>
 #include <map>
 #include <mutex>
 #include <ostream>
@@ -261,7 +260,7 @@ struct ApiServer::Impl {
     // What fits in the first pieces is read now, so that a small result over
     // a limit, or one failing early, is refused before the first byte.
     try {
-      state->prefetch(settings, n.encoding);
+      state->prefetch();
     } catch (const Error& e) {
       throw engine_error(e, false);
     }
@@ -316,7 +315,8 @@ struct ApiServer::Impl {
     uint64_t max_rows() const { return server->settings.max_result_rows; }
     uint64_t max_bytes() const { return server->settings.max_result_bytes; }
 
-    void prefetch(const ServerSettings& s, Encoding) {
+    void prefetch() {
+      const ServerSettings& s = server->settings;
       size_t cells = 0;
       // About a megabyte of cells, or the whole result if it is smaller.
       while (cells < (1u << 17)) {
@@ -426,14 +426,13 @@ struct ApiServer::Impl {
   // --- routes ------------------------------------------------------------------
 
   template <class F>
-  void guarded(const httplib::Request& req, httplib::Response& res, F&& f) {
-    (void)req;
+  void guarded(httplib::Response& res, F&& f) {
     try {
       f();
     } catch (const HttpError& e) {
       send_error(res, e);
     } catch (const ApiError& e) {
-      send_error(res, {e.code() == ErrorCode::NotFound ? 400 : 400, e.kind(), one_line(e.what())});
+      send_error(res, {400, e.kind(), one_line(e.what())});
     } catch (const Error& e) {
       send_error(res, engine_error(e, true));
     } catch (const std::exception& e) {
@@ -529,8 +528,8 @@ struct ApiServer::Impl {
     http.Get("/metrics", [this](const httplib::Request&, httplib::Response& res) {
       res.set_content(metrics.render(), "text/plain; version=0.0.4");
     });
-    http.Get("/api/version", [this](const httplib::Request& req, httplib::Response& res) {
-      guarded(req, res, [&] {
+    http.Get("/api/version", [this](const httplib::Request&, httplib::Response& res) {
+      guarded(res, [&] {
         std::string engine = session->sql("SELECT version() AS v").value(0, 0).as<std::string>();
         json body = {{"neuralake", NEURALAKE_VERSION}, {"engine", "DuckDB " + engine}, {"api", "roapi-compatible"},
                      {"catalog", catalog.name()}};
@@ -538,25 +537,25 @@ struct ApiServer::Impl {
       });
     });
     http.Get("/api/tables", [this](const httplib::Request&, httplib::Response& res) { send_json(res, tables_json); });
-    http.Get("/api/schema", [this](const httplib::Request& req, httplib::Response& res) {
-      guarded(req, res, [&] {
+    http.Get("/api/schema", [this](const httplib::Request&, httplib::Response& res) {
+      guarded(res, [&] {
         json body = json::object();
         for (const auto& e : names.entries()) body[e.api_name] = schema_json(schema_of(e));
         send_json(res, body.dump(-1, ' ', false, json::error_handler_t::replace));
       });
     });
     http.Get(R"(/api/schema/(.+))", [this](const httplib::Request& req, httplib::Response& res) {
-      guarded(req, res, [&] {
+      guarded(res, [&] {
         const auto& e = table_or_throw(req.matches[1]);
         send_json(res, schema_json(schema_of(e)).dump(-1, ' ', false, json::error_handler_t::replace));
       });
     });
     http.Get(R"(/api/tables/(.+))", [this](const httplib::Request& req, httplib::Response& res) {
-      guarded(req, res, [&] { rest_table(req, res, req.matches[1]); });
+      guarded(res, [&] { rest_table(req, res, req.matches[1]); });
     });
     http.Post("/api/sql", [this](const httplib::Request& req, httplib::Response& res,
                                  const httplib::ContentReader& reader) {
-      guarded(req, res, [&] { post_sql(req, res, reader); });
+      guarded(res, [&] { post_sql(req, res, reader); });
     });
     http.Get(R"(/([^/]*))", [this](const httplib::Request& req, httplib::Response& res) {
       std::string name = req.matches[1];
