@@ -547,6 +547,34 @@ TEST(ParquetStreamWriter, BufferedBytesStayWithinAboutOneRowGroup) {
   EXPECT_GE(sink_calls, 20u * 3) << "row groups are emitted as they fill, not at the end";
 }
 
+TEST(ParquetStreamWriter, WideRowsEndRowGroupsAtTheByteBound) {
+  const nl::Schema schema = {{"id", DataType::int64()}, {"text", DataType::string()}};
+  srv::ParquetStreamOptions options;
+  options.row_group_bytes = 1 << 20;
+  options.compression = srv::ParquetCompression::None;
+  srv::ParquetStreamWriter writer(schema, [](std::string_view) {}, options);
+  size_t most_buffered = 0;
+  std::mt19937 rng(11);
+  for (int64_t at = 0; at < 20000; at += 1000) {
+    std::vector<std::optional<int64_t>> ids;
+    std::vector<std::optional<std::string>> texts;
+    for (int64_t r = at; r < at + 1000; ++r) {
+      ids.push_back(r);
+      std::string t(1000, ' ');
+      for (char& c : t) c = static_cast<char>('a' + rng() % 26);
+      texts.push_back(std::move(t));
+    }
+    writer.write(nl::DataFrame::from_columns({nl::Series("id", ids), nl::Series("text", texts)}));
+    most_buffered = std::max(most_buffered, writer.buffered_bytes());
+  }
+  writer.finish();
+  // 20 MB of text in row groups of about 1 MB: checked every 4,096 rows at
+  // most, so a group may pass the bound by one piece (about 4 MB here).
+  EXPECT_LT(most_buffered, size_t{6} << 20);
+  EXPECT_GE(writer.row_groups_written(), 4u);
+  EXPECT_EQ(writer.rows_written(), 20000u);
+}
+
 TEST(ParquetStreamWriter, TwoMillionRowsReadBackWhole) {
   TempDir dir;
   const std::string path = (dir.path() / "big.parquet").string();

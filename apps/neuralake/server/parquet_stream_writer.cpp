@@ -39,8 +39,9 @@ constexpr int32_t kDataPage = 0;
 constexpr int16_t kLogicalString = 1, kLogicalList = 3, kLogicalDecimal = 5, kLogicalDate = 6, kLogicalTime = 7,
                   kLogicalTimestamp = 8, kLogicalInteger = 10, kLogicalUnknown = 11;
 
-// Rows appended to every column before page sizes are checked.
-constexpr size_t kPieceRows = 4096;
+// Rows appended to every column before page sizes are checked: few enough
+// that a page of 1 KB strings passes page_bytes by about 1 MB at most.
+constexpr size_t kPieceRows = 1024;
 
 // How one leaf's non-null values become PLAIN bytes.
 enum class ValueKind {
@@ -574,7 +575,9 @@ void ParquetStreamWriter::write(const DataFrame& batch) {
     }
     from += take;
     buffered_rows_ += take;
-    if (buffered_rows_ == options_.row_group_rows) flush_row_group();
+    if (buffered_rows_ == options_.row_group_rows ||
+        (options_.row_group_bytes && buffered_bytes() >= options_.row_group_bytes))
+      flush_row_group();
   }
   failed_ = false;
 }

@@ -20,6 +20,9 @@ enum class ParquetCompression { None, Snappy };
 struct ParquetStreamOptions {
   // Rows per row group. The writer holds about one row group's encoded bytes.
   size_t row_group_rows = 122880;
+  // A row group also ends once its encoded bytes reach this many, so that
+  // rows of wide strings do not make the held row group large. 0: no bound.
+  size_t row_group_bytes = size_t{64} << 20;
   // A column's data page ends once its levels and values reach this many
   // bytes (checked every few thousand rows), so readers decode in small steps.
   size_t page_bytes = size_t{1} << 20;
@@ -80,6 +83,8 @@ class ParquetStreamWriter {
   // Bytes given to the sink so far.
   uint64_t bytes_written() const { return offset_; }
   uint64_t rows_written() const { return total_rows_; }
+  // Row groups given to the sink so far.
+  size_t row_groups_written() const { return row_group_count_; }
 
  private:
   struct Leaf;
