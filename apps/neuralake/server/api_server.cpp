@@ -247,6 +247,9 @@ struct ApiServer::Impl {
 
     QueryOptions q;
     q.timeout = settings.query_timeout;
+    // Batches of 16,384 rows keep a batch of wide rows a few MB; smaller
+    // ones would add per-batch framing to Arrow answers.
+    q.batch_rows = 4096;
     CancelHandle cancel;
     q.cancel = cancel;
     metrics.query_started();
@@ -257,35 +260,17 @@ struct ApiServer::Impl {
       throw engine_error(e, true);
     }
 
-    // What fits in the first pieces is read now, so that a small result over
-    // a limit, or one failing early, is refused before the first byte.
+    // The first piece of the answer is read and encoded now, so that a small
+    // result over a limit, or one failing early, is refused before the first
+    // byte.
+    state->writer = make_result_writer(n.encoding, state->stream->schema(),
+                                       [st = state.get()](std::string_view bytes) { st->take(bytes); });
     try {
       state->prefetch();
     } catch (const Error& e) {
       throw engine_error(e, false);
     }
-    if (state->over_limit) throw HttpError{400, kind::kResultTooLarge, state->limit_message};
-
-    state->writer = make_result_writer(n.encoding, state->stream->schema(),
-                                       [st = state.get()](std::string_view bytes) { st->out.append(bytes); });
-    // The prefetched rows are encoded now too: a result whose first piece
-    // is already over the byte limit is refused before the first byte.
-    try {
-      state->writer->begin();
-      state->begun = true;
-      for (const auto& batch : state->pending) {
-        state->writer->write(batch);
-        metrics.rows_sent(batch.num_rows());
-        if (settings.max_result_bytes && state->out.size() > settings.max_result_bytes) {
-          throw HttpError{400, kind::kResultTooLarge,
-                          "the result is larger than " + std::to_string(settings.max_result_bytes >> 20) +
-                              " MiB (server.max_result_mb); narrow it with filters, columns or a limit"};
-        }
-      }
-      state->pending.clear();
-    } catch (const Error& e) {
-      throw engine_error(e, false);
-    }
+    if (!state->limit_message.empty()) throw HttpError{400, kind::kResultTooLarge, state->limit_message};
     res.set_header("X-Content-Type-Options", "nosniff");
     res.set_chunked_content_provider(
         n.content_type,
@@ -299,52 +284,92 @@ struct ApiServer::Impl {
     Impl* server;
     std::optional<ResultStream> stream;
     std::unique_ptr<ResultWriter> writer;
-    std::vector<DataFrame> pending;  // prefetched batches
     bool exhausted = false;
-    bool begun = false;
     bool ended = false;
     bool closed = false;
-    bool over_limit = false;
     std::string limit_message;
     uint64_t rows = 0;
     uint64_t bytes = 0;
     std::string out;  // encoded, not yet sent
+    httplib::DataSink* live_sink = nullptr;  // set while pump() runs
+    struct ClientGone {};
+    struct OverByteLimit {};
+    // Bytes per write to the HTTP library, which frames each write in two
+    // fresh copies: small enough that those stay in reused heap memory.
+    static constexpr size_t kSendBytes = size_t{64} << 10;
+    // Bytes encoded before the first byte is sent: limits crossed within
+    // them are answered with an error status instead of a broken body.
+    static constexpr size_t kPrefetchBytes = size_t{1} << 20;
 
     StreamState(QueryGuard::Slot s, CancelHandle c, Impl* srv) : slot(std::move(s)), cancel(std::move(c)), server(srv) {}
 
     uint64_t max_rows() const { return server->settings.max_result_rows; }
     uint64_t max_bytes() const { return server->settings.max_result_bytes; }
 
+    std::string rows_over_limit() const {
+      return "the result has more than " + std::to_string(max_rows()) +
+             " rows (server.max_result_rows); narrow it with filters or a limit";
+    }
+    std::string bytes_over_limit() const {
+      return "the result is larger than " + std::to_string(max_bytes() >> 20) +
+             " MiB (server.max_result_mb); narrow it with filters, columns or a limit";
+    }
+
+    // Reads and encodes batches until a piece is ready to send (or the result
+    // ends); a limit crossed on the way sets limit_message.
     void prefetch() {
-      const ServerSettings& s = server->settings;
-      size_t cells = 0;
-      // About a megabyte of cells, or the whole result if it is smaller.
-      while (cells < (1u << 17)) {
+      writer->begin();
+      while (out.size() < kPrefetchBytes) {
         auto batch = stream->next();
         if (!batch) {
           exhausted = true;
-          break;
+          return;
         }
-        cells += batch->num_rows() * std::max<size_t>(1, batch->num_columns());
         rows += batch->num_rows();
-        pending.push_back(std::move(*batch));
-        if (s.max_result_rows && rows > s.max_result_rows) break;
-      }
-      if (s.max_result_rows && rows > s.max_result_rows) {
-        over_limit = true;
-        limit_message = "the result has more than " + std::to_string(s.max_result_rows) +
-                        " rows (server.max_result_rows); narrow it with filters or a limit";
+        if (max_rows() && rows > max_rows()) {
+          limit_message = rows_over_limit();
+          return;
+        }
+        writer->write(*batch);
+        server->metrics.rows_sent(batch->num_rows());
+        if (max_bytes() && out.size() > max_bytes()) {
+          limit_message = bytes_over_limit();
+          return;
+        }
       }
     }
 
-    // Sends what is encoded; false when the client has gone.
+    // Sends what is encoded, in pieces of at most kSendBytes (the HTTP
+    // library copies each piece twice to frame it); false when the client
+    // has gone.
     bool flush(httplib::DataSink& sink) {
-      if (out.empty()) return true;
-      if (!sink.is_writable() || !sink.write(out.data(), out.size())) return false;
-      bytes += out.size();
-      server->metrics.bytes_sent(out.size());
+      if (!send(sink, out)) return false;
       out.clear();
       return true;
+    }
+    bool send(httplib::DataSink& sink, std::string_view piece) {
+      for (size_t at = 0; at < piece.size(); at += kSendBytes) {
+        const size_t n = std::min(kSendBytes, piece.size() - at);
+        if (!sink.is_writable() || !sink.write(piece.data() + at, n)) return false;
+        bytes += n;
+        server->metrics.bytes_sent(n);
+      }
+      return true;
+    }
+
+    // The writer's sink. While a batch is written from pump(), encoded bytes
+    // go out as soon as a piece is full, so a batch of wide rows is never
+    // held whole; before the first byte (prefetch) they wait in `out`,
+    // which prefetch keeps near one piece.
+    void take(std::string_view encoded) {
+      if (!live_sink || out.size() + encoded.size() < kSendBytes) {
+        out.append(encoded);
+        return;
+      }
+      if (max_bytes() && bytes + out.size() + encoded.size() > max_bytes()) throw OverByteLimit{};
+      // What is held goes first, then the new bytes straight from the
+      // writer's buffer: a large piece (a Parquet row group) is not copied.
+      if (!flush(*live_sink) || !send(*live_sink, encoded)) throw ClientGone{};
     }
 
     // Ends a result that failed after its first byte: the encoding's marker
@@ -368,34 +393,23 @@ struct ApiServer::Impl {
         cancel.cancel();
         return false;
       }
+      live_sink = &sink;
+      struct Unset {
+        httplib::DataSink*& p;
+        ~Unset() { p = nullptr; }
+      } unset{live_sink};
       try {
-        if (!begun) {
-          writer->begin();
-          begun = true;
-        }
         std::optional<DataFrame> batch;
-        if (!pending.empty()) {
-          batch = std::move(pending.front());
-          pending.erase(pending.begin());
-        } else if (!exhausted) {
+        if (!exhausted) {
           batch = stream->next();
           if (!batch) exhausted = true;
           else rows += batch->num_rows();
         }
         if (batch) {
-          if (max_rows() && rows > max_rows()) {
-            return fail(sink, kind::kResultTooLarge,
-                        "the result has more than " + std::to_string(max_rows()) +
-                            " rows (server.max_result_rows); narrow it with filters or a limit");
-          }
+          if (max_rows() && rows > max_rows()) return fail(sink, kind::kResultTooLarge, rows_over_limit());
           writer->write(*batch);
           server->metrics.rows_sent(batch->num_rows());
-          if (max_bytes() && bytes + out.size() > max_bytes()) {
-            out.clear();
-            return fail(sink, kind::kResultTooLarge,
-                        "the result is larger than " + std::to_string(max_bytes() >> 20) +
-                            " MiB (server.max_result_mb); narrow it with filters, columns or a limit");
-          }
+          if (max_bytes() && bytes + out.size() > max_bytes()) throw OverByteLimit{};
           return flush(sink);
         }
         writer->finish();
@@ -403,6 +417,12 @@ struct ApiServer::Impl {
         sink.done();
         ended = true;
         return true;
+      } catch (const ClientGone&) {
+        cancel.cancel();
+        return false;
+      } catch (const OverByteLimit&) {
+        out.clear();
+        return fail(sink, kind::kResultTooLarge, bytes_over_limit());
       } catch (const Error& e) {
         if (!sink.is_writable()) return false;
         HttpError h = engine_error(e, false);
