@@ -233,6 +233,21 @@ TEST_F(CliTest, JsonIsOneObjectPerRow) {
             "\"d\":\"2024-01-02\"}\n");
 }
 
+TEST_F(CliTest, CsvAndJsonStreamResultsOfManyBatchesWhole) {
+  // 20,000 rows are three batches of the CLI's stream: one header, every
+  // row once, in order.
+  Outcome csv = run_ok({"sql", "SELECT i, 'r' || i AS s FROM range(20000) t(i) ORDER BY i", "-f", "csv"});
+  std::string expected = "i,s\n";
+  for (int i = 0; i < 20000; ++i) expected += std::to_string(i) + ",r" + std::to_string(i) + "\n";
+  EXPECT_EQ(csv.out, expected);
+  Outcome json = run_ok({"sql", "SELECT i FROM range(20000) t(i) ORDER BY i", "-f", "json"});
+  expected.clear();
+  for (int i = 0; i < 20000; ++i) expected += "{\"i\":" + std::to_string(i) + "}\n";
+  EXPECT_EQ(json.out, expected);
+  Outcome empty = run_ok({"sql", "SELECT 1 AS a, 'x' AS b WHERE false", "-f", "csv"});
+  EXPECT_EQ(empty.out, "a,b\n");
+}
+
 TEST_F(CliTest, SessionOptionsReachTheEngine) {
   TempDir spill;
   Outcome r = run_ok({"--threads", "1", "--memory-limit", "200MB", "--spill-dir", spill.str(), "sql",

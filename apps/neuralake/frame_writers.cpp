@@ -10,10 +10,25 @@
 namespace neuralake::cli {
 
 void write_csv(std::ostream& out, const DataFrame& df) {
+  write_csv_header(out, df.column_names());
+  write_csv_rows(out, df);
+}
+
+void write_csv_header(std::ostream& out, const std::vector<std::string>& names) {
   std::string text;
-  append_csv_header(text, df.column_names());
-  append_csv_rows(text, df);
+  append_csv_header(text, names);
   out << text;
+}
+
+void write_csv_rows(std::ostream& out, const DataFrame& batch) {
+  // Slices of 4,096 rows keep the rendered text a few MB at most.
+  constexpr size_t kStep = 4096;
+  std::string text;
+  for (size_t start = 0; start < batch.num_rows(); start += kStep) {
+    text.clear();
+    append_csv_rows(text, batch.num_rows() <= kStep ? batch : batch.slice(start, kStep));
+    out << text;
+  }
 }
 
 void write_json_lines(std::ostream& out, const DataFrame& df) {

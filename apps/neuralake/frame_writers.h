@@ -3,6 +3,8 @@
 #pragma once
 
 #include <iosfwd>
+#include <string>
+#include <vector>
 
 #include "neuralake/data_frame.h"
 
@@ -15,6 +17,10 @@ namespace neuralake::cli {
 // seconds, "+00:00" after a time-zone-aware one); floats keep a decimal point
 // ("10.0").
 void write_csv(std::ostream& out, const DataFrame& df);
+// write_csv in parts, for a result read batch by batch: the header once,
+// then each batch's rows.
+void write_csv_header(std::ostream& out, const std::vector<std::string>& names);
+void write_csv_rows(std::ostream& out, const DataFrame& batch);
 
 // One JSON object per row, keys in column order, each followed by "\n"
 // (JSON Lines): easy to stream and to feed to jq. Integers, floats and

@@ -5,6 +5,9 @@
 
 #include <CLI/CLI.hpp>
 #include <iostream>
+#if defined(__GLIBC__)
+#include <malloc.h>
+#endif
 #include <memory>
 #include <optional>
 #include <string>
@@ -328,13 +331,30 @@ int run(int argc, char** argv) {
   }
   if (*sql) {
     auto session = open_session(g, catalog);
+    if (format == "csv" || format == "json") {
+      // Machine formats are written batch by batch: memory stays bounded
+      // whatever the result's size.
+      interruptible(*session, [&] {
+        nl::QueryOptions options;
+        options.batch_rows = 8192;
+        nl::ResultStream stream = session->stream(query, options);
+        if (format == "csv") {
+          std::vector<std::string> names;
+          for (const auto& field : stream.schema()) names.push_back(field.name);
+          nl::cli::write_csv_header(std::cout, names);
+        }
+        while (auto batch = stream.next()) {
+          if (format == "csv") nl::cli::write_csv_rows(std::cout, *batch);
+          else nl::cli::write_json_lines(std::cout, *batch);
+          if (!std::cout) throw std::runtime_error("cannot write the result to standard output");
+        }
+      });
+      std::cout.flush();
+      return nl::cli::kExitOk;
+    }
     nl::DataFrame df;
     interruptible(*session, [&] { df = session->sql(query); });
-    if (format == "csv") {
-      nl::cli::write_csv(std::cout, df);
-    } else if (format == "json") {
-      nl::cli::write_json_lines(std::cout, df);
-    } else {
+    {
       nl::FormatOptions fo;
       fo.max_rows = max_rows;
       fo.table_width = terminal_width();
@@ -348,6 +368,16 @@ int run(int argc, char** argv) {
 }  // namespace
 
 int main(int argc, char** argv) {
+#if defined(__GLIBC__)
+  // Streamed results allocate and free buffers of a few MB per batch (a
+  // batch's strings, its rendered text, a Parquet page). With glibc's
+  // defaults each free hands them back to the kernel and the next batch
+  // faults them in again: a Parquet answer of 1.2 KB strings took 11.6 s
+  // instead of 1.5 s. Keeping up to 128 MB of freed memory per arena, and
+  // serving blocks below 32 MB from it, ends that without raising the peak.
+  mallopt(M_MMAP_THRESHOLD, 32 << 20);
+  mallopt(M_TRIM_THRESHOLD, 128 << 20);
+#endif
   try {
     return run(argc, argv);
   } catch (const nl::Error& e) {
