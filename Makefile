@@ -35,7 +35,9 @@ demo: deps $(BUILD)/CMakeCache.txt
 	$(BUILD)/examples/quickstart/query_data
 
 # Each benchmark exits non-zero when it misses a target; run them all regardless.
+# The benchmarks are outside the default build (and so outside `make test`).
 bench: build
+	cmake --build $(BUILD) -j $(JOBS) --target neuralake_benchmarks
 	-$(BUILD)/bench/neuralake_bench
 	-$(BUILD)/bench/neuralake_delta_bench
 	-$(BUILD)/bench/neuralake_s3_scan_bench

@@ -8,4 +8,4 @@ add_test(NAME install_find_package
                  -DWORK_DIR=${CMAKE_CURRENT_BINARY_DIR}/install_find_package
                  -DBUILD_TYPE=${CMAKE_BUILD_TYPE}
                  -P ${CMAKE_CURRENT_SOURCE_DIR}/install_consumer/run_install_test.cmake)
-set_tests_properties(install_find_package PROPERTIES LABELS slow TIMEOUT 1200)
+set_tests_properties(install_find_package PROPERTIES LABELS slow TIMEOUT 1200 COST 20)

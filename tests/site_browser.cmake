@@ -19,7 +19,7 @@ if(TARGET quickstart_catalog)
     add_test(NAME site_browser_test
              COMMAND sh -c "echo 'site_browser_test needs Node.js (node on PATH): run scripts/bootstrap --test' >&2; exit 1")
   endif()
-  set_tests_properties(site_browser_test PROPERTIES TIMEOUT 300
+  set_tests_properties(site_browser_test PROPERTIES TIMEOUT 300 COST 40
                        ENVIRONMENT "NEURALAKE_SHARED_DIR=${CMAKE_SOURCE_DIR}/../shared")
   # ctest builds nothing: make the test's programs part of the default build.
   add_custom_target(site_browser_test_programs ALL
