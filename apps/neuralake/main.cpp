@@ -24,12 +24,14 @@
 #include "neuralake/catalog.h"
 #include "neuralake/generate.h"
 #include "neuralake/plugin.h"
+#include "neuralake/result_preview.h"
 #include "neuralake/sample_data.h"
 #include "neuralake/session.h"
 #include "s3_commands.h"
 #include "serve_command.h"
 #include "site_command.h"
 #include "table_docs.h"
+#include "text/one_line.h"
 #include "verify_command.h"
 
 namespace nl = neuralake;
@@ -124,13 +126,6 @@ std::string usage_message(const CLI::App& app, const CLI::ParseError& e, int arg
 }
 
 // Error messages from the engine may span lines; the CLI prints one.
-std::string one_line(std::string s) {
-  for (char& c : s)
-    if (c == '\n' || c == '\r') c = ' ';
-  while (!s.empty() && s.back() == ' ') s.pop_back();
-  return s;
-}
-
 int run(int argc, char** argv) {
   CLI::App app{"neuralake: query a catalog of tables declared in C++ (a catalog plugin), or files by path."};
   app.name("neuralake");
@@ -212,7 +207,7 @@ int run(int argc, char** argv) {
   } catch (const CLI::CallForAllHelp& e) {
     return app.exit(e);
   } catch (const CLI::ParseError& e) {
-    std::cerr << "neuralake: " << one_line(usage_message(app, e, argc, argv)) << "\n";
+    std::cerr << "neuralake: " << nl::cli::one_line(usage_message(app, e, argc, argv)) << "\n";
     return nl::cli::kExitUsage;
   }
 
@@ -352,14 +347,21 @@ int run(int argc, char** argv) {
       std::cout.flush();
       return nl::cli::kExitOk;
     }
-    nl::DataFrame df;
-    interruptible(*session, [&] { df = session->sql(query); });
-    {
-      nl::FormatOptions fo;
-      fo.max_rows = max_rows;
-      fo.table_width = terminal_width();
-      std::cout << df.to_string(fo) << "\n";
-    }
+    // The table shows the first and last rows and the count: only those
+    // rows are kept as the result streams by.
+    nl::FormatOptions fo;
+    fo.max_rows = max_rows;
+    fo.table_width = terminal_width();
+    std::string table;
+    interruptible(*session, [&] {
+      nl::QueryOptions options;
+      options.batch_rows = 8192;
+      nl::ResultStream stream = session->stream(query, options);
+      nl::ResultPreview preview(stream.schema(), max_rows);
+      while (auto batch = stream.next()) preview.add(*batch);
+      table = preview.to_string(fo);
+    });
+    std::cout << table << "\n";
     return nl::cli::kExitOk;
   }
   return nl::cli::kExitUsage;  // unreachable: CLI11 requires one known command
@@ -382,11 +384,11 @@ int main(int argc, char** argv) {
     return run(argc, argv);
   } catch (const nl::Error& e) {
     std::cout.flush();
-    std::cerr << "neuralake: " << one_line(e.what()) << "\n";
+    std::cerr << "neuralake: " << nl::cli::one_line(e.what()) << "\n";
     return nl::cli::exit_code(e.code());
   } catch (const std::exception& e) {
     std::cout.flush();
-    std::cerr << "neuralake: internal error: " << one_line(e.what()) << "\n";
+    std::cerr << "neuralake: internal error: " << nl::cli::one_line(e.what()) << "\n";
     return nl::cli::kExitInternal;
   }
 }

@@ -12,6 +12,7 @@
 #include "neuralake/object_store.h"
 #include "neuralake/options.h"
 #include "neuralake/query.h"
+#include "neuralake/result_preview.h"
 #include "neuralake/session.h"
 #include "neuralake/string_column.h"
 #include "neuralake/table.h"

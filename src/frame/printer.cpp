@@ -651,8 +651,9 @@ std::string format_cell(const Series& s, size_t row, const FormatOptions& o) {
   }
 }
 
-std::string format_frame(const DataFrame& df, const FormatOptions& o) {
-  const size_t width = df.num_columns(), height = df.num_rows();
+std::string format_frame(const DataFrame& df, const FormatOptions& o, std::optional<size_t> total_rows) {
+  const size_t width = df.num_columns(), rows_held = df.num_rows();
+  const size_t height = total_rows.value_or(rows_held);
   const size_t max_rows = o.max_rows, max_cols = o.max_columns, str_len = o.max_string_len;
   const size_t ellipsis_len = 1;
 
@@ -708,11 +709,11 @@ std::string format_frame(const DataFrame& df, const FormatOptions& o) {
   if (max_rows > 0) {
     if (truncated_rows) {
       size_t half = max_rows / 2, rest = max_rows % 2;
-      for (size_t r = 0; r < half + rest; ++r) add_row(r);
+      for (size_t r = 0; r < half + rest && r < rows_held; ++r) add_row(r);
       table.emplace_back(n_cols, Cell{kEllipsis});
-      for (size_t r = height - half; r < height; ++r) add_row(r);
+      for (size_t r = rows_held - std::min(half, rows_held); r < rows_held; ++r) add_row(r);
     } else {
-      for (size_t r = 0; r < height; ++r) add_row(r);
+      for (size_t r = 0; r < rows_held; ++r) add_row(r);
     }
   } else if (height > 0) {
     table.emplace_back(n_cols, Cell{kEllipsis});

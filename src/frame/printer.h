@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstddef>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -11,7 +12,11 @@
 namespace neuralake::detail {
 
 // The whole table with its "shape: (r, c)" line and no trailing newline.
-std::string format_frame(const DataFrame& df, const FormatOptions& options);
+// With `total_rows`, `df` holds only the rows a result of that many rows
+// shows (its first ceil(max_rows/2) and last floor(max_rows/2), or all of
+// them when there are no more than max_rows), and the shape says total_rows.
+std::string format_frame(const DataFrame& df, const FormatOptions& options,
+                         std::optional<size_t> total_rows = std::nullopt);
 
 // One cell as Polars shows it before truncation: strings bare, "null" for
 // null, lists as [1, 2, … 5] with quoted strings. Throws InvalidArgument if

@@ -7,6 +7,7 @@
 #include "metadata/api_names.h"
 #include "neuralake/error.h"
 #include "neuralake/filter.h"
+#include "text/one_line.h"
 
 namespace neuralake::cli {
 
@@ -51,12 +52,6 @@ std::optional<Value> fixed_value(const Filters& filters, const std::string& colu
     fixed = eq->value();
   }
   return fixed;
-}
-
-std::string one_line(std::string s) {
-  for (char& c : s)
-    if (c == '\n' || c == '\r') c = ' ';
-  return s;
 }
 
 }  // namespace

@@ -17,6 +17,7 @@
 #include "neuralake/error.h"
 #include "neuralake/session.h"
 #include "neuralake/suggest.h"
+#include "text/one_line.h"
 
 #ifndef NEURALAKE_VERSION
 #define NEURALAKE_VERSION "dev"
@@ -147,12 +148,6 @@ std::string iso_utc(int64_t ms) {
   char out[48];
   std::snprintf(out, sizeof out, "%s.%03dZ", buf, static_cast<int>(((ms % 1000) + 1000) % 1000));
   return out;
-}
-
-std::string one_line(std::string s) {
-  for (char& c : s)
-    if (c == '\n' || c == '\r') c = ' ';
-  return s;
 }
 
 // What the engine found for one table.

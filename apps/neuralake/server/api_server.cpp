@@ -23,6 +23,7 @@
 #include "server/rest_query_sql.h"
 #include "server/result_writer.h"
 #include "site/site_builder.h"
+#include "text/one_line.h"
 
 #ifndef NEURALAKE_VERSION
 #define NEURALAKE_VERSION "dev"
@@ -34,6 +35,7 @@ namespace {
 
 using json = nlohmann::json;
 using Clock = std::chrono::steady_clock;
+using cli::one_line;
 
 // Error kinds of the server itself, beside those of the REST parser (api_error.h).
 namespace kind {
@@ -66,13 +68,6 @@ struct HttpError {
 std::string error_body(const HttpError& e) {
   json body = {{"code", e.status}, {"error", e.kind}, {"message", e.message}};
   return body.dump(-1, ' ', false, json::error_handler_t::replace);
-}
-
-std::string one_line(std::string s) {
-  for (char& c : s)
-    if (c == '\n' || c == '\r') c = ' ';
-  while (!s.empty() && s.back() == ' ') s.pop_back();
-  return s;
 }
 
 // What the engine said about a query, as the client's answer: mistakes in
