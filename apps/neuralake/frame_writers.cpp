@@ -21,14 +21,7 @@ void write_csv_header(std::ostream& out, const std::vector<std::string>& names) 
 }
 
 void write_csv_rows(std::ostream& out, const DataFrame& batch) {
-  // Slices of 4,096 rows keep the rendered text a few MB at most.
-  constexpr size_t kStep = 4096;
-  std::string text;
-  for (size_t start = 0; start < batch.num_rows(); start += kStep) {
-    text.clear();
-    append_csv_rows(text, batch.num_rows() <= kStep ? batch : batch.slice(start, kStep));
-    out << text;
-  }
+  for_each_csv_piece(batch, [&](std::string_view text) { out << text; });
 }
 
 void write_json_lines(std::ostream& out, const DataFrame& df) {

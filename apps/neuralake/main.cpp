@@ -125,7 +125,6 @@ std::string usage_message(const CLI::App& app, const CLI::ParseError& e, int arg
   return std::string(e.what()) + " (see neuralake --help)";
 }
 
-// Error messages from the engine may span lines; the CLI prints one.
 int run(int argc, char** argv) {
   CLI::App app{"neuralake: query a catalog of tables declared in C++ (a catalog plugin), or files by path."};
   app.name("neuralake");
@@ -326,29 +325,10 @@ int run(int argc, char** argv) {
   }
   if (*sql) {
     auto session = open_session(g, catalog);
-    if (format == "csv" || format == "json") {
-      // Machine formats are written batch by batch: memory stays bounded
-      // whatever the result's size.
-      interruptible(*session, [&] {
-        nl::QueryOptions options;
-        options.batch_rows = 8192;
-        nl::ResultStream stream = session->stream(query, options);
-        if (format == "csv") {
-          std::vector<std::string> names;
-          for (const auto& field : stream.schema()) names.push_back(field.name);
-          nl::cli::write_csv_header(std::cout, names);
-        }
-        while (auto batch = stream.next()) {
-          if (format == "csv") nl::cli::write_csv_rows(std::cout, *batch);
-          else nl::cli::write_json_lines(std::cout, *batch);
-          if (!std::cout) throw std::runtime_error("cannot write the result to standard output");
-        }
-      });
-      std::cout.flush();
-      return nl::cli::kExitOk;
-    }
-    // The table shows the first and last rows and the count: only those
-    // rows are kept as the result streams by.
+    // Every format reads the result batch by batch: CSV and JSON Lines are
+    // written as the batches come, and the table keeps only the first and
+    // last rows it shows and the count. Memory stays bounded whatever the
+    // result's size.
     nl::FormatOptions fo;
     fo.max_rows = max_rows;
     fo.table_width = terminal_width();
@@ -357,11 +337,25 @@ int run(int argc, char** argv) {
       nl::QueryOptions options;
       options.batch_rows = 8192;
       nl::ResultStream stream = session->stream(query, options);
-      nl::ResultPreview preview(stream.schema(), max_rows);
-      while (auto batch = stream.next()) preview.add(*batch);
-      table = preview.to_string(fo);
+      if (format == "table") {
+        nl::ResultPreview preview(stream.schema(), max_rows);
+        while (auto batch = stream.next()) preview.add(*batch);
+        table = preview.to_string(fo);
+        return;
+      }
+      if (format == "csv") {
+        std::vector<std::string> names;
+        for (const auto& field : stream.schema()) names.push_back(field.name);
+        nl::cli::write_csv_header(std::cout, names);
+      }
+      while (auto batch = stream.next()) {
+        if (format == "csv") nl::cli::write_csv_rows(std::cout, *batch);
+        else nl::cli::write_json_lines(std::cout, *batch);
+        if (!std::cout) throw std::runtime_error("cannot write the result to standard output");
+      }
     });
-    std::cout << table << "\n";
+    if (format == "table") std::cout << table << "\n";
+    std::cout.flush();
     return nl::cli::kExitOk;
   }
   return nl::cli::kExitUsage;  // unreachable: CLI11 requires one known command

@@ -202,6 +202,16 @@ void append_csv_rows(std::string& out, const DataFrame& df) {
   }
 }
 
+void for_each_csv_piece(const DataFrame& df, const std::function<void(std::string_view)>& piece) {
+  constexpr size_t kStep = 4096;
+  std::string text;
+  for (size_t start = 0; start < df.num_rows(); start += kStep) {
+    text.clear();
+    append_csv_rows(text, df.num_rows() <= kStep ? df : df.slice(start, kStep));
+    piece(text);
+  }
+}
+
 std::vector<std::string> json_keys(const std::vector<std::string>& names) {
   std::vector<std::string> keys;
   for (const auto& n : names) {

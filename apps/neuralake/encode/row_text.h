@@ -3,7 +3,9 @@
 // take them in pieces. One rendering of every column type for all of them.
 #pragma once
 
+#include <functional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "neuralake/data_frame.h"
@@ -19,6 +21,10 @@ void append_csv_header(std::string& out, const std::vector<std::string>& names);
 // 03:04:05", six fraction digits when not whole seconds, "+00:00" after a
 // time-zone-aware one); floats keep a decimal point ("10.0").
 void append_csv_rows(std::string& out, const DataFrame& df);
+
+// append_csv_rows over `df` in slices of 4,096 rows, each slice's text handed
+// to `piece` (then discarded): a batch of wide rows is never one large string.
+void for_each_csv_piece(const DataFrame& df, const std::function<void(std::string_view)>& piece);
 
 // The column names as JSON strings, quotes included, for append_json_object().
 std::vector<std::string> json_keys(const std::vector<std::string>& names);

@@ -90,15 +90,7 @@ class CsvWriter : public ResultWriter {
     cli::append_csv_header(out, names_);
     sink_(out);
   }
-  void write(const DataFrame& batch) override {
-    // Slices keep each piece near kFlushBytes for wide rows.
-    const size_t step = 4096;
-    for (size_t start = 0; start < batch.num_rows(); start += step) {
-      std::string out;
-      cli::append_csv_rows(out, start == 0 && batch.num_rows() <= step ? batch : batch.slice(start, step));
-      sink_(out);
-    }
-  }
+  void write(const DataFrame& batch) override { cli::for_each_csv_piece(batch, sink_); }
   void finish() override {}
 
  private:
