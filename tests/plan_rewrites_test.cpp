@@ -9,6 +9,7 @@
 #include <iterator>
 
 #include "neuralake/neuralake.h"
+#include "testing/parquet_footer.h"
 #include "testing/test_util.h"
 
 namespace nl = neuralake;
@@ -70,8 +71,9 @@ class PlanRewritesTest : public ::testing::Test {
     return s.sql(sql).to_string(f);
   }
   // The query's rows with the rewrites on, checked equal to those without.
-  std::string same_rows(const std::string& sql) {
-    std::string with = rows(on_, sql);
+  std::string same_rows(const std::string& sql) { return same_rows(sql, on_); }
+  std::string same_rows(const std::string& sql, nl::Session& on) {
+    std::string with = rows(on, sql);
     EXPECT_EQ(with, rows(off_, sql)) << sql;
     return with;
   }
@@ -220,29 +222,11 @@ TEST_F(PlanRewritesTest, SwitchedOffNothingFires) {
 
 // --- statistics that lie -----------------------------------------------------
 
-// Replaces `from` by `to` (same length) inside the Parquet footer only, so the
-// column chunk statistics lie while the data pages are untouched.
-void patch_footer(const std::string& file, const std::string& from, const std::string& to) {
-  std::ifstream in(file, std::ios::binary);
-  std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  ASSERT_GT(bytes.size(), 12u);
-  uint32_t footer_len;
-  std::memcpy(&footer_len, bytes.data() + bytes.size() - 8, 4);
-  const size_t begin = bytes.size() - 8 - footer_len;
-  size_t replaced = 0;
-  for (size_t p = bytes.find(from, begin); p != std::string::npos && p < bytes.size() - 8; p = bytes.find(from, p + 1)) {
-    bytes.replace(p, to.size(), to);
-    replaced++;
-  }
-  ASSERT_GT(replaced, 0u) << "the footer of " << file << " does not hold the value to patch";
-  std::ofstream(file, std::ios::binary | std::ios::trunc) << bytes;
-}
+using nl::testing::patch_footer;
 
 template <class T>
 std::string le(T v) {
-  std::string s(sizeof(T), '\0');
-  std::memcpy(s.data(), &v, sizeof(T));
-  return s;
+  return nl::testing::little_endian(v);
 }
 
 TEST_F(PlanRewritesTest, WrongStatisticsCostSpeedNotTheCount) {
@@ -264,17 +248,26 @@ TEST_F(PlanRewritesTest, WrongStatisticsCostSpeedNotTheCount) {
 }
 
 // --- aggregate sizing ----------------------------------------------------------
+// With dense_grouping off: it takes the single-key groupings first.
+
+nl::PlanRewrites without_dense_grouping() {
+  nl::PlanRewrites r;
+  r.dense_grouping = false;
+  return r;
+}
 
 TEST_F(PlanRewritesTest, AggregateSizingFiresOnAWideIntegerKey) {
+  nl::Session on(options(without_dense_grouping()));
   const std::string keys = "read_parquet('" + path("keys.parquet") + "')";
   const std::string sql = "SELECT k, sum(v), count(*) FROM " + keys + " GROUP BY k HAVING sum(v) > 4 ORDER BY k";
-  same_rows(sql);
-  EXPECT_TRUE(has(on_.explain(sql), "aggregate_sizing(perfect hash on k, 16 bits)")) << on_.explain(sql);
-  EXPECT_TRUE(has(on_.explain(sql), "PERFECT_HASH_GROUP_BY")) << on_.explain(sql);
+  same_rows(sql, on);
+  EXPECT_TRUE(has(on.explain(sql), "aggregate_sizing(perfect hash on k, 16 bits)")) << on.explain(sql);
+  EXPECT_TRUE(has(on.explain(sql), "PERFECT_HASH_GROUP_BY")) << on.explain(sql);
   EXPECT_FALSE(has(off_.explain(sql), "PERFECT_HASH_GROUP_BY")) << off_.explain(sql);
 }
 
 TEST_F(PlanRewritesTest, AggregateSizingOnWrongStatisticsIsExactOrStops) {
+  nl::Session on(options(without_dense_grouping()));
   // Keys 0..39998 and one more key; the footer says the keys end at 39999.
   auto lying_keys = [&](const std::string& name, int64_t extra) {
     const std::string file = path(name);
@@ -285,8 +278,8 @@ TEST_F(PlanRewritesTest, AggregateSizingOnWrongStatisticsIsExactOrStops) {
   };
   // A key past the stated maximum but inside the table's 2^16 slots has a slot of its own.
   const std::string inside = lying_keys("lying_keys_inside.parquet", 65000);
-  EXPECT_TRUE(has(on_.explain(inside), "aggregate_sizing(")) << on_.explain(inside);
-  const std::string out = same_rows(inside);
+  EXPECT_TRUE(has(on.explain(inside), "aggregate_sizing(")) << on.explain(inside);
+  const std::string out = same_rows(inside, on);
   EXPECT_TRUE(has(out, "65000")) << out;
   // A key beyond the table: DuckDB's own plan already narrows the key to the
   // stated range before grouping (compressed materialization), so the plain
@@ -294,7 +287,7 @@ TEST_F(PlanRewritesTest, AggregateSizingOnWrongStatisticsIsExactOrStops) {
   // stop with DuckDB's error on corrupt statistics, never other rows.
   const std::string beyond = lying_keys("lying_keys_beyond.parquet", 7777777);
   try {
-    const std::string with = rows(on_, beyond);
+    const std::string with = rows(on, beyond);
     EXPECT_EQ(with, rows(off_, beyond));
   } catch (const nl::Error& e) {
     EXPECT_TRUE(has(e.what(), "statistics")) << e.what();
@@ -302,13 +295,14 @@ TEST_F(PlanRewritesTest, AggregateSizingOnWrongStatisticsIsExactOrStops) {
 }
 
 TEST_F(PlanRewritesTest, AggregateSizingLeavesOtherGroupingsAlone) {
+  nl::Session on(options(without_dense_grouping()));
   const std::string keys = "read_parquet('" + path("keys.parquet") + "')";
   // Two keys; a key without statistics; a key too sparse for its rows.
   for (const std::string& sql : {"SELECT k, v, count(*) FROM " + keys + " GROUP BY k, v ORDER BY k, v",
                                  "SELECT a, count(*) FROM read_csv('" + path("ints.csv") + "') GROUP BY a ORDER BY a",
                                  "SELECT k * 1000 AS kk, count(*) FROM " + keys + " GROUP BY kk ORDER BY kk"}) {
-    same_rows(sql);
-    EXPECT_FALSE(has(on_.explain(sql), "aggregate_sizing")) << on_.explain(sql);
+    same_rows(sql, on);
+    EXPECT_FALSE(has(on.explain(sql), "aggregate_sizing")) << on.explain(sql);
   }
 }
 

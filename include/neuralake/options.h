@@ -22,9 +22,12 @@ struct PlanRewrites {
   bool aggregate_sizing = true;
   // rank()/row_number() <= k per group computed as a per-group top-k.
   bool top_k_per_group = true;
+  // GROUP BY one integer-like key whose range (from min/max) fits a memory
+  // budget: the groups' states kept in blocks indexed by the key, no hashing.
+  bool dense_grouping = true;
 
   // Every rewrite switched off: the plan DuckDB would run.
-  static PlanRewrites none() { return {false, false, false}; }
+  static PlanRewrites none() { return {false, false, false, false}; }
 };
 
 struct SessionOptions {

@@ -65,12 +65,6 @@ class ThresholdGuard : public ClientContextState {
   std::optional<Value> previous;
 };
 
-uint64_t current_threshold(ClientContext& context) {
-  Value v;
-  if (context.TryGetCurrentSetting(kSetting, v) && !v.IsNull()) return v.GetValue<uint64_t>();
-  return 12;
-}
-
 bool perfect_hash_type(const LogicalType& type) {
   switch (type.InternalType()) {
     case PhysicalType::INT8:
@@ -133,6 +127,20 @@ void collect(LogicalOperator& op, std::vector<LogicalAggregate*>& out) {
 
 }  // namespace
 
+uint64_t perfect_hash_threshold(ClientContext& context) {
+  Value v;
+  if (context.TryGetCurrentSetting(kSetting, v) && !v.IsNull()) return v.GetValue<uint64_t>();
+  return 12;
+}
+
+uint64_t unmanaged_table_budget(ClientContext& context) {
+  return std::min<uint64_t>(kBudgetCap, BufferManager::GetBufferManager(context).GetMaxMemory() / 4);
+}
+
+uint64_t query_threads(ClientContext& context) {
+  return std::max<uint64_t>(1, TaskScheduler::GetScheduler(context).NumberOfThreads());
+}
+
 void restore_aggregate_sizing(ClientContext& context) {
   if (auto guard = context.registered_state->Get<ThresholdGuard>(kGuardKey)) guard->restore(context);
 }
@@ -141,9 +149,9 @@ void size_aggregates(ClientContext& context, LogicalOperator& plan) {
   std::vector<LogicalAggregate*> aggregates;
   collect(plan, aggregates);
   if (aggregates.empty()) return;
-  const uint64_t threshold = current_threshold(context);
-  const uint64_t threads = std::max<uint64_t>(1, TaskScheduler::GetScheduler(context).NumberOfThreads());
-  const uint64_t budget = std::min<uint64_t>(kBudgetCap, BufferManager::GetBufferManager(context).GetMaxMemory() / 4);
+  const uint64_t threshold = perfect_hash_threshold(context);
+  const uint64_t threads = query_threads(context);
+  const uint64_t budget = unmanaged_table_budget(context);
 
   uint64_t raise_to = threshold;
   std::vector<std::pair<LogicalAggregate*, uint64_t>> chosen, others;

@@ -14,6 +14,17 @@ namespace neuralake::engine::rewrites {
 // qualify (restored when the query ends); records what it chose.
 void size_aggregates(duckdb::ClientContext& context, duckdb::LogicalOperator& plan);
 
+// The key bits up to which DuckDB plans a perfect hash aggregate for this
+// query (its perfect_ht_threshold, 12 by default).
+uint64_t perfect_hash_threshold(duckdb::ClientContext& context);
+
+// The memory that tables allocated outside DuckDB's buffer manager may take
+// for one query: a quarter of memory_limit, at most 1 GiB.
+uint64_t unmanaged_table_budget(duckdb::ClientContext& context);
+
+// The threads one query may run on.
+uint64_t query_threads(duckdb::ClientContext& context);
+
 // Puts back a threshold size_aggregates() raised on `context` for an earlier
 // query that did not end normally; nothing otherwise.
 void restore_aggregate_sizing(duckdb::ClientContext& context);

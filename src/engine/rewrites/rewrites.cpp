@@ -3,6 +3,7 @@
 #include "duckdb/optimizer/optimizer_extension.hpp"
 #include "engine/rewrites/aggregate_sizing.h"
 #include "engine/rewrites/count_distinct_bitmap.h"
+#include "engine/rewrites/dense_grouping.h"
 
 namespace neuralake::engine::rewrites {
 
@@ -22,7 +23,9 @@ void optimize(duckdb::OptimizerExtensionInput& input, duckdb::unique_ptr<duckdb:
   const auto& switches = static_cast<Switches&>(*input.info).switches;
   restore_aggregate_sizing(input.context);
   if (switches.count_distinct_bitmap) rewrite_aggregates(input.context, *plan);
-  // After the distinct counts are rewritten: an aggregate without DISTINCT may use a perfect hash table.
+  // After the distinct counts are rewritten: their aggregates may then be dense.
+  if (switches.dense_grouping) rewrite_dense_groupings(input.context, plan);
+  // An aggregate left without DISTINCT may use a perfect hash table.
   if (switches.aggregate_sizing) size_aggregates(input.context, *plan);
 }
 
