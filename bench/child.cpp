@@ -16,10 +16,10 @@ double ms_since(std::chrono::steady_clock::time_point t0) {
 }
 }  // namespace
 
-RunResult run_ours(const Query& query, const DataLayout& layout, int threads) {
+RunResult run_ours(const Query& query, const DataLayout& layout, int threads, bool rewrites) {
   RunResult r;
   auto t0 = std::chrono::steady_clock::now();
-  neuralake::Catalog catalog = make_catalog(layout, threads);
+  neuralake::Catalog catalog = make_catalog(layout, threads, rewrites);
   catalog.session();  // sessions are made on first use: make it now, outside the query's time
   r.setup_ms = ms_since(t0);
   const double cpu0 = process_cpu_ms();

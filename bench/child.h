@@ -19,7 +19,7 @@ struct RunResult {
 };
 
 // Through the catalog and lazy-frame API.
-RunResult run_ours(const Query& query, const DataLayout& layout, int threads);
+RunResult run_ours(const Query& query, const DataLayout& layout, int threads, bool rewrites);
 // Through DuckDB's C++ API on the same files (raw_duckdb.cpp).
 RunResult run_raw(const Query& query, const DataLayout& layout, int threads);
 

@@ -1,7 +1,7 @@
 // neuralake_bench: each query through our catalog/lazy-frame API and as raw
 // DuckDB SQL on the same generated files, each run in its own child process.
 //
-//   neuralake_bench [--rows N] [--seed S] [--reps R] [--threads T]
+//   neuralake_bench [--rows N] [--seed S] [--reps R] [--threads T] [--rewrites on|off]
 //                   [--data-dir DIR] [--queries a,b,...]
 // Prints per query the median query time and the peak RSS of both paths and
 // their ratios (ours / raw), then a summary against the targets.
@@ -39,6 +39,7 @@ struct Args {
   uint64_t seed = 42;
   int reps = 5;
   int threads = 0;
+  bool rewrites = true;  // off: PlanRewrites::none(), the plan DuckDB would run
   std::string data_dir;
   std::vector<std::string> queries;
   // Child mode.
@@ -68,6 +69,11 @@ Args parse(int argc, char** argv) {
     else if (k == "--reps") a.reps = std::stoi(value());
     else if (k == "--threads") a.threads = std::stoi(value());
     else if (k == "--data-dir") a.data_dir = value();
+    else if (k == "--rewrites") {
+      const std::string v = value();
+      if (v != "on" && v != "off") throw std::invalid_argument("--rewrites takes on or off, got '" + v + "'");
+      a.rewrites = v == "on";
+    }
     else if (k == "--queries") a.queries = split(value(), ',');
     else if (k == "--child") a.child = value();
     else if (k == "--query") a.query = value();
@@ -75,6 +81,7 @@ Args parse(int argc, char** argv) {
     else if (k == "--help" || k == "-h") {
       std::cout << "usage: neuralake_bench [--rows N (6000000)] [--seed S (42)] [--reps R (5)]\n"
                    "                       [--threads T (all cores)] [--data-dir DIR (build/bench-data)]\n"
+                   "                       [--rewrites on|off (on)]\n"
                    "                       [--queries name,...]\nqueries:";
       for (const auto& q : bench::queries()) std::cout << " " << q.name;
       std::cout << "\n";
@@ -97,12 +104,13 @@ struct ChildRun {
 };
 
 // Runs this binary in --child mode and reads its result line and peak RSS.
-ChildRun run_child(const std::string& side, const std::string& query, const bench::DataLayout& layout, int threads) {
+ChildRun run_child(const std::string& side, const std::string& query, const bench::DataLayout& layout, int threads,
+                   bool rewrites) {
   int fds[2];
   if (pipe(fds) != 0) throw std::runtime_error(std::string("pipe: ") + std::strerror(errno));
   const std::string exe = self_exe().string();
   std::vector<std::string> args = {exe, "--child", side, "--query", query, "--data", layout.root,
-                                   "--threads", std::to_string(threads)};
+                                   "--threads", std::to_string(threads), "--rewrites", rewrites ? "on" : "off"};
   std::vector<char*> argv;
   for (auto& s : args) argv.push_back(s.data());
   argv.push_back(nullptr);
@@ -141,7 +149,7 @@ double median(std::vector<double> v) {
 int child_main(const Args& a) {
   bench::DataLayout layout{a.data};
   const bench::Query& q = bench::find_query(a.query);
-  bench::RunResult r = a.child == "ours" ? bench::run_ours(q, layout, a.threads)
+  bench::RunResult r = a.child == "ours" ? bench::run_ours(q, layout, a.threads, a.rewrites)
                        : a.child == "raw" ? bench::run_raw(q, layout, a.threads)
                                           : throw std::invalid_argument("--child must be ours or raw");
   std::cout << bench::format_result(r) << std::endl;
@@ -162,8 +170,9 @@ int parent_main(const Args& a) {
   }
 
   std::printf("neuralake_bench: %llu lineitem rows, seed %llu, %d threads, %d reps per path (alternating), "
-              "data %s (%.0f MB, read once before timing)\n\n",
+              "plan rewrites %s, data %s (%.0f MB, read once before timing)\n\n",
               static_cast<unsigned long long>(a.rows), static_cast<unsigned long long>(a.seed), threads, a.reps,
+              a.rewrites ? "on" : "off",
               layout.root.c_str(), static_cast<double>(warmed) / 1e6);
   std::printf("%-17s %9s %9s %6s  %9s %9s %6s  %8s %8s %6s  %8s %8s  %s\n", "query", "ours ms", "raw ms", "ratio",
               "ours MB", "raw MB", "ratio", "ours cpu", "raw cpu", "ratio", "setup", "setup", "rows");
@@ -175,15 +184,15 @@ int parent_main(const Args& a) {
   double log_time = 0, log_memory = 0, worst_time = 0, worst_memory = 0;
   for (const auto* q : selected) {
     // One untimed run of each path first: loads the code and the files' metadata paths.
-    run_child("ours", q->name, layout, threads);
-    run_child("raw", q->name, layout, threads);
+    run_child("ours", q->name, layout, threads, a.rewrites);
+    run_child("raw", q->name, layout, threads, a.rewrites);
     std::vector<double> ours_ms, raw_ms, ours_mb, raw_mb, ours_setup, raw_setup, ours_cpu, raw_cpu;
     bench::RunResult ours_last, raw_last;
     for (int rep = 0; rep < a.reps; ++rep) {
       // Alternate which path goes first, so drift (heat, other load) hits both alike.
       for (int k = 0; k < 2; ++k) {
         bool ours = (rep + k) % 2 == 0;
-        ChildRun run = run_child(ours ? "ours" : "raw", q->name, layout, threads);
+        ChildRun run = run_child(ours ? "ours" : "raw", q->name, layout, threads, a.rewrites);
         (ours ? ours_ms : raw_ms).push_back(run.result.query_ms);
         (ours ? ours_mb : raw_mb).push_back(run.max_rss_mb);
         (ours ? ours_setup : raw_setup).push_back(run.result.setup_ms);

@@ -140,8 +140,9 @@ const Query& find_query(const std::string& name) {
   throw std::invalid_argument("unknown query '" + name + "'");
 }
 
-nl::Catalog make_catalog(const DataLayout& layout, int threads) {
+nl::Catalog make_catalog(const DataLayout& layout, int threads, bool rewrites) {
   nl::SessionOptions options;
+  options.rewrites = rewrites ? nl::PlanRewrites{} : nl::PlanRewrites::none();
   options.warehouse = layout.root;
   options.threads = threads;
   nl::Database tpch({

@@ -34,6 +34,6 @@ const Query& find_query(const std::string& name);
 
 // The catalog the "ours" side queries: tpch.{lineitem, orders, part,
 // supplier, lineitem_by_year}.
-neuralake::Catalog make_catalog(const DataLayout& layout, int threads);
+neuralake::Catalog make_catalog(const DataLayout& layout, int threads, bool rewrites = true);
 
 }  // namespace bench

@@ -285,6 +285,18 @@ TEST(ConfigSettings, ReadCacheIsOffUnlessAskedFor) {
                   InvalidArgument, "s3.read_cache_mb");
 }
 
+TEST(ConfigSettings, SequentialReadsStreamFromACustomEndpointAndUseRangesOnAws) {
+  EXPECT_TRUE(Config::resolve(Environment{{{"NEURALAKE_ENV", "minio"}}}).s3.stream_sequential_reads);
+  Environment aws{{{"NEURALAKE_ENV", "production"}, {"NEURALAKE_WAREHOUSE", "s3://data-bucket/lake"}, {"AWS_REGION", "eu-west-1"}}};
+  EXPECT_FALSE(Config::resolve(aws).s3.stream_sequential_reads);
+  aws.variables["NEURALAKE_S3_SEQUENTIAL_READS"] = "stream";
+  EXPECT_TRUE(Config::resolve(aws).s3.stream_sequential_reads);
+  EXPECT_FALSE(Config::resolve(Environment{{{"NEURALAKE_ENV", "minio"}, {"NEURALAKE_S3_SEQUENTIAL_READS", "ranges"}}})
+                   .s3.stream_sequential_reads);
+  EXPECT_NL_ERROR(Config::resolve(Environment{{{"NEURALAKE_ENV", "minio"}, {"NEURALAKE_S3_SEQUENTIAL_READS", "fast"}}}),
+                  InvalidArgument, "s3.sequential_reads");
+}
+
 TEST(ConfigServer, DefaultsAreLoopbackAndBounded) {
   Config c = Config::resolve(Environment{});
   EXPECT_EQ(c.server.host, "127.0.0.1");

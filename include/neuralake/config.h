@@ -75,6 +75,14 @@ struct S3Options {
   // the table has one writer at a time. Setting s3.single_writer
   // (NEURALAKE_S3_SINGLE_WRITER), false in every profile.
   bool single_writer = false;
+  // How a sequential reader (`s3 cp`, whole-file reads) fetches an object:
+  // one GET streamed as the reader consumes it (true), or chunks fetched by
+  // parallel ranged GETs ahead of it (false). A connection to AWS S3 serves
+  // tens of MB/s, so parallel ranges add up there; an S3-compatible server at
+  // a custom endpoint is usually near, and one stream costs it the least.
+  // Setting s3.sequential_reads (NEURALAKE_S3_SEQUENTIAL_READS): auto (the
+  // default: stream with a custom endpoint, ranges on AWS), stream or ranges.
+  bool stream_sequential_reads = false;
 };
 
 // How `neuralake serve` runs: settings server.* of a profile, overridden by

@@ -40,6 +40,7 @@ const std::vector<SettingDef>& setting_defs() {
       {"s3.max_retries", {"NEURALAKE_S3_MAX_RETRIES"}, false},
       {"s3.read_cache_mb", {"NEURALAKE_S3_READ_CACHE_MB"}, false},
       {"s3.single_writer", {"NEURALAKE_S3_SINGLE_WRITER"}, false},
+      {"s3.sequential_reads", {"NEURALAKE_S3_SEQUENTIAL_READS"}, false},
       {"server.host", {"NEURALAKE_SERVER_HOST"}, false},
       {"server.port", {"NEURALAKE_SERVER_PORT"}, false},
       {"server.workers", {"NEURALAKE_SERVER_WORKERS"}, false},
@@ -78,6 +79,7 @@ const Defaults kCommonDefaults = {{"s3.region", "us-east-1"},       {"s3.address
                                   {"s3.allow_http", "false"},       {"s3.connect_timeout_ms", "5000"},
                                   {"s3.request_timeout_ms", "30000"}, {"s3.max_retries", "5"},
                                   {"s3.read_cache_mb", "0"},        {"s3.single_writer", "false"},
+                                  {"s3.sequential_reads", "auto"},
                                   {"server.host", "127.0.0.1"},     {"server.port", "8080"},
                                   {"server.workers", "8"},          {"server.max_queries", "4"},
                                   {"server.query_timeout_ms", "30000"}, {"server.max_result_rows", "10000000"},
@@ -315,6 +317,15 @@ Config Config::resolve(const Environment& env) {
   // Off unless asked for: a cache trades memory for repeated reads of the same objects.
   s3.read_cache_bytes = static_cast<uint64_t>(parse_int(get("s3.read_cache_mb"), 0, 1 << 20)) << 20;
   s3.single_writer = parse_bool(get("s3.single_writer"));
+  const auto& sequential = get("s3.sequential_reads");
+  if (sequential.value == "stream" || (sequential.value == "auto" && !s3.endpoint.empty())) {
+    s3.stream_sequential_reads = true;
+  } else if (sequential.value == "ranges" || sequential.value == "auto") {
+    s3.stream_sequential_reads = false;
+  } else {
+    invalid("s3.sequential_reads", "s3.sequential_reads must be 'auto', 'stream' or 'ranges', got '" + sequential.value +
+                                       "' (from " + sequential.origin + ")");
+  }
 
   ServerSettings& server = config.server;
   server.host = get("server.host").value;

@@ -18,6 +18,7 @@ struct Transfer {
   char* out = nullptr;  // HttpRequest::body_out
   size_t capacity = 0;
   int status = 0;  // of the last status line seen
+  const std::function<bool(const HttpResponse&, std::string_view)>* sink = nullptr;  // HttpRequest::body_sink
 };
 
 // A 206 goes straight into the caller's buffer when it gave one; anything else
@@ -27,6 +28,12 @@ size_t on_body(char* data, size_t size, size_t n, void* user) {
   auto* t = static_cast<Transfer*>(user);
   HttpResponse* response = t->response;
   const size_t len = size * n;
+  if (t->sink && *t->sink && t->status / 100 == 2) {
+    response->status = t->status;
+    if (!(*t->sink)(*response, std::string_view(data, len))) return 0;  // aborts the transfer
+    response->body_out_size += len;
+    return len;
+  }
   if (t->out && t->status == 206) {
     // Bytes beyond the buffer (more than the range asked for) are dropped; the
     // caller checks what it got against what it asked for.
@@ -43,6 +50,11 @@ size_t on_body(char* data, size_t size, size_t n, void* user) {
   }
   response->body.append(data, len);
   return len;
+}
+
+// Asked by libcurl about once a second, and as data moves: non-zero abandons the transfer.
+int on_progress(void* user, curl_off_t, curl_off_t, curl_off_t, curl_off_t) {
+  return static_cast<const std::atomic<bool>*>(user)->load() ? 1 : 0;
 }
 
 size_t on_header(char* data, size_t size, size_t n, void* user) {
@@ -141,7 +153,7 @@ HttpResponse HttpClient::perform(const HttpRequest& request) {
   CURL* curl = static_cast<CURL*>(acquire());
   lib.easy_reset(curl);  // keeps the connection cache, drops the last request's options
   HttpResponse response;
-  Transfer transfer{&response, request.body_out, request.body_out ? request.body_out_capacity : 0, 0};
+  Transfer transfer{&response, request.body_out, request.body_out ? request.body_out_capacity : 0, 0, &request.body_sink};
   Upload upload{request.body, 0};
   curl_slist* headers = nullptr;
   for (const auto& [k, v] : request.headers) headers = lib.slist_append(headers, (k + ": " + v).c_str());
@@ -162,6 +174,11 @@ HttpResponse HttpClient::perform(const HttpRequest& request) {
   lib.easy_setopt(curl, CURLOPT_HEADERDATA, &transfer);
   lib.easy_setopt(curl, CURLOPT_BUFFERSIZE, static_cast<long>(options_.receive_buffer));
   lib.easy_setopt(curl, CURLOPT_PROTOCOLS_STR, "http,https");
+  if (request.cancel) {
+    lib.easy_setopt(curl, CURLOPT_NOPROGRESS, 0L);
+    lib.easy_setopt(curl, CURLOPT_XFERINFOFUNCTION, on_progress);
+    lib.easy_setopt(curl, CURLOPT_XFERINFODATA, request.cancel);
+  }
   // Proxies come only from our settings, never from curl's own reading of the environment.
   const bool https = request.url.rfind("https://", 0) == 0;
   const std::string& proxy = https ? options_.https_proxy : options_.http_proxy;
@@ -198,7 +215,8 @@ HttpResponse HttpClient::perform(const HttpRequest& request) {
     response.timed_out = rc == CURLE_OPERATION_TIMEDOUT;
     response.status = 0;
     response.body.clear();
-    response.body_out_size = 0;
+    // A sink keeps what it took (the caller resumes after it); a buffer's bytes are void.
+    if (!request.body_sink) response.body_out_size = 0;
   } else {
     long status = 0;
     lib.easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &status);

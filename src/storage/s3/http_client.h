@@ -3,6 +3,7 @@
 // libcurl is opened by the first request (curl_library.h), not linked.
 #pragma once
 
+#include <atomic>
 #include <chrono>
 #include <functional>
 #include <memory>
@@ -28,6 +29,8 @@ struct HttpOptions {
   std::string ca_bundle;    // empty: the system's CA certificates
 };
 
+struct HttpResponse;
+
 struct HttpRequest {
   std::string method = "GET";
   std::string url;          // fully encoded
@@ -39,6 +42,13 @@ struct HttpRequest {
   // that ignored Range) still goes to HttpResponse::body.
   char* body_out = nullptr;
   size_t body_out_capacity = 0;
+  // Where a 2xx body goes instead, piece by piece as it arrives; `head` holds
+  // the status and headers. Returning false aborts the transfer (a transport
+  // failure). HttpResponse::body_out_size counts the bytes it took.
+  std::function<bool(const HttpResponse& head, std::string_view piece)> body_sink = nullptr;
+  // When set and it turns true, the transfer is abandoned within about a
+  // second even while the server sends nothing (a transport failure).
+  const std::atomic<bool>* cancel = nullptr;
 };
 
 struct HttpResponse {

@@ -5,6 +5,10 @@
 
 #include <algorithm>
 #include <atomic>
+#include <condition_variable>
+#include <cstring>
+#include <functional>
+#include <mutex>
 #include <ctime>
 #include <deque>
 #include <future>
@@ -133,8 +137,62 @@ class S3Reader : public ObjectReader {
   std::deque<Ahead> ahead_;  // in order of start
 };
 
-class S3StoreImpl : public S3Store {
+// Reads the rest of the object after the first chunk with one GET on a thread
+// of its own, as curl would: the bytes go straight into the caller's buffer
+// while it waits for them, and into a queue of 1 MiB blocks while it is busy
+// (at most read_chunk_size * read_parallelism bytes; then the transfer waits
+// and TCP slows the server down). A connection lost midway resumes where it
+// stopped, pinned to the ETag the open saw.
+class S3StreamReader : public ObjectReader {
  public:
+  S3StreamReader(S3StoreImpl& store, std::string key, std::unique_ptr<char[]> first, uint64_t first_size, uint64_t size,
+                 std::string etag);
+  ~S3StreamReader() override;
+  size_t read(char* out, size_t n) override;
+  uint64_t size() const override { return size_; }
+
+ private:
+  static constexpr size_t kBlock = 1u << 20;
+  struct Block {
+    std::unique_ptr<char[]> data;
+    size_t size = 0;
+  };
+  void run();                           // the transfer thread
+  bool deliver(std::string_view piece);  // its body sink; false once stopping
+  size_t take_current(char* out, size_t n);
+  size_t take_queued(char* out, size_t n);
+
+  S3StoreImpl& store_;
+  std::string key_;
+  std::unique_ptr<char[]> first_;  // bytes [0, first_size_), read first
+  uint64_t first_size_;
+  uint64_t size_;
+  std::string etag_;
+  uint64_t offset_ = 0;  // bytes handed to the caller
+  Block current_;        // taken from the queue, being read by the caller
+  size_t current_pos_ = 0;
+  size_t max_blocks_;
+
+  std::mutex mutex_;
+  std::condition_variable changed_;
+  std::deque<Block> queued_;  // received and not yet taken, in order
+  std::vector<std::unique_ptr<char[]>> spare_;
+  size_t blocks_made_ = 0;
+  char* waiting_out_ = nullptr;  // the caller's buffer while it waits for bytes
+  size_t waiting_capacity_ = 0;
+  size_t waiting_filled_ = 0;
+  bool finished_ = false;
+  std::exception_ptr error_;
+  std::atomic<bool> stop_{false};
+  std::thread thread_;  // last: started once everything above exists
+};
+
+class S3StoreImpl : public S3Store {
+  friend class S3StreamReader;
+
+ public:
+  using BodySink = std::function<bool(const HttpResponse&, std::string_view)>;
+
   explicit S3StoreImpl(S3StoreOptions o) : o_(std::move(o)), rng_(std::random_device{}()) {
     if (o_.endpoint.empty()) o_.endpoint = "https://s3." + o_.region + ".amazonaws.com";
     ep_ = s3::parse_endpoint(o_.endpoint, "s3.endpoint");
@@ -385,10 +443,14 @@ class S3StoreImpl : public S3Store {
   int read_parallelism() const { return o_.read_parallelism; }
 
   // The first chunk comes with the open: one request for small objects, and
-  // the ETag it returns pins the version every later chunk must match.
+  // the ETag it returns pins the version every later byte must match.
   std::unique_ptr<ObjectReader> open_reader(std::string_view key) override {
-    std::unique_ptr<char[]> buf(new char[read_chunk()]);
-    RangeResult first = fetch_range(key, 0, read_chunk(), buf.get(), {});
+    // A streaming reader's transfer starts once the first chunk is in: a small one.
+    const uint64_t first_chunk = o_.stream_sequential_reads ? std::min<uint64_t>(read_chunk(), 1u << 20) : read_chunk();
+    std::unique_ptr<char[]> buf(new char[first_chunk]);
+    RangeResult first = fetch_range(key, 0, first_chunk, buf.get(), {});
+    if (o_.stream_sequential_reads && first.size < first.total)
+      return std::make_unique<S3StreamReader>(*this, std::string(key), std::move(buf), first.size, first.total, first.etag);
     return std::make_unique<S3Reader>(*this, std::string(key), std::move(buf), first.size, first.total, first.etag);
   }
 
@@ -477,14 +539,23 @@ class S3StoreImpl : public S3Store {
     return info;
   }
 
-  void backoff(int attempt) {
+  std::chrono::milliseconds backoff_delay(int attempt) {
     auto cap = std::min<long long>(o_.retry_max_delay.count(), o_.retry_base_delay.count() << std::min(attempt, 20));
-    long long wait;
-    {
-      std::lock_guard lock(rng_mutex_);
-      wait = std::uniform_int_distribution<long long>(0, std::max(0LL, cap))(rng_);
-    }
-    std::this_thread::sleep_for(std::chrono::milliseconds(wait));
+    std::lock_guard lock(rng_mutex_);
+    return std::chrono::milliseconds(std::uniform_int_distribution<long long>(0, std::max(0LL, cap))(rng_));
+  }
+  void backoff(int attempt) { std::this_thread::sleep_for(backoff_delay(attempt)); }
+  int max_retries() const { return o_.max_retries; }
+  void count_retry() { ++c_.retries; }
+
+  // One GET of the object from `offset` to its end, pinned to `etag`, its
+  // body handed to `sink` as it arrives. Not retried once bytes arrived.
+  HttpResponse stream_from(std::string_view key, uint64_t offset, const std::string& etag, const BodySink& sink,
+                           const std::atomic<bool>& cancel) {
+    HeaderList h{{"Range", "bytes=" + std::to_string(offset) + "-"}};
+    if (!etag.empty()) h.emplace_back("If-Match", etag);
+    ++c_.get;
+    return request("GET", key, {}, h, {}, /*bucket_level=*/false, nullptr, 0, &sink, &cancel);
   }
 
   static bool retryable(const HttpResponse& r) {
@@ -496,8 +567,11 @@ class S3StoreImpl : public S3Store {
 
   // Signs and sends one request, retrying what may succeed on a second try.
   // A 206 answer's body goes to `body_out` (`body_out_capacity` bytes) if given.
+  // With `sink`, a 2xx body goes to it as it arrives, and a request it took
+  // bytes from is never retried here (the caller resumes after them).
   HttpResponse request(const std::string& method, std::string_view key, const QueryList& query, const HeaderList& headers,
-                       std::string_view body, bool bucket_level = false, char* body_out = nullptr, size_t body_out_capacity = 0) {
+                       std::string_view body, bool bucket_level = false, char* body_out = nullptr, size_t body_out_capacity = 0,
+                       const BodySink* sink = nullptr, const std::atomic<bool>* cancel = nullptr) {
     std::string path = o_.path_style ? "/" + o_.bucket : "";
     if (!bucket_level) path += "/" + full_key(key);
     if (path.empty()) path = "/";
@@ -517,8 +591,10 @@ class S3StoreImpl : public S3Store {
       SignedRequest signed_req = sign_v4(sr, creds.credentials, so);
       HttpRequest hr{method, url, sr.headers, body, body_out, body_out_capacity};
       hr.headers.insert(hr.headers.end(), signed_req.added_headers.begin(), signed_req.added_headers.end());
+      if (sink) hr.body_sink = *sink;
+      hr.cancel = cancel;
       HttpResponse r = o_.http->perform(hr);
-      if (!retryable(r) || attempt >= o_.max_retries) return r;
+      if (!retryable(r) || attempt >= o_.max_retries || (sink && r.body_out_size > 0) || (cancel && *cancel)) return r;
       ++c_.retries;
       backoff(attempt);
     }
@@ -658,6 +734,198 @@ size_t S3Reader::read(char* out, size_t n) {
   return take;
 }
 
+S3StreamReader::S3StreamReader(S3StoreImpl& store, std::string key, std::unique_ptr<char[]> first, uint64_t first_size,
+                               uint64_t size, std::string etag)
+    : store_(store),
+      key_(std::move(key)),
+      first_(std::move(first)),
+      first_size_(first_size),
+      size_(size),
+      etag_(std::move(etag)),
+      max_blocks_(std::max<size_t>(2, store.read_chunk() * std::max(1, store.read_parallelism()) / kBlock)) {
+  if (first_size_ < size_) thread_ = std::thread([this] { run(); });
+}
+
+S3StreamReader::~S3StreamReader() {
+  {
+    std::lock_guard lock(mutex_);
+    stop_ = true;
+  }
+  changed_.notify_all();
+  if (thread_.joinable()) thread_.join();
+}
+
+bool S3StreamReader::deliver(std::string_view piece) {
+  std::unique_lock lock(mutex_);
+  while (!piece.empty()) {
+    if (stop_) return false;
+    if (waiting_out_ && queued_.empty()) {  // the caller waits: straight into its buffer
+      const size_t k = std::min(piece.size(), waiting_capacity_ - waiting_filled_);
+      std::memcpy(waiting_out_ + waiting_filled_, piece.data(), k);
+      waiting_filled_ += k;
+      piece.remove_prefix(k);
+      if (waiting_filled_ == waiting_capacity_) {
+        waiting_out_ = nullptr;
+        changed_.notify_all();
+      }
+      continue;
+    }
+    if (queued_.empty() || queued_.back().size == kBlock) {
+      if (spare_.empty() && blocks_made_ >= max_blocks_) {  // full: wait for the caller to take some
+        changed_.wait(lock);
+        continue;
+      }
+      Block b;
+      if (spare_.empty()) {
+        b.data.reset(new char[kBlock]);
+        blocks_made_++;
+      } else {
+        b.data = std::move(spare_.back());
+        spare_.pop_back();
+      }
+      queued_.push_back(std::move(b));
+    }
+    Block& b = queued_.back();
+    const size_t k = std::min(piece.size(), kBlock - b.size);
+    std::memcpy(b.data.get() + b.size, piece.data(), k);
+    b.size += k;
+    piece.remove_prefix(k);
+  }
+  return true;
+}
+
+void S3StreamReader::run() {
+  uint64_t at = first_size_;
+  int failures = 0;  // in a row, each without a block's worth of progress
+  try {
+    while (at < size_ && !stop_) {
+      const uint64_t from = at;
+      bool changed = false;         // the object is not the version the open saw
+      std::string refused;          // why else the answer's bytes cannot be used
+      std::exception_ptr failed;    // thrown while taking bytes (not let through libcurl)
+      S3StoreImpl::BodySink sink = [&](const HttpResponse& head, std::string_view piece) {
+        try {
+          if (at == from) {  // the first bytes: are they the range and version asked for?
+            const std::string range = head.header("content-range"), etag = head.header("etag");
+            unsigned long long s = 0, e = 0, t = 0;
+            if (head.status != 206 || std::sscanf(range.c_str(), "bytes %llu-%llu/%llu", &s, &e, &t) != 3 || s != from) {
+              refused = "server answered HTTP " + std::to_string(head.status) + " with range '" + range +
+                        "' for bytes from " + std::to_string(from);
+              return false;
+            }
+            if (t != size_ || (!etag.empty() && !etag_.empty() && etag != etag_)) {
+              changed = true;
+              return false;
+            }
+          }
+          if (!deliver(piece)) return false;
+          at += piece.size();
+          return true;
+        } catch (...) {
+          failed = std::current_exception();
+          return false;
+        }
+      };
+      HttpResponse r = store_.stream_from(key_, at, etag_, sink, stop_);
+      if (stop_) break;
+      if (failed) std::rethrow_exception(failed);
+      if (changed || r.status == 412)
+        throw Error(ErrorCode::IOError, store_.describe(key_), store_.describe(key_) + " changed while it was being read");
+      if (!refused.empty()) throw Error(ErrorCode::Corruption, store_.describe(key_), store_.describe(key_) + ": " + refused);
+      if (at >= size_) break;
+      // Nothing came (the request was already retried as far as it goes), or
+      // an error status: an error naming the object and the endpoint.
+      if (at == from || !r.transport_error) store_.check(r, key_, "GET");
+      // Cut short after some bytes: resume after them.
+      failures = at - from >= kBlock ? 0 : failures + 1;
+      if (failures > store_.max_retries()) {
+        throw Error(ErrorCode::Unavailable, store_.describe(key_),
+                    "GET " + store_.describe(key_) + " was cut short " + std::to_string(failures) + " times in a row: " +
+                        (r.transport_error ? r.transport_message : "the body ended early"));
+      }
+      store_.count_retry();
+      std::unique_lock lock(mutex_);
+      changed_.wait_for(lock, store_.backoff_delay(std::max(0, failures - 1)), [&] { return stop_.load(); });
+    }
+  } catch (...) {
+    std::lock_guard lock(mutex_);
+    error_ = std::current_exception();
+  }
+  {
+    std::lock_guard lock(mutex_);
+    finished_ = true;
+  }
+  changed_.notify_all();
+}
+
+size_t S3StreamReader::take_current(char* out, size_t n) {
+  const size_t k = std::min(n, current_.size - current_pos_);
+  std::memcpy(out, current_.data.get() + current_pos_, k);
+  current_pos_ += k;
+  offset_ += k;
+  return k;
+}
+
+// Moves queued blocks into `out` (the mutex held); a block left part-read
+// stays current. Returns the bytes moved.
+size_t S3StreamReader::take_queued(char* out, size_t n) {
+  size_t got = 0;
+  while (got < n && !queued_.empty()) {
+    current_ = std::move(queued_.front());
+    queued_.pop_front();
+    current_pos_ = 0;
+    got += take_current(out + got, n - got);
+    if (current_pos_ == current_.size) {
+      spare_.push_back(std::move(current_.data));
+      current_ = {};
+    }
+  }
+  return got;
+}
+
+// Fills `out` as far as the object goes: first what is already here (the
+// first chunk, the block being read, then the queue), then the rest straight
+// from the transfer while waiting. Returns short only at the end.
+size_t S3StreamReader::read(char* out, size_t n) {
+  if (offset_ >= size_ || n == 0) return 0;
+  n = static_cast<size_t>(std::min<uint64_t>(n, size_ - offset_));
+  if (offset_ < first_size_) {
+    const size_t k = static_cast<size_t>(std::min<uint64_t>(n, first_size_ - offset_));
+    std::memcpy(out, first_.get() + offset_, k);
+    offset_ += k;
+    if (offset_ == first_size_) first_.reset();
+    return k;
+  }
+  size_t got = 0;
+  if (current_.data) got = take_current(out, n);
+  if (got == n) return got;
+  std::unique_lock lock(mutex_);
+  if (current_.data) {  // used up: back to the transfer
+    spare_.push_back(std::move(current_.data));
+    current_ = {};
+  }
+  got += take_queued(out + got, n - got);
+  changed_.notify_all();  // room in the queue again
+  if (got == n) return got;
+  if (!finished_) {
+    // Wait with the rest of the caller's buffer for the transfer to fill.
+    waiting_out_ = out + got;
+    waiting_capacity_ = n - got;
+    waiting_filled_ = 0;
+    changed_.wait(lock, [&] { return !waiting_out_ || finished_; });
+    got += waiting_filled_;
+    offset_ += waiting_filled_;
+    waiting_out_ = nullptr;
+    // What came after the transfer stopped filling this buffer (if it ended) is queued.
+    got += take_queued(out + got, n - got);
+  }
+  if (got > 0) return got;
+  if (error_) std::rethrow_exception(error_);
+  throw Error(ErrorCode::IOError, store_.describe(key_),
+              store_.describe(key_) + ": the transfer ended at byte " + std::to_string(offset_) + " of " +
+                  std::to_string(size_));
+}
+
 }  // namespace
 
 std::shared_ptr<S3Store> make_s3_store(S3StoreOptions options) {
@@ -678,6 +946,7 @@ S3StoreOptions s3_options_from_config(const Config& config, const Environment& e
   o.region = config.s3.region;
   o.path_style = config.s3.path_style;
   o.max_retries = config.s3.max_retries;
+  o.stream_sequential_reads = config.s3.stream_sequential_reads;
   HttpOptions http;
   http.connect_timeout = config.s3.connect_timeout;
   http.request_timeout = config.s3.request_timeout;

@@ -37,6 +37,10 @@ struct S3StoreOptions {
   // read_parallelism of them ahead of the caller at once (so a reader holds at
   // most read_parallelism + 1 chunks).
   size_t read_chunk_size = 8u << 20;
+  // open_reader streams the rest of the object after its first chunk with one
+  // GET instead (holding at most read_chunk_size * read_parallelism bytes
+  // the caller has not taken yet).
+  bool stream_sequential_reads = false;
   std::shared_ptr<CredentialChain> credentials;
   std::shared_ptr<HttpClient> http;
 };
