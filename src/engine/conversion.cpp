@@ -434,12 +434,44 @@ void append_chunk(duckdb::DataChunk& chunk, const duckdb::vector<duckdb::Logical
   for (size_t c = 0; c < columns.size(); ++c) append_vector(chunk.data[c], types[c], chunk.size(), columns[c]);
 }
 
+namespace {
+
+// Gives the string columns of `columns` room for all of `collection`'s
+// strings at once: their total size from a first pass. Grown chunk by chunk,
+// a buffer would end up to twice as large, and each regrowth would hold the
+// old buffer and the new one together.
+void reserve_string_bytes(duckdb::ColumnDataCollection& collection, const duckdb::vector<duckdb::LogicalType>& types,
+                          std::vector<Series>& columns) {
+  std::vector<size_t> string_columns;
+  for (size_t c = 0; c < columns.size(); ++c)
+    if (types[c].InternalType() == duckdb::PhysicalType::VARCHAR &&
+        std::holds_alternative<StringColumn>(columns[c].mutable_storage()))
+      string_columns.push_back(c);
+  if (string_columns.empty()) return;
+  std::vector<size_t> bytes(columns.size(), 0);
+  for (auto& chunk : collection.Chunks(duckdb::vector<duckdb::column_t>(string_columns.begin(), string_columns.end()))) {
+    for (size_t k = 0; k < string_columns.size(); ++k) {
+      duckdb::UnifiedVectorFormat fmt;
+      chunk.data[k].ToUnifiedFormat(chunk.size(), fmt);
+      auto src = duckdb::UnifiedVectorFormat::GetData<duckdb::string_t>(fmt);
+      for (size_t i = 0; i < chunk.size(); ++i) {
+        auto idx = fmt.sel->get_index(i);
+        if (fmt.validity.RowIsValid(idx)) bytes[string_columns[k]] += src[idx].GetSize();
+      }
+    }
+  }
+  for (size_t c : string_columns) std::get<StringColumn>(columns[c].mutable_storage()).reserve(0, bytes[c]);
+}
+
+}  // namespace
+
 DataFrame collect_result(duckdb::QueryResult& result) {
   auto columns = empty_columns(result.names, result.types);
   if (result.type == duckdb::QueryResultType::MATERIALIZED_RESULT) {
     // Read the engine's collection in place (no copy per fetched chunk), sized once.
     auto& collection = result.Cast<duckdb::MaterializedQueryResult>().Collection();
     for (auto& s : columns) s.reserve(collection.Count());
+    reserve_string_bytes(collection, result.types, columns);
     for (auto& chunk : collection.Chunks()) append_chunk(chunk, result.types, columns);
     collection.Reset();
   } else {
