@@ -11,6 +11,7 @@
 #include "duckdb/storage/buffer_manager.hpp"
 #include "duckdb/storage/statistics/numeric_stats.hpp"
 #include "engine/rewrites/applied.h"
+#include "engine/rewrites/dense_group_by.h"
 #include "engine/rewrites/huge_pages.h"
 
 namespace neuralake::engine::rewrites {
@@ -65,20 +66,9 @@ class ThresholdGuard : public ClientContextState {
   std::optional<Value> previous;
 };
 
+// DuckDB's perfect hash takes integer keys of up to 64 bits, unsigned too.
 bool perfect_hash_type(const LogicalType& type) {
-  switch (type.InternalType()) {
-    case PhysicalType::INT8:
-    case PhysicalType::INT16:
-    case PhysicalType::INT32:
-    case PhysicalType::INT64:
-    case PhysicalType::UINT8:
-    case PhysicalType::UINT16:
-    case PhysicalType::UINT32:
-    case PhysicalType::UINT64:
-      return true;
-    default:
-      return false;
-  }
+  return dense_key_type(type) || type.InternalType() == PhysicalType::UINT64;
 }
 
 // The bits DuckDB's planner needs for `aggregate`'s perfect hash table (its
