@@ -294,6 +294,17 @@ TEST_F(PlanRewritesTest, AggregateSizingOnWrongStatisticsIsExactOrStops) {
   }
 }
 
+TEST_F(PlanRewritesTest, AggregateSizingOnADateKey) {
+  // A DATE key's statistics are dates: the range comes from their day numbers.
+  nl::Session on(options(without_dense_grouping()));
+  const std::string file = path("dates.parquet");
+  off_.execute("COPY (SELECT DATE '1990-01-01' + (i % 20000)::INTEGER AS d, i % 7 AS v FROM range(60000) r(i)) TO '" +
+               file + "' (FORMAT parquet)");
+  const std::string sql = "SELECT d, count(*), sum(v) FROM read_parquet('" + file + "') GROUP BY d ORDER BY d";
+  same_rows(sql, on);
+  EXPECT_TRUE(has(on.explain(sql), "aggregate_sizing(")) << on.explain(sql);
+}
+
 TEST_F(PlanRewritesTest, AggregateSizingLeavesOtherGroupingsAlone) {
   nl::Session on(options(without_dense_grouping()));
   const std::string keys = "read_parquet('" + path("keys.parquet") + "')";

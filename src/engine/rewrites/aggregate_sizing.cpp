@@ -11,7 +11,7 @@
 #include "duckdb/storage/buffer_manager.hpp"
 #include "duckdb/storage/statistics/numeric_stats.hpp"
 #include "engine/rewrites/applied.h"
-#include "engine/rewrites/dense_group_by.h"
+#include "engine/rewrites/column_stats.h"
 #include "engine/rewrites/huge_pages.h"
 
 namespace neuralake::engine::rewrites {
@@ -66,11 +66,6 @@ class ThresholdGuard : public ClientContextState {
   std::optional<Value> previous;
 };
 
-// DuckDB's perfect hash takes integer keys of up to 64 bits, unsigned too.
-bool perfect_hash_type(const LogicalType& type) {
-  return dense_key_type(type) || type.InternalType() == PhysicalType::UINT64;
-}
-
 // The bits DuckDB's planner needs for `aggregate`'s perfect hash table (its
 // rule: per key, the bits of max - min + 2), or nullopt when it cannot use one.
 std::optional<uint64_t> required_bits(LogicalAggregate& aggregate) {
@@ -85,29 +80,17 @@ std::optional<uint64_t> required_bits(LogicalAggregate& aggregate) {
   for (idx_t i = 0; i < aggregate.groups.size(); i++) {
     auto& stats = aggregate.group_stats[i];
     const auto& type = aggregate.groups[i]->return_type;
-    if (!perfect_hash_type(type) || !stats || !NumericStats::HasMinMax(*stats)) return std::nullopt;
-    hugeint_t lo = NumericStats::Min(*stats).DefaultCastAs(LogicalType::HUGEINT).GetValue<hugeint_t>();
-    hugeint_t hi = NumericStats::Max(*stats).DefaultCastAs(LogicalType::HUGEINT).GetValue<hugeint_t>();
+    // DuckDB's perfect hash takes keys stored as integers of up to 64 bits;
+    // their bounds in stored values (a DATE's days).
+    auto bounds = stats ? stored_integer_bounds(type.InternalType(), *stats) : std::nullopt;
+    if (!bounds) return std::nullopt;
+    const auto [lo, hi] = *bounds;
     if (hi < lo) return std::nullopt;
     hugeint_t range = hi - lo;
     if (range >= hugeint_t(NumericLimits<int32_t>::Maximum())) return std::nullopt;
-    uint64_t n = uint64_t(range.lower) + 2, bits = 0;
-    while (n > 0) {
-      n >>= 1;
-      bits++;
-    }
-    total += bits;
+    total += perfect_hash_bits(uint64_t(range.lower));
   }
   return total;
-}
-
-uint64_t state_bytes(LogicalAggregate& aggregate) {
-  uint64_t bytes = 1;  // the slot's "occupied" flag
-  for (auto& e : aggregate.expressions) {
-    auto& aggr = e->Cast<BoundAggregateExpression>();
-    bytes += AlignValue(aggr.function.state_size(aggr.function));
-  }
-  return bytes;
 }
 
 void collect(LogicalOperator& op, std::vector<LogicalAggregate*>& out) {
@@ -116,6 +99,21 @@ void collect(LogicalOperator& op, std::vector<LogicalAggregate*>& out) {
 }
 
 }  // namespace
+
+uint64_t perfect_hash_bits(uint64_t width) {
+  uint64_t bits = 0;
+  for (uint64_t n = width + 2; n > 0; n >>= 1) bits++;
+  return bits;
+}
+
+uint64_t slot_bytes(const LogicalAggregate& aggregate) {
+  uint64_t bytes = 1;  // the slot's "occupied" flag
+  for (auto& e : aggregate.expressions) {
+    auto& aggr = e->Cast<BoundAggregateExpression>();
+    bytes += AlignValue(aggr.function.state_size(aggr.function));
+  }
+  return bytes;
+}
 
 uint64_t perfect_hash_threshold(ClientContext& context) {
   Value v;
@@ -155,7 +153,7 @@ void size_aggregates(ClientContext& context, LogicalOperator& plan) {
     if (fits) {
       const uint64_t slots = uint64_t(1) << *bits;
       const uint64_t rows = aggregate->children[0]->EstimateCardinality(context);
-      const uint64_t table = slots * state_bytes(*aggregate);
+      const uint64_t table = slots * slot_bytes(*aggregate);
       const uint64_t cap = large_allocations_use_huge_pages() ? kHugePageTableCap : kTableCap;
       fits = table <= cap && table * (threads + 1) <= budget && slots <= kMaxSlotsPerRow * rows;
     }

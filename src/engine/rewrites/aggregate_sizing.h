@@ -7,12 +7,21 @@
 
 #include "duckdb.hpp"
 #include "duckdb/planner/logical_operator.hpp"
+#include "duckdb/planner/operator/logical_aggregate.hpp"
 
 namespace neuralake::engine::rewrites {
 
 // Raises this query's perfect_ht_threshold where the aggregates of `plan`
 // qualify (restored when the query ends); records what it chose.
 void size_aggregates(duckdb::ClientContext& context, duckdb::LogicalOperator& plan);
+
+// The bits DuckDB's perfect hash needs for one key whose values span
+// [min, min + width] (its rule: the bits of width + 2).
+uint64_t perfect_hash_bits(uint64_t width);
+
+// The bytes one key of `aggregate` takes in a table of its aggregate states:
+// the states, each aligned, and a flag saying the key has rows.
+uint64_t slot_bytes(const duckdb::LogicalAggregate& aggregate);
 
 // The key bits up to which DuckDB plans a perfect hash aggregate for this
 // query (its perfect_ht_threshold, 12 by default).

@@ -3,6 +3,8 @@
 #include "duckdb/planner/expression/bound_columnref_expression.hpp"
 #include "duckdb/planner/operator/logical_get.hpp"
 #include "duckdb/planner/operator/logical_projection.hpp"
+#include "duckdb/common/types/hugeint.hpp"
+#include "duckdb/storage/statistics/numeric_stats.hpp"
 
 namespace neuralake::engine::rewrites {
 
@@ -66,6 +68,16 @@ unique_ptr<BaseStatistics> scan_column_stats(ClientContext& context, LogicalOper
   } catch (const std::exception&) {
     return nullptr;  // a source that cannot state statistics has none
   }
+}
+
+std::optional<std::pair<hugeint_t, hugeint_t>> stored_integer_bounds(PhysicalType type, const BaseStatistics& stats) {
+  if (!NumericStats::HasMinMax(stats)) return std::nullopt;
+  std::optional<std::pair<hugeint_t, hugeint_t>> bounds;
+  with_integer_type(type, [&](auto zero) {
+    using T = decltype(zero);
+    bounds.emplace(Hugeint::Convert(NumericStats::GetMin<T>(stats)), Hugeint::Convert(NumericStats::GetMax<T>(stats)));
+  });
+  return bounds;
 }
 
 }  // namespace neuralake::engine::rewrites

@@ -16,6 +16,7 @@
 #include "duckdb/execution/physical_plan_generator.hpp"
 #include "duckdb/planner/expression/bound_aggregate_expression.hpp"
 #include "duckdb/planner/operator/logical_extension_operator.hpp"
+#include "engine/rewrites/column_stats.h"
 
 namespace neuralake::engine::rewrites {
 
@@ -241,34 +242,12 @@ void write_keys(Vector& out, const int64_t* keys, idx_t count, idx_t null_positi
   if (null_position != DConstants::INVALID_INDEX) FlatVector::SetNull(out, null_position, true);
 }
 
-// Calls F<T> with the C++ type of a dense key's physical type.
-template <template <class> class F, class... Args>
-void with_key_type(PhysicalType type, Args&&... args) {
-  switch (type) {
-    case PhysicalType::INT8: return F<int8_t>::run(std::forward<Args>(args)...);
-    case PhysicalType::INT16: return F<int16_t>::run(std::forward<Args>(args)...);
-    case PhysicalType::INT32: return F<int32_t>::run(std::forward<Args>(args)...);
-    case PhysicalType::INT64: return F<int64_t>::run(std::forward<Args>(args)...);
-    case PhysicalType::UINT8: return F<uint8_t>::run(std::forward<Args>(args)...);
-    case PhysicalType::UINT16: return F<uint16_t>::run(std::forward<Args>(args)...);
-    case PhysicalType::UINT32: return F<uint32_t>::run(std::forward<Args>(args)...);
-    default: throw InternalException("%s: unsupported key type", kName);
-  }
+// Calls f(T{}) with the C++ type a dense key is stored as.
+template <class F>
+void with_key_type(const LogicalType& type, F&& f) {
+  if (!dense_key_type(type) || !with_integer_type(type.InternalType(), f))
+    throw InternalException("%s: unsupported key type %s", kName, type.ToString());
 }
-
-template <class T>
-struct LocateKeys {
-  static void run(DenseTable& table, UnifiedVectorFormat& keys, idx_t count, data_ptr_t* addresses) {
-    locate_keys<T>(table, keys, count, addresses);
-  }
-};
-
-template <class T>
-struct WriteKeys {
-  static void run(Vector& out, const int64_t* keys, idx_t count, idx_t null_position) {
-    write_keys<T>(out, keys, count, null_position);
-  }
-};
 
 class DenseGlobalSinkState : public GlobalSinkState {
  public:
@@ -328,8 +307,7 @@ class PhysicalDenseGroupBy : public PhysicalOperator {
     string aggregates;
     for (auto& e : aggregates_) aggregates += (aggregates.empty() ? "" : "\n") + e->GetName();
     result["Aggregates"] = aggregates;
-    result["Key range"] = "[" + std::to_string(range_.lo) + ", " +
-                          std::to_string(int64_t(uint64_t(range_.lo) + range_.slots - 1)) + "]";
+    result["Key range"] = to_string(range_);
     SetEstimatedCardinality(result, estimated_cardinality);
     return result;
   }
@@ -353,7 +331,8 @@ class PhysicalDenseGroupBy : public PhysicalOperator {
     UnifiedVectorFormat keys;
     local.key_chunk.data[0].ToUnifiedFormat(count, keys);
     auto* addresses = FlatVector::GetData<data_ptr_t>(local.addresses);
-    with_key_type<LocateKeys>(key_->return_type.InternalType(), *local.table, keys, count, addresses);
+    with_key_type(key_->return_type,
+                  [&](auto zero) { locate_keys<decltype(zero)>(*local.table, keys, count, addresses); });
 
     if (!input_types_.empty()) {
       local.inputs_chunk.Reset();
@@ -401,7 +380,8 @@ class PhysicalDenseGroupBy : public PhysicalOperator {
     const idx_t n =
         table.scan(state.cursor, STANDARD_VECTOR_SIZE, keys, FlatVector::GetData<data_ptr_t>(addresses), null_position);
     if (n == 0) return SourceResultType::FINISHED;
-    with_key_type<WriteKeys>(key_->return_type.InternalType(), chunk.data[0], keys, n, null_position);
+    with_key_type(key_->return_type,
+                  [&](auto zero) { write_keys<decltype(zero)>(chunk.data[0], keys, n, null_position); });
     chunk.SetCardinality(n);
     RowOperationsState row_state(table.arena());
     RowOperations::FinalizeStates(row_state, table.layout(), addresses, chunk, 1);
@@ -468,18 +448,12 @@ class LogicalDenseGroupBy : public LogicalExtensionOperator {
 }  // namespace
 
 bool dense_key_type(const LogicalType& type) {
-  switch (type.InternalType()) {
-    case PhysicalType::INT8:
-    case PhysicalType::INT16:
-    case PhysicalType::INT32:
-    case PhysicalType::INT64:
-    case PhysicalType::UINT8:
-    case PhysicalType::UINT16:
-    case PhysicalType::UINT32:
-      return true;
-    default:
-      return false;
-  }
+  // Integers whose values fit int64: all but UBIGINT.
+  return type.InternalType() != PhysicalType::UINT64 && with_integer_type(type.InternalType(), [](auto) {});
+}
+
+std::string to_string(const DenseKeyRange& range) {
+  return "[" + std::to_string(range.lo) + ", " + std::to_string(int64_t(uint64_t(range.lo) + range.slots - 1)) + "]";
 }
 
 unique_ptr<LogicalOperator> make_dense_group_by(LogicalAggregate& aggregate, DenseKeyRange range) {

@@ -8,6 +8,7 @@
 #pragma once
 
 #include <cstdint>
+#include <string>
 
 #include "duckdb.hpp"
 #include "duckdb/planner/operator/logical_aggregate.hpp"
@@ -19,6 +20,9 @@ struct DenseKeyRange {
   int64_t lo = 0;
   uint64_t slots = 0;
 };
+
+// "[lo, hi]", as explain() shows the range.
+std::string to_string(const DenseKeyRange& range);
 
 // Keys per block.
 inline constexpr uint64_t kDenseBlockKeys = 2048;

@@ -2,13 +2,12 @@
 
 #include <optional>
 #include <string>
-#include <utility>
 
 #include "duckdb/planner/expression/bound_aggregate_expression.hpp"
 #include "duckdb/planner/operator/logical_aggregate.hpp"
-#include "duckdb/storage/statistics/numeric_stats.hpp"
 #include "engine/rewrites/aggregate_sizing.h"
 #include "engine/rewrites/applied.h"
+#include "engine/rewrites/column_stats.h"
 #include "engine/rewrites/dense_group_by.h"
 
 namespace neuralake::engine::rewrites {
@@ -23,35 +22,6 @@ constexpr uint64_t kMaxSlotsPerRow = 4;
 // And at most 2^31 keys.
 constexpr uint64_t kMaxSlots = uint64_t(1) << 31;
 
-// The bytes one key's states take in a block, its flag included.
-uint64_t key_bytes(const LogicalAggregate& aggregate) {
-  uint64_t bytes = 1;
-  for (auto& e : aggregate.expressions) {
-    auto& aggr = e->Cast<BoundAggregateExpression>();
-    bytes += AlignValue(aggr.function.state_size(aggr.function));
-  }
-  return bytes;
-}
-
-// The [min, max] the statistics state, in the key's physical values widened
-// to int64 (a DATE's days, say).
-std::optional<std::pair<int64_t, int64_t>> key_bounds(PhysicalType type, BaseStatistics& stats) {
-  auto get = [&](auto zero) {
-    using T = decltype(zero);
-    return std::pair<int64_t, int64_t>(int64_t(NumericStats::GetMin<T>(stats)), int64_t(NumericStats::GetMax<T>(stats)));
-  };
-  switch (type) {
-    case PhysicalType::INT8: return get(int8_t(0));
-    case PhysicalType::INT16: return get(int16_t(0));
-    case PhysicalType::INT32: return get(int32_t(0));
-    case PhysicalType::INT64: return get(int64_t(0));
-    case PhysicalType::UINT8: return get(uint8_t(0));
-    case PhysicalType::UINT16: return get(uint16_t(0));
-    case PhysicalType::UINT32: return get(uint32_t(0));
-    default: return std::nullopt;
-  }
-}
-
 // The key range of `aggregate` when a dense grouping may replace it.
 std::optional<DenseKeyRange> dense_range(ClientContext& context, LogicalAggregate& aggregate) {
   if (aggregate.groups.size() != 1 || aggregate.grouping_sets.size() > 1 || !aggregate.grouping_functions.empty())
@@ -65,26 +35,21 @@ std::optional<DenseKeyRange> dense_range(ClientContext& context, LogicalAggregat
       return std::nullopt;
   }
   if (aggregate.group_stats.size() != 1 || !aggregate.group_stats[0]) return std::nullopt;
-  auto& stats = *aggregate.group_stats[0];
-  if (!NumericStats::HasMinMax(stats)) return std::nullopt;
-  const auto bounds = key_bounds(aggregate.groups[0]->return_type.InternalType(), stats);
+  // In stored values (a DATE's days), which fit int64 for a dense key.
+  const auto bounds = stored_integer_bounds(aggregate.groups[0]->return_type.InternalType(), *aggregate.group_stats[0]);
   if (!bounds || bounds->second < bounds->first) return std::nullopt;
-  const auto [lo, hi] = *bounds;
-  const uint64_t width = uint64_t(hi) - uint64_t(lo);  // hi - lo, exact in uint64
-  if (width >= kMaxSlots) return std::nullopt;
-  const uint64_t slots = width + 1;
+  const hugeint_t width = bounds->second - bounds->first;
+  if (width >= hugeint_t(int64_t(kMaxSlots))) return std::nullopt;
+  const uint64_t slots = uint64_t(width.lower) + 1;
 
-  // Ranges DuckDB already groups with its perfect hash (its rule: the bits of
-  // max - min + 2) stay with it.
-  uint64_t bits = 0;
-  for (uint64_t n = slots + 1; n > 0; n >>= 1) bits++;
-  if (bits <= perfect_hash_threshold(context)) return std::nullopt;
+  // Ranges DuckDB already groups with its perfect hash stay with it.
+  if (perfect_hash_bits(slots - 1) <= perfect_hash_threshold(context)) return std::nullopt;
 
   const uint64_t rows = aggregate.children[0]->EstimateCardinality(context);
   if (slots > kMaxSlotsPerRow * rows) return std::nullopt;
   // At worst every thread makes every block of the range.
-  if (slots * key_bytes(aggregate) * query_threads(context) > unmanaged_table_budget(context)) return std::nullopt;
-  return DenseKeyRange{lo, slots};
+  if (slots * slot_bytes(aggregate) * query_threads(context) > unmanaged_table_budget(context)) return std::nullopt;
+  return DenseKeyRange{int64_t(bounds->first.lower), slots};
 }
 
 }  // namespace
@@ -95,9 +60,7 @@ void rewrite_dense_groupings(ClientContext& context, unique_ptr<LogicalOperator>
   auto& aggregate = op->Cast<LogicalAggregate>();
   auto range = dense_range(context, aggregate);
   if (!range) return;
-  record_applied(context, {"dense_grouping", aggregate.groups[0]->GetName() + " in [" + std::to_string(range->lo) +
-                                                 ", " + std::to_string(int64_t(uint64_t(range->lo) + range->slots - 1)) +
-                                                 "]"});
+  record_applied(context, {"dense_grouping", aggregate.groups[0]->GetName() + " in " + to_string(*range)});
   op = make_dense_group_by(aggregate, *range);
 }
 
