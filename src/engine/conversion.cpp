@@ -214,16 +214,22 @@ void append_flat(duckdb::UnifiedVectorFormat& fmt, size_t count, std::vector<Dst
   }
 }
 
-// Strings go into the column's one buffer: their total size first, then one
-// copy each, no allocation per value.
-void append_flat(duckdb::UnifiedVectorFormat& fmt, size_t count, StringColumn& data, std::vector<uint8_t>& valid) {
+// The bytes of the `count` strings (NULLs aside) of a string vector.
+size_t string_bytes(duckdb::UnifiedVectorFormat& fmt, size_t count) {
   auto src = duckdb::UnifiedVectorFormat::GetData<duckdb::string_t>(fmt);
   size_t bytes = 0;
   for (size_t i = 0; i < count; ++i) {
     auto idx = fmt.sel->get_index(i);
     if (fmt.validity.RowIsValid(idx)) bytes += src[idx].GetSize();
   }
-  data.reserve(count, bytes);
+  return bytes;
+}
+
+// Strings go into the column's one buffer: their total size first, then one
+// copy each, no allocation per value.
+void append_flat(duckdb::UnifiedVectorFormat& fmt, size_t count, StringColumn& data, std::vector<uint8_t>& valid) {
+  auto src = duckdb::UnifiedVectorFormat::GetData<duckdb::string_t>(fmt);
+  data.reserve(count, string_bytes(fmt, count));
   size_t base = valid.size();
   valid.resize(base + count);
   for (size_t i = 0; i < count; ++i) {
@@ -453,11 +459,7 @@ void reserve_string_bytes(duckdb::ColumnDataCollection& collection, const duckdb
     for (size_t k = 0; k < string_columns.size(); ++k) {
       duckdb::UnifiedVectorFormat fmt;
       chunk.data[k].ToUnifiedFormat(chunk.size(), fmt);
-      auto src = duckdb::UnifiedVectorFormat::GetData<duckdb::string_t>(fmt);
-      for (size_t i = 0; i < chunk.size(); ++i) {
-        auto idx = fmt.sel->get_index(i);
-        if (fmt.validity.RowIsValid(idx)) bytes[string_columns[k]] += src[idx].GetSize();
-      }
+      bytes[string_columns[k]] += string_bytes(fmt, chunk.size());
     }
   }
   for (size_t c : string_columns) std::get<StringColumn>(columns[c].mutable_storage()).reserve(0, bytes[c]);
