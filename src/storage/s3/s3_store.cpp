@@ -6,12 +6,14 @@
 #include <algorithm>
 #include <atomic>
 #include <condition_variable>
+#include <cstdio>
 #include <cstring>
-#include <functional>
-#include <mutex>
 #include <ctime>
 #include <deque>
+#include <functional>
 #include <future>
+#include <mutex>
+#include <optional>
 #include <random>
 #include <thread>
 
@@ -20,6 +22,17 @@
 
 namespace neuralake::s3 {
 namespace {
+
+// A 206 answer's Content-Range, "bytes first-last/total".
+struct ContentRange {
+  uint64_t first = 0, last = 0, total = 0;
+};
+std::optional<ContentRange> content_range(const HttpResponse& r) {
+  unsigned long long first = 0, last = 0, total = 0;
+  if (std::sscanf(r.header("content-range").c_str(), "bytes %llu-%llu/%llu", &first, &last, &total) != 3)
+    return std::nullopt;
+  return ContentRange{first, last, total};
+}
 
 std::string xml_value(std::string_view xml, std::string_view tag, size_t from = 0) {
   std::string open = "<" + std::string(tag) + ">", close = "</" + std::string(tag) + ">";
@@ -371,30 +384,28 @@ class S3StoreImpl : public S3Store {
       }
       // Some servers answer a range on an empty object with a malformed 206
       // ("bytes 0-0/0" and a body that never comes); its total says: nothing to read.
-      if (unsigned long long s, e, t; r.status == 206 || r.transport_error) {
-        std::string cr = r.header("content-range");
-        if (std::sscanf(cr.c_str(), "bytes %llu-%llu/%llu", &s, &e, &t) == 3 && offset >= t) {
-          out.total = t;
-          // An object caught mid-rewrite can look empty; its ETag tells.
-          if (t != 0 || etag_matches_content(r, "")) return out;
-          if (attempt >= o_.max_retries) {
-            throw Error(ErrorCode::Corruption, describe(key), describe(key) + ": content does not match its ETag");
-          }
-          ++c_.retries;
-          backoff(attempt);
-          continue;
+      if (auto cr = content_range(r); (r.status == 206 || r.transport_error) && cr && offset >= cr->total) {
+        out.total = cr->total;
+        // An object caught mid-rewrite can look empty; its ETag tells.
+        if (cr->total != 0 || etag_matches_content(r, "")) return out;
+        if (attempt >= o_.max_retries) {
+          throw Error(ErrorCode::Corruption, describe(key), describe(key) + ": content does not match its ETag");
         }
+        ++c_.retries;
+        backoff(attempt);
+        continue;
       }
       check(r, key, "GET");
       std::string_view body;
       if (r.status == 206) {
-        // "bytes start-end/total": the server must answer the range we asked for.
-        std::string cr = r.header("content-range");
-        unsigned long long s = 0, e = 0, t = 0;
-        if (std::sscanf(cr.c_str(), "bytes %llu-%llu/%llu", &s, &e, &t) != 3 || s != offset) {
-          throw Error(ErrorCode::Corruption, describe(key), describe(key) + ": server answered range '" + cr + "' for offset " + std::to_string(offset));
+        // The server must answer the range we asked for.
+        auto cr = content_range(r);
+        if (!cr || cr->first != offset) {
+          throw Error(ErrorCode::Corruption, describe(key),
+                      describe(key) + ": server answered range '" + r.header("content-range") + "' for offset " +
+                          std::to_string(offset));
         }
-        out.total = t;
+        out.total = cr->total;
         body = std::string_view(out_buf, r.body_out_size);
       } else {  // 200: the server ignored Range and sent everything
         out.total = r.body.size();
@@ -806,14 +817,14 @@ void S3StreamReader::run() {
       S3StoreImpl::BodySink sink = [&](const HttpResponse& head, std::string_view piece) {
         try {
           if (at == from) {  // the first bytes: are they the range and version asked for?
-            const std::string range = head.header("content-range"), etag = head.header("etag");
-            unsigned long long s = 0, e = 0, t = 0;
-            if (head.status != 206 || std::sscanf(range.c_str(), "bytes %llu-%llu/%llu", &s, &e, &t) != 3 || s != from) {
-              refused = "server answered HTTP " + std::to_string(head.status) + " with range '" + range +
-                        "' for bytes from " + std::to_string(from);
+            const auto range = content_range(head);
+            const std::string etag = head.header("etag");
+            if (head.status != 206 || !range || range->first != from) {
+              refused = "server answered HTTP " + std::to_string(head.status) + " with range '" +
+                        head.header("content-range") + "' for bytes from " + std::to_string(from);
               return false;
             }
-            if (t != size_ || (!etag.empty() && !etag_.empty() && etag != etag_)) {
+            if (range->total != size_ || (!etag.empty() && !etag_.empty() && etag != etag_)) {
               changed = true;
               return false;
             }
