@@ -10,6 +10,7 @@
 #include <string>
 
 #include "neuralake/neuralake.h"
+#include "testing/frame_text.h"
 #include "testing/parquet_footer.h"
 #include "testing/test_util.h"
 
@@ -61,15 +62,7 @@ class DenseGroupingTest : public ::testing::Test {
   static std::string path(const std::string& name) { return (dir_->path() / name).string(); }
   static std::string data() { return "read_parquet('" + path("data.parquet") + "')"; }
 
-  static std::string rows(nl::Session& s, const std::string& sql) {
-    nl::FormatOptions f;
-    f.max_rows = 1000000;
-    f.max_columns = 100;
-    f.table_width = 100000;
-    f.max_string_len = 1000;
-    f.max_list_items = 1000;
-    return s.sql(sql).to_string(f);
-  }
+  static std::string rows(nl::Session& s, const std::string& sql) { return nl::testing::all_rows(s, sql); }
   // The query's rows with the rewrite, checked equal to those without; and
   // that it fired.
   std::string dense_rows(const std::string& sql, nl::Session* on = nullptr) {

@@ -9,6 +9,7 @@
 #include <iterator>
 
 #include "neuralake/neuralake.h"
+#include "testing/frame_text.h"
 #include "testing/parquet_footer.h"
 #include "testing/test_util.h"
 
@@ -63,13 +64,7 @@ class PlanRewritesTest : public ::testing::Test {
   static std::string path(const std::string& name) { return (dir_->path() / name).string(); }
   static std::string ints() { return "read_parquet('" + path("ints.parquet") + "')"; }
 
-  static std::string rows(nl::Session& s, const std::string& sql) {
-    nl::FormatOptions f;
-    f.max_rows = 1000000;
-    f.max_columns = 100;
-    f.table_width = 100000;
-    return s.sql(sql).to_string(f);
-  }
+  static std::string rows(nl::Session& s, const std::string& sql) { return nl::testing::all_rows(s, sql); }
   // The query's rows with the rewrites on, checked equal to those without.
   std::string same_rows(const std::string& sql) { return same_rows(sql, on_); }
   std::string same_rows(const std::string& sql, nl::Session& on) {
