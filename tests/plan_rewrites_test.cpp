@@ -300,6 +300,23 @@ TEST_F(PlanRewritesTest, AggregateSizingOnADateKey) {
   EXPECT_TRUE(has(on.explain(sql), "aggregate_sizing(")) << on.explain(sql);
 }
 
+TEST_F(PlanRewritesTest, GroupingsOnStringAndFloatKeysWithStatisticsRunUnchanged) {
+  // Parquet states min/max for string and floating-point columns too; the
+  // grouping rewrites must read only integer statistics and leave these be.
+  nl::Session on(options(nl::PlanRewrites{}));
+  const std::string file = path("brands.parquet");
+  off_.execute("COPY (SELECT 'Brand#' || (i % 25) AS b, (i % 13) * 0.5 AS f, i AS v FROM range(20000) r(i)) TO '" +
+               file + "' (FORMAT parquet)");
+  const std::string from = " FROM read_parquet('" + file + "') ";
+  for (const std::string& sql : {"SELECT b, count(*), sum(v), avg(v)" + from + "GROUP BY b ORDER BY b",
+                                 "SELECT f, count(*), max(b)" + from + "GROUP BY f ORDER BY f",
+                                 "SELECT b, f, count(*)" + from + "GROUP BY b, f ORDER BY b, f"}) {
+    same_rows(sql, on);
+    const std::string plan = on.explain(sql);
+    EXPECT_FALSE(has(plan, "aggregate_sizing(") || has(plan, "dense_grouping(")) << plan;
+  }
+}
+
 TEST_F(PlanRewritesTest, AggregateSizingLeavesOtherGroupingsAlone) {
   nl::Session on(options(without_dense_grouping()));
   const std::string keys = "read_parquet('" + path("keys.parquet") + "')";
