@@ -50,6 +50,7 @@ struct DeltaScanInfo : duckdb::TableFunctionInfo {
   struct Cached {
     delta::SnapshotPtr snapshot;
     std::chrono::steady_clock::time_point checked;
+    bool stale = false;  // a write happened: refresh whatever its age
   };
   std::mutex mu;
   std::map<std::string, Cached> latest;  // by table URI
@@ -65,7 +66,7 @@ struct DeltaScanInfo : duckdb::TableFunctionInfo {
 
   void mark_stale() {
     std::lock_guard<std::mutex> lock(mu);
-    for (auto& [uri, cached] : latest) cached.checked = std::chrono::steady_clock::time_point{};
+    for (auto& [uri, cached] : latest) cached.stale = true;
   }
 
   delta::SnapshotPtr snapshot(const std::string& uri, std::optional<int64_t> version,
@@ -87,12 +88,13 @@ struct DeltaScanInfo : duckdb::TableFunctionInfo {
     auto it = latest.find(uri);
     if (it == latest.end()) {
       auto snap = delta::load_snapshot(table, *checkpoints);
-      latest[uri] = {snap, now};
+      latest[uri] = {snap, now, false};
       return snap;
     }
-    if (now - it->second.checked >= std::chrono::milliseconds(staleness_ms)) {
+    if (it->second.stale || now - it->second.checked >= std::chrono::milliseconds(staleness_ms)) {
       it->second.snapshot = delta::refresh_snapshot(it->second.snapshot, *checkpoints);
       it->second.checked = now;
+      it->second.stale = false;
     }
     return it->second.snapshot;
   }
