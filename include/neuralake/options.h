@@ -20,14 +20,12 @@ struct PlanRewrites {
   // Hash aggregates sized from statistics: a perfect hash table when the
   // group keys' range (from min/max) fits a memory budget.
   bool aggregate_sizing = true;
-  // rank()/row_number() <= k per group computed as a per-group top-k.
-  bool top_k_per_group = true;
   // GROUP BY one integer-like key whose range (from min/max) fits a memory
   // budget: the groups' states kept in blocks indexed by the key, no hashing.
   bool dense_grouping = true;
 
   // Every rewrite switched off: the plan DuckDB would run.
-  static PlanRewrites none() { return {false, false, false, false}; }
+  static PlanRewrites none() { return {false, false, false}; }
 };
 
 struct SessionOptions {
