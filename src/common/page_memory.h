@@ -7,6 +7,7 @@
 #include <sys/mman.h>
 
 #include <cstddef>
+#include <cstdint>
 #include <new>
 
 namespace neuralake {
@@ -23,6 +24,23 @@ inline void* allocate_pages(size_t bytes, bool populate = false) {
 
 inline void free_pages(void* p, size_t bytes) {
   if (p) munmap(p, bytes);
+}
+
+// Maps the pages of [p, p + bytes) writable in one call, for memory about to
+// be written in full (a freshly reserved buffer): a page fault per 4 KiB page
+// costs several times more. Contents are unchanged, pages already mapped are
+// left as they are, and where the kernel lacks MADV_POPULATE_WRITE (before
+// Linux 5.14) the pages are simply faulted in as they are written.
+inline void populate_pages(const void* p, size_t bytes) {
+#ifdef MADV_POPULATE_WRITE
+  constexpr uintptr_t kPage = 4096;
+  if (bytes < 16 * kPage) return;  // a few faults cost less than the call
+  const uintptr_t begin = (reinterpret_cast<uintptr_t>(p) + kPage - 1) & ~(kPage - 1);
+  const uintptr_t end = (reinterpret_cast<uintptr_t>(p) + bytes) & ~(kPage - 1);
+  if (end > begin) madvise(reinterpret_cast<void*>(begin), end - begin, MADV_POPULATE_WRITE);
+#else
+  (void)p, (void)bytes;
+#endif
 }
 
 // Transient memory of `bytes`, for data about to be written over in full (no
