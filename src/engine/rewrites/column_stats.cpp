@@ -71,14 +71,14 @@ unique_ptr<BaseStatistics> scan_column_stats(ClientContext& context, LogicalOper
 }
 
 std::optional<std::pair<hugeint_t, hugeint_t>> stored_integer_bounds(PhysicalType type, const BaseStatistics& stats) {
-  // HasMinMax compares the bounds as values of the stats' own type, so it is
-  // asked only of integer-stored numeric statistics (a VARCHAR key's string
-  // statistics would make DuckDB throw).
-  if (!with_integer_type(type, [](auto) {}) || stats.GetStatsType() != StatisticsType::NUMERIC_STATS ||
-      stats.GetType().InternalType() != type || !NumericStats::HasMinMax(stats))
+  if (stats.GetStatsType() != StatisticsType::NUMERIC_STATS || stats.GetType().InternalType() != type)
     return std::nullopt;
   std::optional<std::pair<hugeint_t, hugeint_t>> bounds;
   with_integer_type(type, [&](auto zero) {
+    // HasMinMax compares the bounds as values of the stats' own type, so it
+    // is asked only of integer-stored numeric statistics (a VARCHAR key's
+    // string statistics would make DuckDB throw).
+    if (!NumericStats::HasMinMax(stats)) return;
     using T = decltype(zero);
     bounds.emplace(Hugeint::Convert(NumericStats::GetMin<T>(stats)), Hugeint::Convert(NumericStats::GetMax<T>(stats)));
   });
