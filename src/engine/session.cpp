@@ -15,6 +15,7 @@
 #include "neuralake/suggest.h"
 #include "engine/confinement.h"
 #include "engine/conversion.h"
+#include "engine/frame_collector.h"
 #include "engine/delta_scan.h"
 #include "engine/engine.h"
 #include "engine/errors.h"
@@ -183,10 +184,12 @@ DataFrame run_query(SessionState& st, const std::string& sql, const QueryOptions
   duckdb::Connection con(*st.db);
   RunningQuery running(st, con, options);
   try {
-    // A materialized result: the last pipeline fills it on every thread,
-    // where a streamed one would be drained by this thread alone.
-    auto result = con.Query(sql);
+    // The last pipeline converts its rows into the frame on every thread
+    // (frame_collector.h), where a streamed result would be drained by this
+    // thread alone and a materialized one copied twice.
+    auto result = query_into_frame(*con.context, sql);
     if (result->HasError()) throw running.error(result->GetErrorObject(), sql);
+    if (auto columns = take_frame_columns(*result)) return DataFrame::from_columns(std::move(*columns));
     return collect_result(*result);
   } catch (const Error&) {
     throw;

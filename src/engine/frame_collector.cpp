@@ -1,0 +1,223 @@
+#include "engine/frame_collector.h"
+
+#include <map>
+#include <mutex>
+#include <optional>
+#include <utility>
+
+#include "duckdb/execution/operator/helper/physical_result_collector.hpp"
+#include "duckdb/execution/physical_plan_generator.hpp"
+#include "duckdb/main/client_config.hpp"
+#include "duckdb/main/prepared_statement_data.hpp"
+#include "engine/conversion.h"
+
+namespace neuralake::engine {
+
+using namespace duckdb;
+
+namespace {
+
+// How the rows of the plan below must be ordered, as DuckDB's own choice of
+// collector decides it.
+enum class RowOrder {
+  any,          // no order to keep: threads hand rows over as they fill
+  one_thread,   // an order, but no batch indexes: the sink runs on one thread
+  batch_index,  // an order, kept by the sources' batch indexes
+};
+
+// The rows of a finished query.
+class FrameQueryResult : public QueryResult {
+ public:
+  FrameQueryResult(StatementType statement_type, StatementProperties properties, vector<LogicalType> types,
+                   vector<string> names, ClientProperties client_properties, std::vector<Series> columns)
+      : QueryResult(QueryResultType::MATERIALIZED_RESULT, statement_type, std::move(properties), std::move(types),
+                    std::move(names), std::move(client_properties)),
+        columns_(std::move(columns)) {}
+
+  std::vector<Series> take() { return std::move(columns_); }
+
+  // The rows are only handed over whole (take()); DuckDB's chunk interface
+  // has nothing to give.
+  unique_ptr<DataChunk> FetchRaw() override { return nullptr; }
+  string ToString() override { return "FrameQueryResult"; }
+
+ private:
+  std::vector<Series> columns_;
+};
+
+// Rows converted by one thread and not yet handed over.
+struct Piece {
+  std::vector<Series> columns;
+  size_t rows = 0;
+};
+
+class FrameSinkGlobal : public GlobalSinkState {
+ public:
+  std::mutex lock;
+  std::vector<Series> rows;                 // in order; empty until the first piece
+  std::map<idx_t, Piece> finished_batches;  // batch_index order: finished, not yet in `rows`
+  unique_ptr<QueryResult> result;
+};
+
+class FrameSinkLocal : public LocalSinkState {
+ public:
+  Piece piece;
+  optional_idx batch;  // the batch `piece` holds (batch_index order)
+};
+
+// Pieces of the unordered modes are handed over at this many rows, so a
+// thread's piece stays small while the lock is rarely taken.
+constexpr size_t kHandOverRows = 16 * STANDARD_VECTOR_SIZE;
+
+class FrameCollector : public PhysicalResultCollector {
+ public:
+  FrameCollector(PhysicalPlan& physical_plan, PreparedStatementData& data, RowOrder order)
+      : PhysicalResultCollector(physical_plan, data), order_(order) {}
+
+  unique_ptr<GlobalSinkState> GetGlobalSinkState(ClientContext&) const override {
+    return make_uniq<FrameSinkGlobal>();
+  }
+  unique_ptr<LocalSinkState> GetLocalSinkState(ExecutionContext&) const override {
+    return make_uniq<FrameSinkLocal>();
+  }
+  bool ParallelSink() const override { return order_ != RowOrder::one_thread; }
+  bool SinkOrderDependent() const override { return order_ == RowOrder::one_thread; }
+  OperatorPartitionInfo RequiredPartitionInfo() const override {
+    return order_ == RowOrder::batch_index ? OperatorPartitionInfo::BatchIndex()
+                                           : OperatorPartitionInfo::NoPartitionInfo();
+  }
+
+  SinkResultType Sink(ExecutionContext&, DataChunk& chunk, OperatorSinkInput& input) const override {
+    auto& local = input.local_state.Cast<FrameSinkLocal>();
+    auto& global = input.global_state.Cast<FrameSinkGlobal>();
+    if (order_ == RowOrder::batch_index) {
+      const idx_t batch = local.partition_info.batch_index.GetIndex();
+      // NextBatch() hands a finished batch over; this covers a source that
+      // moves on without announcing it.
+      if (local.batch.IsValid() && local.batch.GetIndex() != batch) hand_over_batch(global, local);
+      local.batch = batch;
+    }
+    if (local.piece.columns.empty()) local.piece.columns = empty_columns(names, types);
+    append_chunk(chunk, types, local.piece.columns);
+    local.piece.rows += chunk.size();
+    if (order_ != RowOrder::batch_index && local.piece.rows >= kHandOverRows) hand_over_rows(global, local.piece);
+    return SinkResultType::NEED_MORE_INPUT;
+  }
+
+  SinkNextBatchType NextBatch(ExecutionContext&, OperatorSinkNextBatchInput& input) const override {
+    auto& local = input.local_state.Cast<FrameSinkLocal>();
+    if (order_ == RowOrder::batch_index && local.batch.IsValid())
+      hand_over_batch(input.global_state.Cast<FrameSinkGlobal>(), local);
+    return SinkNextBatchType::READY;
+  }
+
+  SinkCombineResultType Combine(ExecutionContext&, OperatorSinkCombineInput& input) const override {
+    auto& local = input.local_state.Cast<FrameSinkLocal>();
+    auto& global = input.global_state.Cast<FrameSinkGlobal>();
+    if (order_ == RowOrder::batch_index) {
+      if (local.batch.IsValid()) hand_over_batch(global, local);
+    } else if (local.piece.rows > 0) {
+      hand_over_rows(global, local.piece);
+    }
+    return SinkCombineResultType::FINISHED;
+  }
+
+  SinkFinalizeType Finalize(Pipeline&, Event&, ClientContext& context, OperatorSinkFinalizeInput& input) const override {
+    auto& global = input.global_state.Cast<FrameSinkGlobal>();
+    std::lock_guard<std::mutex> guard(global.lock);
+    for (auto& [batch, piece] : global.finished_batches) append_rows(global.rows, std::move(piece));
+    global.finished_batches.clear();
+    if (global.rows.empty()) global.rows = empty_columns(names, types);
+    global.result = make_uniq<FrameQueryResult>(statement_type, properties, types, names,
+                                                context.GetClientProperties(), std::move(global.rows));
+    return SinkFinalizeType::READY;
+  }
+
+  unique_ptr<QueryResult> GetResult(GlobalSinkState& state) override {
+    auto& global = state.Cast<FrameSinkGlobal>();
+    D_ASSERT(global.result);
+    return std::move(global.result);
+  }
+
+ private:
+  // Appends `piece` to the rows collected so far; the first piece becomes them.
+  static void append_rows(std::vector<Series>& rows, Piece piece) {
+    if (piece.rows == 0) return;
+    if (rows.empty()) {
+      rows = std::move(piece.columns);
+      return;
+    }
+    for (size_t c = 0; c < rows.size(); ++c) append_series(rows[c], piece.columns[c]);
+  }
+
+  static void append_series(Series& to, const Series& from) {
+    std::visit(
+        [&](auto& dst) {
+          const auto& src = std::get<std::decay_t<decltype(dst)>>(from.storage());
+          if constexpr (std::is_same_v<std::decay_t<decltype(dst)>, StringColumn>) dst.append(src);
+          else dst.insert(dst.end(), src.begin(), src.end());
+        },
+        to.mutable_storage());
+    auto& validity = to.mutable_validity();
+    validity.insert(validity.end(), from.validity().begin(), from.validity().end());
+  }
+
+  // Unordered modes: the piece joins the rows at once.
+  static void hand_over_rows(FrameSinkGlobal& global, Piece& piece) {
+    std::lock_guard<std::mutex> guard(global.lock);
+    append_rows(global.rows, std::exchange(piece, Piece{}));
+  }
+
+  // Batch order: the local piece is one finished batch. It waits with the
+  // other finished batches until no thread reads a lower batch; then all
+  // finished batches below the lowest one still read join the rows, in
+  // order. The lowest batch still read is the one the pipeline last told
+  // this thread: it only grows, and a thread hands its batch over before the
+  // pipeline counts it as done, so every batch below it is here.
+  static void hand_over_batch(FrameSinkGlobal& global, FrameSinkLocal& local) {
+    const idx_t batch = local.batch.GetIndex();
+    local.batch = optional_idx();
+    const auto& lowest_read = local.partition_info.min_batch_index;
+    std::lock_guard<std::mutex> guard(global.lock);
+    if (local.piece.rows > 0) global.finished_batches.emplace(batch, std::exchange(local.piece, Piece{}));
+    if (!lowest_read.IsValid()) return;
+    auto it = global.finished_batches.begin();
+    while (it != global.finished_batches.end() && it->first < lowest_read.GetIndex()) {
+      append_rows(global.rows, std::move(it->second));
+      it = global.finished_batches.erase(it);
+    }
+  }
+
+  RowOrder order_;
+};
+
+PhysicalOperator& make_frame_collector(ClientContext& context, PreparedStatementData& data) {
+  auto& plan = data.physical_plan->Root();
+  RowOrder order = RowOrder::batch_index;
+  if (!PhysicalPlanGenerator::PreserveInsertionOrder(context, plan)) order = RowOrder::any;
+  else if (!PhysicalPlanGenerator::UseBatchIndex(context, plan)) order = RowOrder::one_thread;
+  return data.physical_plan->Make<FrameCollector>(data, order);
+}
+
+}  // namespace
+
+unique_ptr<QueryResult> query_into_frame(ClientContext& context, const std::string& sql) {
+  auto& config = ClientConfig::GetConfig(context);
+  auto previous = std::exchange(config.get_result_collector, make_frame_collector);
+  try {
+    auto result = context.Query(sql, /*allow_stream_result=*/false);
+    config.get_result_collector = std::move(previous);
+    return result;
+  } catch (...) {
+    config.get_result_collector = std::move(previous);
+    throw;
+  }
+}
+
+std::optional<std::vector<Series>> take_frame_columns(QueryResult& result) {
+  auto* frame = dynamic_cast<FrameQueryResult*>(&result);
+  if (!frame) return std::nullopt;
+  return frame->take();
+}
+
+}  // namespace neuralake::engine
