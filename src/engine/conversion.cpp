@@ -467,27 +467,23 @@ void reserve_string_bytes(duckdb::ColumnDataCollection& collection, const duckdb
   for (size_t c : string_columns) std::get<StringColumn>(columns[c].mutable_storage()).reserve(0, bytes[c]);
 }
 
-// Maps the reserved buffers of `columns` in one call each (populate_pages),
-// as the collection is about to fill them in full.
-void populate_reserved(const std::vector<Series>& columns) {
-  const auto populate = [](const auto& v) { populate_pages(v.data(), v.capacity() * sizeof(v[0])); };
-  for (const Series& s : columns) {
-    populate(s.validity());
-    std::visit(
-        [&](const auto& data) {
-          using C = std::decay_t<decltype(data)>;
-          if constexpr (std::is_same_v<C, StringColumn>) {
-            populate(data.offsets());
-            populate(data.bytes());
-          } else if constexpr (!std::is_same_v<C, std::vector<Value>>) {
-            populate(data);
-          }
-        },
-        s.storage());
-  }
-}
-
 }  // namespace
+
+void populate_reserved(const Series& series) {
+  const auto populate = [](const auto& v) { populate_pages(v.data(), v.capacity() * sizeof(v[0])); };
+  populate(series.validity());
+  std::visit(
+      [&](const auto& data) {
+        using C = std::decay_t<decltype(data)>;
+        if constexpr (std::is_same_v<C, StringColumn>) {
+          populate(data.offsets());
+          populate(data.bytes());
+        } else if constexpr (!std::is_same_v<C, std::vector<Value>>) {
+          populate(data);
+        }
+      },
+      series.storage());
+}
 
 DataFrame collect_result(duckdb::QueryResult& result) {
   auto columns = empty_columns(result.names, result.types);
@@ -496,7 +492,7 @@ DataFrame collect_result(duckdb::QueryResult& result) {
     auto& collection = result.Cast<duckdb::MaterializedQueryResult>().Collection();
     for (auto& s : columns) s.reserve(collection.Count());
     reserve_string_bytes(collection, result.types, columns);
-    populate_reserved(columns);
+    for (const Series& s : columns) populate_reserved(s);
     for (auto& chunk : collection.Chunks()) append_chunk(chunk, result.types, columns);
     collection.Reset();
   } else {

@@ -1,5 +1,6 @@
 #include "engine/frame_collector.h"
 
+#include <algorithm>
 #include <map>
 #include <mutex>
 #include <optional>
@@ -9,6 +10,7 @@
 #include "duckdb/execution/physical_plan_generator.hpp"
 #include "duckdb/main/client_config.hpp"
 #include "duckdb/main/prepared_statement_data.hpp"
+#include "common/page_memory.h"
 #include "engine/conversion.h"
 
 namespace neuralake::engine {
@@ -53,9 +55,12 @@ struct Piece {
 
 class FrameSinkGlobal : public GlobalSinkState {
  public:
+  explicit FrameSinkGlobal(std::vector<Series> rows_p) : rows(std::move(rows_p)) {}
+
   std::mutex lock;
-  std::vector<Series> rows;                 // in order; empty until the first piece
+  std::vector<Series> rows;                 // in order
   std::map<idx_t, Piece> finished_batches;  // batch_index order: finished, not yet in `rows`
+  std::vector<Piece> spare;                 // emptied pieces, their buffers kept for reuse
   unique_ptr<QueryResult> result;
 };
 
@@ -69,13 +74,24 @@ class FrameSinkLocal : public LocalSinkState {
 // thread's piece stays small while the lock is rarely taken.
 constexpr size_t kHandOverRows = 16 * STANDARD_VECTOR_SIZE;
 
+// The most cells (rows x columns) the frame is sized for up front from the
+// planner's estimate: 8 bytes each, 1 GiB of address space.
+constexpr idx_t kReserveCells = idx_t{1} << 27;
+
 class FrameCollector : public PhysicalResultCollector {
  public:
   FrameCollector(PhysicalPlan& physical_plan, PreparedStatementData& data, RowOrder order)
       : PhysicalResultCollector(physical_plan, data), order_(order) {}
 
   unique_ptr<GlobalSinkState> GetGlobalSinkState(ClientContext&) const override {
-    return make_uniq<FrameSinkGlobal>();
+    auto rows = empty_columns(names, types);
+    // Sized for the planner's estimate of the rows, where it is modest: the
+    // frame then never regrows (each regrowth copies it onto fresh pages).
+    // Pages reserved but never written take no memory.
+    const idx_t estimate = plan.estimated_cardinality;
+    if (estimate > 0 && estimate <= kReserveCells / std::max<size_t>(rows.size(), 1))
+      for (auto& column : rows) column.reserve(estimate);
+    return make_uniq<FrameSinkGlobal>(std::move(rows));
   }
   unique_ptr<LocalSinkState> GetLocalSinkState(ExecutionContext&) const override {
     return make_uniq<FrameSinkLocal>();
@@ -97,7 +113,7 @@ class FrameCollector : public PhysicalResultCollector {
       if (local.batch.IsValid() && local.batch.GetIndex() != batch) hand_over_batch(global, local);
       local.batch = batch;
     }
-    if (local.piece.columns.empty()) local.piece.columns = empty_columns(names, types);
+    if (local.piece.columns.empty()) local.piece = new_piece(global);
     append_chunk(chunk, types, local.piece.columns);
     local.piece.rows += chunk.size();
     if (order_ != RowOrder::batch_index && local.piece.rows >= kHandOverRows) hand_over_rows(global, local.piece);
@@ -125,9 +141,9 @@ class FrameCollector : public PhysicalResultCollector {
   SinkFinalizeType Finalize(Pipeline&, Event&, ClientContext& context, OperatorSinkFinalizeInput& input) const override {
     auto& global = input.global_state.Cast<FrameSinkGlobal>();
     std::lock_guard<std::mutex> guard(global.lock);
-    for (auto& [batch, piece] : global.finished_batches) append_rows(global.rows, std::move(piece));
+    for (auto& [batch, piece] : global.finished_batches) append_rows(global, piece);
     global.finished_batches.clear();
-    if (global.rows.empty()) global.rows = empty_columns(names, types);
+    global.spare.clear();
     global.result = make_uniq<FrameQueryResult>(statement_type, properties, types, names,
                                                 context.GetClientProperties(), std::move(global.rows));
     return SinkFinalizeType::READY;
@@ -140,32 +156,70 @@ class FrameCollector : public PhysicalResultCollector {
   }
 
  private:
-  // Appends `piece` to the rows collected so far; the first piece becomes them.
-  static void append_rows(std::vector<Series>& rows, Piece piece) {
-    if (piece.rows == 0) return;
-    if (rows.empty()) {
-      rows = std::move(piece.columns);
-      return;
+  // An empty piece: a spare one, whose buffers are already mapped, if any.
+  Piece new_piece(FrameSinkGlobal& global) const {
+    {
+      std::lock_guard<std::mutex> guard(global.lock);
+      if (!global.spare.empty()) {
+        Piece piece = std::move(global.spare.back());
+        global.spare.pop_back();
+        return piece;
+      }
     }
-    for (size_t c = 0; c < rows.size(); ++c) append_series(rows[c], piece.columns[c]);
+    return Piece{empty_columns(names, types), 0};
+  }
+
+  // Appends `piece` to the rows collected so far (the caller holds the
+  // lock), then empties it into the spares.
+  static void append_rows(FrameSinkGlobal& global, Piece& piece) {
+    if (piece.rows == 0) return;
+    for (size_t c = 0; c < global.rows.size(); ++c) append_series(global.rows[c], piece.columns[c]);
+    for (auto& column : piece.columns) clear_series(column);
+    piece.rows = 0;
+    global.spare.push_back(std::move(piece));
+  }
+
+  // Room for `more` values after the last, the new part mapped at once.
+  template <class V>
+  static void make_room(V& v, size_t more) {
+    const size_t wanted = v.size() + more;
+    if (wanted > v.capacity()) v.reserve(std::max(wanted, v.capacity() * 2));
+    populate_pages(v.data() + v.size(), more * sizeof(v[0]));
   }
 
   static void append_series(Series& to, const Series& from) {
     std::visit(
         [&](auto& dst) {
-          const auto& src = std::get<std::decay_t<decltype(dst)>>(from.storage());
-          if constexpr (std::is_same_v<std::decay_t<decltype(dst)>, StringColumn>) dst.append(src);
-          else dst.insert(dst.end(), src.begin(), src.end());
+          using C = std::decay_t<decltype(dst)>;
+          const auto& src = std::get<C>(from.storage());
+          if constexpr (std::is_same_v<C, StringColumn>) {
+            dst.reserve(src.size(), src.byte_size());
+            populate_pages(dst.offsets().data() + dst.offsets().size(), src.size() * sizeof(int64_t));
+            populate_pages(dst.bytes().data() + dst.bytes().size(), src.byte_size());
+            dst.append(src);
+          } else {
+            if constexpr (!std::is_same_v<C, std::vector<Value>>) make_room(dst, src.size());
+            dst.insert(dst.end(), src.begin(), src.end());
+          }
         },
         to.mutable_storage());
     auto& validity = to.mutable_validity();
+    make_room(validity, from.size());
     validity.insert(validity.end(), from.validity().begin(), from.validity().end());
   }
 
-  // Unordered modes: the piece joins the rows at once.
+  // Empties `series`, keeping its buffers.
+  static void clear_series(Series& series) {
+    std::visit([](auto& data) { data.clear(); }, series.mutable_storage());
+    series.mutable_validity().clear();
+  }
+
+  // Unordered modes: the piece joins the rows at once, and is kept.
   static void hand_over_rows(FrameSinkGlobal& global, Piece& piece) {
     std::lock_guard<std::mutex> guard(global.lock);
-    append_rows(global.rows, std::exchange(piece, Piece{}));
+    append_rows(global, piece);
+    piece = std::move(global.spare.back());
+    global.spare.pop_back();
   }
 
   // Batch order: the local piece is one finished batch. It waits with the
@@ -183,7 +237,7 @@ class FrameCollector : public PhysicalResultCollector {
     if (!lowest_read.IsValid()) return;
     auto it = global.finished_batches.begin();
     while (it != global.finished_batches.end() && it->first < lowest_read.GetIndex()) {
-      append_rows(global.rows, std::move(it->second));
+      append_rows(global, it->second);
       it = global.finished_batches.erase(it);
     }
   }
