@@ -1,5 +1,6 @@
 // The benchmark queries, TPC-H flavoured: Q1-like scan+aggregate, a selective
-// filter, a join, a group-by, a window, a partition-pruned scan and a top-N.
+// filter, a join, a group-by, a window, a partition-pruned scan, a top-N, and
+// the whole of lineitem collected (the heaviest result).
 #include "queries.h"
 
 #include <stdexcept>
@@ -124,6 +125,9 @@ std::vector<Query> make_queries() {
                         parquet(d.flat("lineitem")) +
                         " ORDER BY l_extendedprice DESC, l_orderkey, l_linenumber LIMIT 100";
                }});
+  q.push_back({"whole_table", "every line, all 16 columns (5 of them strings) collected: the heavy result",
+               [](const nl::Catalog& c) { return tpch(c).table("lineitem"); },
+               [](const DataLayout& d) { return "SELECT * FROM " + parquet(d.flat("lineitem")); }});
   return q;
 }
 
