@@ -30,12 +30,7 @@ std::string streamed_rows(nl::Session& s, const std::string& sql) {
   nl::DataFrame all;
   while (auto batch = stream.next()) all.append(*batch);
   if (all.num_columns() == 0) return "";
-  nl::FormatOptions f;
-  f.max_rows = 1000000;
-  f.max_columns = 100;
-  f.table_width = 100000;
-  f.max_string_len = 1000;
-  return all.to_string(f);
+  return nl::testing::all_rows(all);
 }
 
 // Where two renderings first differ, by line ("" if they are equal): a

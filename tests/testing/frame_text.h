@@ -8,14 +8,16 @@
 
 namespace neuralake::testing {
 
-inline std::string all_rows(Session& session, const std::string& sql) {
+inline std::string all_rows(const DataFrame& frame) {
   FormatOptions f;
   f.max_rows = 1000000;
   f.max_columns = 100;
   f.table_width = 100000;
   f.max_string_len = 1000;
   f.max_list_items = 1000;
-  return session.sql(sql).to_string(f);
+  return frame.to_string(f);
 }
+
+inline std::string all_rows(Session& session, const std::string& sql) { return all_rows(session.sql(sql)); }
 
 }  // namespace neuralake::testing
