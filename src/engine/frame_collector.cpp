@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <map>
 #include <mutex>
+#include <new>
 #include <optional>
 #include <utility>
 
@@ -88,9 +89,16 @@ class FrameCollector : public PhysicalResultCollector {
     // Sized for the planner's estimate of the rows, where it is modest: the
     // frame then never regrows (each regrowth copies it onto fresh pages).
     // Pages reserved but never written take no memory.
+    // Where the address space is short, the frame simply grows instead.
     const idx_t estimate = plan.estimated_cardinality;
-    if (estimate > 0 && estimate <= kReserveCells / std::max<size_t>(rows.size(), 1))
-      for (auto& column : rows) column.reserve(estimate);
+    if (estimate > 0 && estimate <= kReserveCells / std::max<size_t>(rows.size(), 1)) {
+      try {
+        for (auto& column : rows)
+          if (!std::holds_alternative<std::vector<Value>>(column.storage())) column.reserve(estimate);
+      } catch (const std::bad_alloc&) {
+        rows = empty_columns(names, types);
+      }
+    }
     return make_uniq<FrameSinkGlobal>(std::move(rows));
   }
   unique_ptr<LocalSinkState> GetLocalSinkState(ExecutionContext&) const override {
