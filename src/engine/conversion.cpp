@@ -467,8 +467,8 @@ void reserve_string_bytes(duckdb::ColumnDataCollection& collection, const duckdb
   for (size_t c : string_columns) std::get<StringColumn>(columns[c].mutable_storage()).reserve(0, bytes[c]);
 }
 
-}  // namespace
-
+// Maps the reserved buffers of `series` in one call each (populate_pages),
+// for a series about to be filled to its capacity.
 void populate_reserved(const Series& series) {
   const auto populate = [](const auto& v) { populate_pages(v.data(), v.capacity() * sizeof(v[0])); };
   populate(series.validity());
@@ -484,6 +484,8 @@ void populate_reserved(const Series& series) {
       },
       series.storage());
 }
+
+}  // namespace
 
 DataFrame collect_result(duckdb::QueryResult& result) {
   auto columns = empty_columns(result.names, result.types);

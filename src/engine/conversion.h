@@ -33,9 +33,6 @@ std::vector<Series> empty_columns(const duckdb::vector<duckdb::string>& names,
 // Appends a chunk's rows to `columns` (made by empty_columns()).
 void append_chunk(duckdb::DataChunk& chunk, const duckdb::vector<duckdb::LogicalType>& types,
                   std::vector<Series>& columns);
-// Maps the reserved buffers of `series` in one call each (populate_pages),
-// for a series about to be filled to its capacity.
-void populate_reserved(const Series& series);
 // Collects a query result's remaining chunks into a DataFrame. A
 // materialized result is read in place and emptied as it is read.
 DataFrame collect_result(duckdb::QueryResult& result);

@@ -11,8 +11,8 @@
 #include "duckdb/execution/physical_plan_generator.hpp"
 #include "duckdb/main/client_config.hpp"
 #include "duckdb/main/prepared_statement_data.hpp"
-#include "common/page_memory.h"
 #include "engine/conversion.h"
+#include "frame/series_append.h"
 
 namespace neuralake::engine {
 
@@ -178,42 +178,12 @@ class FrameCollector : public PhysicalResultCollector {
   }
 
   // Appends `piece` to the rows collected so far (the caller holds the
-  // lock), then empties it into the spares.
+  // lock) and empties it, keeping its buffers.
   static void append_rows(FrameSinkGlobal& global, Piece& piece) {
     if (piece.rows == 0) return;
-    for (size_t c = 0; c < global.rows.size(); ++c) append_series(global.rows[c], piece.columns[c]);
+    for (size_t c = 0; c < global.rows.size(); ++c) detail::append_values(global.rows[c], piece.columns[c]);
     for (auto& column : piece.columns) clear_series(column);
     piece.rows = 0;
-    global.spare.push_back(std::move(piece));
-  }
-
-  // Room for `more` values after the last, the new part mapped at once.
-  template <class V>
-  static void make_room(V& v, size_t more) {
-    const size_t wanted = v.size() + more;
-    if (wanted > v.capacity()) v.reserve(std::max(wanted, v.capacity() * 2));
-    populate_pages(v.data() + v.size(), more * sizeof(v[0]));
-  }
-
-  static void append_series(Series& to, const Series& from) {
-    std::visit(
-        [&](auto& dst) {
-          using C = std::decay_t<decltype(dst)>;
-          const auto& src = std::get<C>(from.storage());
-          if constexpr (std::is_same_v<C, StringColumn>) {
-            dst.reserve(src.size(), src.byte_size());
-            populate_pages(dst.offsets().data() + dst.offsets().size(), src.size() * sizeof(int64_t));
-            populate_pages(dst.bytes().data() + dst.bytes().size(), src.byte_size());
-            dst.append(src);
-          } else {
-            if constexpr (!std::is_same_v<C, std::vector<Value>>) make_room(dst, src.size());
-            dst.insert(dst.end(), src.begin(), src.end());
-          }
-        },
-        to.mutable_storage());
-    auto& validity = to.mutable_validity();
-    make_room(validity, from.size());
-    validity.insert(validity.end(), from.validity().begin(), from.validity().end());
   }
 
   // Empties `series`, keeping its buffers.
@@ -226,8 +196,6 @@ class FrameCollector : public PhysicalResultCollector {
   static void hand_over_rows(FrameSinkGlobal& global, Piece& piece) {
     std::lock_guard<std::mutex> guard(global.lock);
     append_rows(global, piece);
-    piece = std::move(global.spare.back());
-    global.spare.pop_back();
   }
 
   // Batch order: the local piece is one finished batch. It waits with the
@@ -246,6 +214,7 @@ class FrameCollector : public PhysicalResultCollector {
     auto it = global.finished_batches.begin();
     while (it != global.finished_batches.end() && it->first < lowest_read.GetIndex()) {
       append_rows(global, it->second);
+      global.spare.push_back(std::move(it->second));
       it = global.finished_batches.erase(it);
     }
   }

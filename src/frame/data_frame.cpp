@@ -5,7 +5,9 @@
 #include <set>
 
 #include "neuralake/suggest.h"
+#include "common/page_memory.h"
 #include "frame/printer.h"
+#include "frame/series_append.h"
 #include "neuralake/data_frame.h"
 #include "neuralake/error.h"
 
@@ -110,19 +112,41 @@ void DataFrame::append(const DataFrame& other) {
                       ") but this frame has '" + a.name() + "' (" + a.type().polars_name() + ")");
     }
   }
-  for (size_t i = 0; i < columns_.size(); ++i) {
-    Series& a = columns_[i];
-    const Series& b = other.columns_[i];
-    std::visit(
-        [&](auto& dst) {
-          const auto& src = std::get<std::decay_t<decltype(dst)>>(b.storage());
-          if constexpr (std::is_same_v<std::decay_t<decltype(dst)>, StringColumn>) dst.append(src);
-          else dst.insert(dst.end(), src.begin(), src.end());
-        },
-        a.mutable_storage());
-    a.mutable_validity().insert(a.mutable_validity().end(), b.validity().begin(), b.validity().end());
-  }
+  for (size_t i = 0; i < columns_.size(); ++i) detail::append_values(columns_[i], other.columns_[i]);
 }
+
+namespace detail {
+
+// Room for `more` values after the last, the new part mapped at once.
+template <class V>
+static void make_room(V& v, size_t more) {
+  const size_t wanted = v.size() + more;
+  if (wanted > v.capacity()) v.reserve(std::max(wanted, v.capacity() * 2));
+  populate_pages(v.data() + v.size(), more * sizeof(v[0]));
+}
+
+void append_values(Series& to, const Series& from) {
+  std::visit(
+      [&](auto& dst) {
+        using C = std::decay_t<decltype(dst)>;
+        const auto& src = std::get<C>(from.storage());
+        if constexpr (std::is_same_v<C, StringColumn>) {
+          dst.reserve(src.size(), src.byte_size());
+          populate_pages(dst.offsets().data() + dst.offsets().size(), src.size() * sizeof(int64_t));
+          populate_pages(dst.bytes().data() + dst.bytes().size(), src.byte_size());
+          dst.append(src);
+        } else {
+          if constexpr (!std::is_same_v<C, std::vector<Value>>) make_room(dst, src.size());
+          dst.insert(dst.end(), src.begin(), src.end());
+        }
+      },
+      to.mutable_storage());
+  auto& validity = to.mutable_validity();
+  make_room(validity, from.size());
+  validity.insert(validity.end(), from.validity().begin(), from.validity().end());
+}
+
+}  // namespace detail
 
 std::string DataFrame::to_string(const FormatOptions& options) const { return detail::format_frame(*this, options); }
 
